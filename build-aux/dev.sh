@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The two commands of the README's quick start, for a Debian 12 machine:
+#   build-aux/dev.sh run    install what is missing, build, and launch Cousinade
+#   build-aux/dev.sh test   install what is missing, build, and run the whole test suite
+# Both can be run again and again: they install nothing that is already there, and ninja
+# rebuilds only what changed.
+set -eu
+
+cd "$(dirname "$0")/.."
+
+build_packages="meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libglib2.0-bin
+  libgtk-4-dev libadwaita-1-dev libsqlite3-dev gettext appstream desktop-file-utils"
+test_packages="xvfb xauth dbus x11-utils imagemagick clang-format flatpak-builder"
+
+install_missing () {
+  missing=""
+  for package in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+      missing="$missing $package"
+    fi
+  done
+  [ -z "$missing" ] && return 0
+
+  echo "Installing:$missing"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    sudo="sudo"
+  fi
+  $sudo apt-get update
+  # shellcheck disable=SC2086 # the package list is split on purpose
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y $missing
+}
+
+build () {
+  if [ ! -f build/build.ninja ]; then
+    meson setup build
+  fi
+  meson compile -C build
+}
+
+case "${1:-}" in
+  run)
+    # shellcheck disable=SC2086
+    install_missing $build_packages
+    build
+    exec meson devenv -C build "$PWD/build/src/cousinade"
+    ;;
+  test)
+    # shellcheck disable=SC2086
+    install_missing $build_packages $test_packages
+    build
+    status=0
+    meson test -C build --print-errorlogs || status=$?
+    # One closing line that any reader of the log understands.
+    python3 - build/meson-logs/testlog.json <<'PY'
+import json, sys
+results = [json.loads(line)["result"] for line in open(sys.argv[1])]
+passed = sum(r in ("OK", "EXPECTEDFAIL") for r in results)
+skipped = sum(r == "SKIP" for r in results)
+print(f"Summary: {passed} passed, {len(results) - passed - skipped} failed, {skipped} skipped")
+PY
+    exit "$status"
+    ;;
+  *)
+    echo "Usage: $0 run|test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cs-circle.h"
+#include "cs-contact.h"
+#include "cs-interaction.h"
+#include "cs-member.h"
+
+G_BEGIN_DECLS
+
+#define CS_STORE_ERROR (cs_store_error_quark ())
+
+typedef enum
+{
+  CS_STORE_ERROR_FAILED,
+  /* The file was written by a newer Cousinade: it is left untouched. */
+  CS_STORE_ERROR_NEWER_VERSION,
+  /* The file is not a database or fails its integrity check: left untouched. */
+  CS_STORE_ERROR_CORRUPT,
+  /* Bad input (blank name, invalid or duplicate address...); nothing was written. */
+  CS_STORE_ERROR_INVALID,
+  CS_STORE_ERROR_NOT_FOUND,
+} CsStoreError;
+
+/* The schema version this build writes (PRAGMA user_version). */
+#define CS_STORE_SCHEMA_VERSION 1
+
+#define CS_TYPE_STORE (cs_store_get_type ())
+G_DECLARE_FINAL_TYPE (CsStore, cs_store, CS, STORE, GObject)
+
+GQuark cs_store_error_quark (void);
+
+char *cs_store_default_path (void);
+CsStore *cs_store_open (const char *path, GError **error);
+const char *cs_store_get_path (CsStore *self);
+
+/* Live lists, owned by the store, kept sorted by name (case-insensitive,
+ * collated). They change as the store changes. Trashed entries are not in them. */
+GListModel *cs_store_get_circles (CsStore *self);
+GListModel *cs_store_get_contacts (CsStore *self);
+/* CsMember items of @circle, sorted by contact name; live as well. */
+GListModel *cs_store_get_members (CsStore *self, CsCircle *circle);
+
+/* The store's own object for @id, or NULL. Transfer none. */
+CsCircle *cs_store_find_circle (CsStore *self, gint64 id);
+CsContact *cs_store_find_contact (CsStore *self, gint64 id);
+
+/* Saves @draft (a new object with id 0, or a copy of a stored one) and returns
+ * the store's own object, updated in place so bound widgets follow. Transfer
+ * none. On failure nothing is written and @draft keeps its values. */
+CsCircle *cs_store_save_circle (CsStore *self, CsCircle *draft, GError **error);
+CsContact *cs_store_save_contact (CsStore *self, CsContact *draft, GError **error);
+
+/* Deleting is two-step so the UI can offer Undo: trash hides the entry from
+ * every list, restore brings it back unchanged, purge deletes trashed entries
+ * for good (cascading to memberships, schedules and history links). */
+gboolean cs_store_trash_circle (CsStore *self, CsCircle *circle, GError **error);
+gboolean cs_store_restore_circle (CsStore *self, gint64 circle_id, GError **error);
+gboolean cs_store_trash_contact (CsStore *self, CsContact *contact, GError **error);
+gboolean cs_store_restore_contact (CsStore *self, gint64 contact_id, GError **error);
+gboolean cs_store_purge_trash (CsStore *self, GError **error);
+
+/* Adding a contact who already is a member does nothing and succeeds. */
+gboolean cs_store_add_member (CsStore *self,
+                              CsCircle *circle,
+                              CsContact *contact,
+                              CsMemberRole role,
+                              GError **error);
+gboolean cs_store_remove_member (CsStore *self,
+                                 CsCircle *circle,
+                                 CsContact *contact,
+                                 GError **error);
+gboolean cs_store_is_member (CsStore *self, CsCircle *circle, CsContact *contact);
+
+/* Contact history. Logging writes the interaction and its participants in one
+ * transaction and sets the interaction's id. The store emits "interactions-changed"
+ * (no arguments) after a log, a delete, and a purge that removed anything. */
+gboolean cs_store_log_interaction (CsStore *self, CsInteraction *interaction, GError **error);
+gboolean cs_store_delete_interaction (CsStore *self, gint64 interaction_id, GError **error);
+/* Newest first, at most @limit (0: all). A snapshot, not live. */
+GListModel *cs_store_list_interactions_for_circle (CsStore *self, CsCircle *circle, guint limit);
+GListModel *cs_store_list_interactions_for_contact (CsStore *self, CsContact *contact, guint limit);
+
+G_END_DECLS

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "cs-store.h"
+
+G_BEGIN_DECLS
+
+#define CS_TYPE_APPLICATION (cs_application_get_type ())
+G_DECLARE_FINAL_TYPE (CsApplication, cs_application, CS, APPLICATION, AdwApplication)
+
+CsApplication *cs_application_new (void);
+
+/* NULL when the data file could not be opened; see cs_application_get_store_error(). */
+CsStore *cs_application_get_store (CsApplication *self);
+const GError *cs_application_get_store_error (CsApplication *self);
+GSettings *cs_application_get_settings (CsApplication *self);
+
+G_END_DECLS

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cs-circle.h"
+#include "cs-interaction.h"
+#include "cs-member.h"
+
+G_BEGIN_DECLS
+
+/* Translated, user-facing names for the core's enumerations. */
+const char *cs_circle_kind_to_label (CsCircleKind kind);
+const char *cs_member_role_to_label (CsMemberRole role);
+const char *cs_interaction_kind_to_label (CsInteractionKind kind);
+const char *cs_interaction_kind_to_icon_name (CsInteractionKind kind);
+
+/* Keep-in-touch cadences offered in the UI, as days; 0 means "no reminder". */
+guint cs_cadence_get_n_choices (void);
+guint cs_cadence_get_days (guint index);
+guint cs_cadence_find_index (guint days);
+GListModel *cs_cadence_new_label_model (void);
+
+G_END_DECLS

@@ -1,0 +1,493 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cs-window"
+
+#include "config.h"
+
+#include "cs-window.h"
+#include "cs-circle-editor.h"
+#include "cs-circle-page.h"
+#include "cs-contact-editor.h"
+#include "cs-contacts-page.h"
+#include "cs-core-enums.h"
+
+#include <glib/gi18n.h>
+
+struct _CsWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  CsStore *store;
+  GSettings *settings;
+
+  AdwToastOverlay *toast_overlay;
+  GtkStack *main_stack;
+  AdwLeaflet *leaflet;
+  GtkStack *content_stack;
+  GtkListBox *places_list;
+  GtkListBoxRow *contacts_row;
+  GtkLabel *contacts_count_label;
+  GtkListBox *circles_list;
+  CsCirclePage *circle_page;
+  CsContactsPage *contacts_page;
+  AdwStatusPage *error_page;
+};
+
+G_DEFINE_FINAL_TYPE (CsWindow, cs_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static GtkWidget *
+create_circle_row (gpointer item, gpointer user_data)
+{
+  CsCircle *circle = CS_CIRCLE (item);
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *emoji = gtk_label_new (NULL);
+  GtkWidget *name = gtk_label_new (NULL);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (emoji), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
+  gtk_widget_set_size_request (emoji, 16, -1);
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (name, TRUE);
+  g_object_bind_property (circle, "emoji", emoji, "label", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (circle, "name", name, "label", G_BINDING_SYNC_CREATE);
+  gtk_box_append (GTK_BOX (box), emoji);
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data_full (G_OBJECT (row), "cs-circle", g_object_ref (circle), g_object_unref);
+
+  return row;
+}
+
+static CsCircle *
+row_get_circle (GtkListBoxRow *row)
+{
+  return row != NULL ? g_object_get_data (G_OBJECT (row), "cs-circle") : NULL;
+}
+
+static GtkListBoxRow *
+find_circle_row (CsWindow *self, CsCircle *circle)
+{
+  for (int i = 0;; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->circles_list, i);
+
+      if (row == NULL || row_get_circle (row) == circle)
+        return row;
+    }
+}
+
+static void
+show_welcome_or_first_circle (CsWindow *self)
+{
+  GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->circles_list, 0);
+
+  if (first != NULL)
+    {
+      gtk_list_box_select_row (self->circles_list, first);
+      return;
+    }
+
+  gtk_list_box_unselect_all (self->places_list);
+  cs_circle_page_set_circle (self->circle_page, NULL);
+  gtk_stack_set_visible_child_name (self->content_stack, "welcome");
+}
+
+static void
+on_circles_items_changed (GListModel *model,
+                          guint position,
+                          guint removed,
+                          guint added,
+                          CsWindow *self)
+{
+  CsCircle *shown = cs_circle_page_get_circle (self->circle_page);
+  const char *visible = gtk_stack_get_visible_child_name (self->content_stack);
+
+  /* A deleted circle takes its page with it. */
+  if (shown != NULL && find_circle_row (self, shown) == NULL)
+    {
+      show_welcome_or_first_circle (self);
+      return;
+    }
+
+  if (g_strcmp0 (visible, "welcome") == 0 && g_list_model_get_n_items (model) > 0)
+    show_welcome_or_first_circle (self);
+  else if (g_strcmp0 (visible, "circle") == 0 && g_list_model_get_n_items (model) == 0)
+    show_welcome_or_first_circle (self);
+}
+
+static void
+on_contacts_items_changed (GListModel *model,
+                           guint position,
+                           guint removed,
+                           guint added,
+                           CsWindow *self)
+{
+  g_autofree char *count = g_strdup_printf ("%u", g_list_model_get_n_items (model));
+
+  gtk_label_set_label (self->contacts_count_label, count);
+}
+
+static void
+on_circle_row_selected (GtkListBox *list, GtkListBoxRow *row, CsWindow *self)
+{
+  CsCircle *circle = row_get_circle (row);
+
+  if (circle == NULL)
+    return;
+
+  gtk_list_box_unselect_all (self->places_list);
+  cs_circle_page_set_circle (self->circle_page, circle);
+  gtk_stack_set_visible_child_name (self->content_stack, "circle");
+  g_settings_set_int64 (self->settings, "last-circle", cs_circle_get_id (circle));
+}
+
+static void
+on_circle_row_activated (GtkListBox *list, GtkListBoxRow *row, CsWindow *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+on_places_row_selected (GtkListBox *list, GtkListBoxRow *row, CsWindow *self)
+{
+  if (row != self->contacts_row)
+    return;
+
+  gtk_list_box_unselect_all (self->circles_list);
+  gtk_stack_set_visible_child_name (self->content_stack, "contacts");
+}
+
+static void
+on_places_row_activated (GtkListBox *list, GtkListBoxRow *row, CsWindow *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+on_circle_saved (CsCircleEditor *editor, CsCircle *circle, CsWindow *self)
+{
+  cs_window_show_circle (self, circle);
+}
+
+static void
+on_contact_saved (CsContactEditor *editor, CsContact *contact, CsWindow *self)
+{
+  cs_contacts_page_select_contact (self->contacts_page, contact);
+}
+
+static void
+new_circle_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CsWindow *self = CS_WINDOW (widget);
+  CsCircleEditor *editor;
+
+  if (self->store == NULL)
+    return;
+
+  editor = cs_circle_editor_new (GTK_WINDOW (self), self->store, NULL);
+  g_signal_connect_object (editor, "saved", G_CALLBACK (on_circle_saved), self, 0);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static void
+new_contact_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CsWindow *self = CS_WINDOW (widget);
+  CsContactEditor *editor;
+
+  if (self->store == NULL)
+    return;
+
+  cs_window_show_contacts (self);
+  editor = cs_contact_editor_new (GTK_WINDOW (self), self->store, NULL);
+  g_signal_connect_object (editor, "saved", G_CALLBACK (on_contact_saved), self, 0);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static void
+show_contacts_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  cs_window_show_contacts (CS_WINDOW (widget));
+}
+
+static void
+show_sidebar_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CsWindow *self = CS_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+on_undo_delete_circle (AdwToast *toast, CsWindow *self)
+{
+  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "cs-id"));
+  g_autoptr (GError) error = NULL;
+
+  if (!cs_store_restore_circle (self->store, id, &error))
+    cs_window_add_toast (self, adw_toast_new (error->message));
+  else
+    cs_window_show_circle (self, cs_store_find_circle (self->store, id));
+}
+
+static void
+delete_circle_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CsWindow *self = CS_WINDOW (widget);
+  CsCircle *circle = cs_store_find_circle (self->store, g_variant_get_int64 (parameter));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  AdwToast *toast;
+
+  if (circle == NULL)
+    return;
+
+  name = g_strdup (cs_circle_get_name (circle));
+  if (!cs_store_trash_circle (self->store, circle, &error))
+    {
+      cs_window_add_toast (self, adw_toast_new (error->message));
+      return;
+    }
+
+  /* Translators: %s is the name of a circle, such as "Cousinade Dupont". */
+  toast = adw_toast_new_format (_("Circle “%s” deleted"), name);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_object_set_data (G_OBJECT (toast), "cs-id",
+                     GSIZE_TO_POINTER ((gsize) g_variant_get_int64 (parameter)));
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_delete_circle), self, 0);
+  cs_window_add_toast (self, toast);
+}
+
+static void
+on_undo_delete_contact (AdwToast *toast, CsWindow *self)
+{
+  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "cs-id"));
+  g_autoptr (GError) error = NULL;
+
+  if (!cs_store_restore_contact (self->store, id, &error))
+    cs_window_add_toast (self, adw_toast_new (error->message));
+}
+
+static void
+delete_contact_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CsWindow *self = CS_WINDOW (widget);
+  CsContact *contact = cs_store_find_contact (self->store, g_variant_get_int64 (parameter));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  AdwToast *toast;
+
+  if (contact == NULL)
+    return;
+
+  name = g_strdup (cs_contact_get_name (contact));
+  if (!cs_store_trash_contact (self->store, contact, &error))
+    {
+      cs_window_add_toast (self, adw_toast_new (error->message));
+      return;
+    }
+
+  /* Translators: %s is the name of a person. */
+  toast = adw_toast_new_format (_("“%s” removed from your contacts"), name);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_object_set_data (G_OBJECT (toast), "cs-id",
+                     GSIZE_TO_POINTER ((gsize) g_variant_get_int64 (parameter)));
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_delete_contact), self, 0);
+  cs_window_add_toast (self, toast);
+}
+
+static void
+show_store_error (CsWindow *self, const GError *error)
+{
+  g_autofree char *description = NULL;
+
+  if (g_error_matches (error, CS_STORE_ERROR, CS_STORE_ERROR_NEWER_VERSION))
+    adw_status_page_set_title (self->error_page, _("Cousinade Needs an Update"));
+  else if (g_error_matches (error, CS_STORE_ERROR, CS_STORE_ERROR_CORRUPT))
+    adw_status_page_set_title (self->error_page, _("Your Data File Is Damaged"));
+
+  adw_status_page_set_description (self->error_page, error->message);
+  gtk_stack_set_visible_child_name (self->main_stack, "error");
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-circle", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-contact", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-contacts", FALSE);
+}
+
+static void
+restore_last_circle (CsWindow *self)
+{
+  gint64 id = g_settings_get_int64 (self->settings, "last-circle");
+  CsCircle *circle = id > 0 ? cs_store_find_circle (self->store, id) : NULL;
+
+  if (circle != NULL)
+    cs_window_show_circle (self, circle);
+  else
+    show_welcome_or_first_circle (self);
+}
+
+static gboolean
+cs_window_close_request (GtkWindow *window)
+{
+  CsWindow *self = CS_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+
+  return GTK_WINDOW_CLASS (cs_window_parent_class)->close_request (window);
+}
+
+/* GtkWindow:application is not a construct property, so this runs once it is set. */
+static void
+setup (CsWindow *self, CsApplication *app)
+{
+  self->settings = g_object_ref (cs_application_get_settings (app));
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  if (DEVELOPMENT_PROFILE)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  if (cs_application_get_store (app) == NULL)
+    {
+      show_store_error (self, cs_application_get_store_error (app));
+      return;
+    }
+
+  self->store = g_object_ref (cs_application_get_store (app));
+  cs_circle_page_set_store (self->circle_page, self->store);
+  cs_contacts_page_set_store (self->contacts_page, self->store);
+
+  gtk_list_box_bind_model (self->circles_list, cs_store_get_circles (self->store),
+                           create_circle_row, self, NULL);
+  g_signal_connect_object (cs_store_get_circles (self->store), "items-changed",
+                           G_CALLBACK (on_circles_items_changed), self, G_CONNECT_AFTER);
+  g_signal_connect_object (cs_store_get_contacts (self->store), "items-changed",
+                           G_CALLBACK (on_contacts_items_changed), self, 0);
+  on_contacts_items_changed (cs_store_get_contacts (self->store), 0, 0, 0, self);
+
+  restore_last_circle (self);
+}
+
+static void
+cs_window_dispose (GObject *object)
+{
+  CsWindow *self = CS_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CS_TYPE_WINDOW);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (cs_window_parent_class)->dispose (object);
+}
+
+static void
+cs_window_class_init (CsWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = cs_window_dispose;
+  window_class->close_request = cs_window_close_request;
+
+  g_type_ensure (CS_TYPE_CIRCLE_PAGE);
+  g_type_ensure (CS_TYPE_CONTACTS_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/cs-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, places_list);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, contacts_row);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, contacts_count_label);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, circles_list);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, circle_page);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, contacts_page);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, error_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_circle_row_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_circle_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_places_row_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_places_row_activated);
+
+  gtk_widget_class_install_action (widget_class, "win.new-circle", NULL, new_circle_action);
+  gtk_widget_class_install_action (widget_class, "win.new-contact", NULL, new_contact_action);
+  gtk_widget_class_install_action (widget_class, "win.show-contacts", NULL, show_contacts_action);
+  gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-circle", "x", delete_circle_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-contact", "x",
+                                   delete_contact_action);
+}
+
+static void
+cs_window_init (CsWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+CsWindow *
+cs_window_new (CsApplication *application)
+{
+  CsWindow *self;
+
+  g_return_val_if_fail (CS_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (CS_TYPE_WINDOW, "application", application, NULL);
+  setup (self, application);
+
+  return self;
+}
+
+CsStore *
+cs_window_get_store (CsWindow *self)
+{
+  g_return_val_if_fail (CS_IS_WINDOW (self), NULL);
+
+  return self->store;
+}
+
+void
+cs_window_show_circle (CsWindow *self, CsCircle *circle)
+{
+  GtkListBoxRow *row;
+
+  g_return_if_fail (CS_IS_WINDOW (self));
+  g_return_if_fail (CS_IS_CIRCLE (circle));
+
+  row = find_circle_row (self, circle);
+  if (row == NULL)
+    return;
+
+  gtk_list_box_select_row (self->circles_list, row);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+void
+cs_window_show_contacts (CsWindow *self)
+{
+  g_return_if_fail (CS_IS_WINDOW (self));
+
+  if (self->store == NULL)
+    return;
+
+  gtk_list_box_select_row (self->places_list, self->contacts_row);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+void
+cs_window_add_toast (CsWindow *self, AdwToast *toast)
+{
+  g_return_if_fail (CS_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}

@@ -1,0 +1,511 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-ui"
+
+#include "config.h"
+
+#include "cs-application.h"
+#include "cs-window.h"
+
+#include <glib/gstdio.h>
+
+#define TIMEOUT_SECONDS 20
+
+typedef void (*Script) (CsApplication *app);
+
+static const char *screenshot_dir;
+
+/* Walking the widget tree and driving widgets the way a click or a key press would. */
+
+static GtkWidget *
+find_widget (GtkWidget *root, const char *buildable_id)
+{
+  const char *id = gtk_buildable_get_buildable_id (GTK_BUILDABLE (root));
+
+  if (g_strcmp0 (id, buildable_id) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, buildable_id);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_row (GtkWidget *root, const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (root) && gtk_widget_get_mapped (root) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_label (GtkWidget *root, const char *text)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) &&
+      g_strcmp0 (gtk_label_get_label (GTK_LABEL (root)), text) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWindow *
+find_window (GType type)
+{
+  g_autoptr (GListModel) toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return window;
+    }
+
+  return NULL;
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Lets the app run until @check returns non-NULL; fails the test after TIMEOUT_SECONDS. */
+static gpointer
+wait_for (gpointer (*check) (gpointer), gpointer data, const char *what)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (TIMEOUT_SECONDS, on_timeout, &timed_out);
+  gpointer result;
+
+  while ((result = check (data)) == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (result == NULL)
+    g_error ("Timed out waiting for %s", what);
+
+  g_source_remove (timeout_id);
+  return result;
+}
+
+static gpointer
+check_window_shown (gpointer data)
+{
+  return find_window (GPOINTER_TO_SIZE (data));
+}
+
+static GtkWindow *
+wait_for_window (GType type)
+{
+  return wait_for (check_window_shown, GSIZE_TO_POINTER (type), g_type_name (type));
+}
+
+typedef struct
+{
+  GtkWidget *root;
+  const char *text;
+} Lookup;
+
+static gpointer
+check_row_shown (gpointer data)
+{
+  Lookup *lookup = data;
+
+  return find_row (lookup->root, lookup->text);
+}
+
+static GtkWidget *
+wait_for_row (GtkWidget *root, const char *title)
+{
+  Lookup lookup = { root, title };
+
+  return wait_for (check_row_shown, &lookup, title);
+}
+
+static gpointer
+check_label_shown (gpointer data)
+{
+  Lookup *lookup = data;
+
+  return find_label (lookup->root, lookup->text);
+}
+
+static GtkWidget *
+wait_for_label (GtkWidget *root, const char *text)
+{
+  Lookup lookup = { root, text };
+
+  return wait_for (check_label_shown, &lookup, text);
+}
+
+static gpointer
+check_window_gone (gpointer data)
+{
+  return find_window (GPOINTER_TO_SIZE (data)) == NULL ? GINT_TO_POINTER (1) : NULL;
+}
+
+static void
+wait_for_window_gone (GType type)
+{
+  wait_for (check_window_gone, GSIZE_TO_POINTER (type), "a dialog to close");
+}
+
+static void
+settle (void)
+{
+  gint64 until = g_get_monotonic_time () + 300 * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static GtkWidget *
+get_widget (GtkWindow *window, const char *buildable_id)
+{
+  GtkWidget *widget = find_widget (GTK_WIDGET (window), buildable_id);
+
+  if (widget == NULL)
+    g_error ("No widget “%s” in %s", buildable_id, G_OBJECT_TYPE_NAME (window));
+
+  return widget;
+}
+
+static void
+click (GtkWidget *widget)
+{
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_true (gtk_widget_is_sensitive (widget));
+  gtk_widget_activate (widget);
+}
+
+static void
+type_text (GtkWidget *editable, const char *text)
+{
+  gtk_widget_grab_focus (editable);
+  gtk_editable_set_text (GTK_EDITABLE (editable), text);
+}
+
+static void
+save_screenshot (GtkWindow *window, const char *name)
+{
+  GtkWidget *widget = GTK_WIDGET (window);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+
+  settle ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_mkdir_with_parents (screenshot_dir, 0755);
+  path = g_build_filename (screenshot_dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Screenshot saved to %s", path);
+}
+
+/* Running the real application with a script. */
+
+static void
+run_script (gpointer user_data)
+{
+  CsApplication *app = CS_APPLICATION (user_data);
+  Script script = g_object_get_data (G_OBJECT (app), "test-script");
+
+  script (app);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+}
+
+static void
+on_activate (CsApplication *app)
+{
+  g_idle_add_once (run_script, app);
+}
+
+static void
+run_app (Script script)
+{
+  g_autoptr (CsApplication) app = cs_application_new ();
+  int status;
+
+  /* Each run is a separate start of the app; the bus name must not outlive it. */
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
+  g_object_set_data (G_OBJECT (app), "test-script", script);
+  g_signal_connect_after (app, "activate", G_CALLBACK (on_activate), NULL);
+  status = g_application_run (G_APPLICATION (app), 0, NULL);
+  g_assert_cmpint (status, ==, 0);
+}
+
+/* /ui/circle-contact-member/persist */
+
+static void
+create_circle_contact_member (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+  GtkWindow *dialog;
+  GtkWidget *save;
+
+  /* A newcomer is told what to do first. */
+  wait_for_label (GTK_WIDGET (window), "Welcome to Cousinade");
+  save_screenshot (window, "welcome.png");
+
+  /* New circle: the Create button stays off until there is a name. */
+  click (get_widget (window, "new_circle_button"));
+  dialog = wait_for_window (g_type_from_name ("CsCircleEditor"));
+  save = get_widget (dialog, "save_button");
+  g_assert_false (gtk_widget_is_sensitive (save));
+  type_text (get_widget (dialog, "name_row"), "   ");
+  g_assert_false (gtk_widget_is_sensitive (save));
+  g_assert_true (gtk_widget_get_visible (get_widget (dialog, "error_label")));
+  type_text (get_widget (dialog, "name_row"), "Cousinade Dupont");
+  g_assert_true (gtk_widget_is_sensitive (save));
+  g_assert_false (gtk_widget_get_visible (get_widget (dialog, "error_label")));
+  type_text (get_widget (dialog, "description_row"), "Every first Sunday at 11:00");
+  click (save);
+  wait_for_window_gone (g_type_from_name ("CsCircleEditor"));
+
+  /* The new circle is shown straight away. */
+  wait_for_label (GTK_WIDGET (window), "Every first Sunday at 11:00");
+
+  /* New contact, with an invalid address first. */
+  click (get_widget (window, "contacts_row"));
+  wait_for_label (GTK_WIDGET (window), "No Contacts Yet");
+  click (get_widget (window, "empty_add_button"));
+  dialog = wait_for_window (g_type_from_name ("CsContactEditor"));
+  save = get_widget (dialog, "save_button");
+  type_text (get_widget (dialog, "name_row"), "Mamie Jeanne");
+  type_text (get_widget (dialog, "xmpp_row"), "jeanne at example.org");
+  g_assert_false (gtk_widget_is_sensitive (save));
+  g_assert_true (gtk_widget_get_visible (get_widget (dialog, "error_label")));
+  g_assert_true (gtk_widget_has_css_class (get_widget (dialog, "xmpp_row"), "error"));
+  save_screenshot (dialog, "contact-invalid-address.png");
+  type_text (get_widget (dialog, "xmpp_row"), "jeanne@example.org");
+  g_assert_true (gtk_widget_is_sensitive (save));
+  type_text (get_widget (dialog, "offers_row"), "knitting lessons");
+  click (save);
+  wait_for_window_gone (g_type_from_name ("CsContactEditor"));
+  wait_for_row (GTK_WIDGET (window), "Mamie Jeanne");
+
+  /* Back to the circle through the sidebar, and make her a member. */
+  click (gtk_widget_get_ancestor (wait_for_label (get_widget (window, "circles_list"),
+                                                  "Cousinade Dupont"),
+                                  GTK_TYPE_LIST_BOX_ROW));
+  wait_for_label (GTK_WIDGET (window), "Every first Sunday at 11:00");
+  click (get_widget (window, "add_member_button"));
+  dialog = wait_for_window (g_type_from_name ("CsMemberPicker"));
+  click (wait_for_row (GTK_WIDGET (dialog), "Mamie Jeanne"));
+  wait_for_label (GTK_WIDGET (dialog), "Mamie Jeanne is now a member.");
+  /* Once a member, she is no longer offered, so she cannot be added twice. */
+  settle ();
+  g_assert_null (find_row (GTK_WIDGET (dialog), "Mamie Jeanne"));
+  click (get_widget (dialog, "done_button"));
+  wait_for_window_gone (g_type_from_name ("CsMemberPicker"));
+
+  g_assert_true (gtk_widget_is_ancestor (wait_for_row (GTK_WIDGET (window), "Mamie Jeanne"),
+                                         get_widget (window, "members_list")));
+  save_screenshot (window, "main-window.png");
+}
+
+static void
+check_still_there (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+  GtkWidget *member;
+
+  wait_for_label (GTK_WIDGET (window), "Every first Sunday at 11:00");
+  member = wait_for_row (GTK_WIDGET (window), "Mamie Jeanne");
+  g_assert_true (gtk_widget_is_ancestor (member, get_widget (window, "members_list")));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (member)), ==,
+                   "Member · jeanne@example.org");
+  save_screenshot (window, "main-window-restarted.png");
+}
+
+static void
+test_persist (void)
+{
+  run_app (create_circle_contact_member);
+  run_app (check_still_there);
+}
+
+/* /ui/circle/delete-undo */
+
+static GtkWidget *
+find_button_with_label (GtkWidget *root, const char *label)
+{
+  if (GTK_IS_BUTTON (root) && gtk_widget_get_mapped (root) &&
+      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_with_label (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gpointer
+check_undo_shown (gpointer data)
+{
+  return find_button_with_label (data, "_Undo");
+}
+
+static void
+delete_and_undo (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+  GtkWindow *dialog;
+
+  click (get_widget (window, "new_circle_button"));
+  dialog = wait_for_window (g_type_from_name ("CsCircleEditor"));
+  type_text (get_widget (dialog, "name_row"), "Voisins du 12");
+  /* Enter in the name field creates the circle, like the button. */
+  g_signal_emit_by_name (get_widget (dialog, "name_row"), "entry-activated");
+  wait_for_window_gone (g_type_from_name ("CsCircleEditor"));
+  wait_for_label (get_widget (window, "circle_page"), "Voisins du 12");
+
+  gtk_widget_activate_action (get_widget (window, "circle_page"), "circle.delete", NULL);
+  wait_for_label (GTK_WIDGET (window), "Welcome to Cousinade");
+  g_assert_null (find_label (get_widget (window, "circles_list"), "Voisins du 12"));
+  save_screenshot (window, "circle-deleted-toast.png");
+
+  click (wait_for (check_undo_shown, window, "the Undo button"));
+  wait_for_label (get_widget (window, "circles_list"), "Voisins du 12");
+  wait_for_label (get_widget (window, "circle_page"), "Voisins du 12");
+}
+
+static void
+check_undone (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+
+  wait_for_label (get_widget (window, "circles_list"), "Voisins du 12");
+}
+
+static void
+test_delete_undo (void)
+{
+  run_app (delete_and_undo);
+  run_app (check_undone);
+}
+
+/* /ui/store/corrupt */
+
+static char *
+checksum_file (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+}
+
+static void
+see_damaged_message (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+
+  wait_for_label (GTK_WIDGET (window), "Your Data File Is Damaged");
+  g_assert_false (gtk_widget_get_mapped (get_widget (window, "new_circle_button")));
+  save_screenshot (window, "damaged-data.png");
+}
+
+static void
+test_corrupt (void)
+{
+  g_autofree char *path = cs_store_default_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  char garbage[8192];
+
+  for (gsize i = 0; i < sizeof garbage; i++)
+    garbage[i] = (char) g_test_rand_int_range (0, 256);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, garbage, sizeof garbage, NULL));
+  before = checksum_file (path);
+
+  run_app (see_damaged_message);
+
+  after = checksum_file (path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+/* /ui/window/narrow */
+
+static void
+check_narrow (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+  AdwLeaflet *leaflet;
+
+  gtk_window_set_default_size (window, 360, 640);
+  leaflet = ADW_LEAFLET (get_widget (window, "leaflet"));
+  while (!adw_leaflet_get_folded (leaflet))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 400);
+  save_screenshot (window, "narrow.png");
+}
+
+static void
+test_narrow (void)
+{
+  run_app (check_narrow);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  screenshot_dir = g_getenv ("CS_SCREENSHOT_DIR");
+  if (screenshot_dir == NULL)
+    screenshot_dir = ".";
+
+  g_test_add_func ("/ui/circle-contact-member/persist", test_persist);
+  g_test_add_func ("/ui/circle/delete-undo", test_delete_undo);
+  g_test_add_func ("/ui/store/corrupt", test_corrupt);
+  g_test_add_func ("/ui/window/narrow", test_narrow);
+
+  return g_test_run ();
+}
