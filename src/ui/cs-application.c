@@ -54,21 +54,18 @@ on_about_activated (GSimpleAction *action, GVariant *parameter, gpointer user_da
   const char *developers[] = { "The Cousinade developers", NULL };
   GtkWidget *about;
 
-  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
-                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
-                        "application-name", _("Cousinade"),
-                        "application-icon", "io.github.cousinade.Cousinade",
-                        "developer-name", _("The Cousinade developers"),
-                        "version", PACKAGE_VERSION,
-                        "website", "https://github.com/cousinade/cousinade",
-                        "issue-url", "https://github.com/cousinade/cousinade/issues",
-                        "comments", _("Video calls and a shared memory for families, "
-                                      "neighbours and mutual-aid groups."),
-                        "license-type", GTK_LICENSE_GPL_3_0,
-                        "developers", developers,
-                        /* Translators: put your names here, one per line. */
-                        "translator-credits", _("translator-credits"),
-                        NULL);
+  about =
+    g_object_new (ADW_TYPE_ABOUT_WINDOW, "transient-for",
+                  gtk_application_get_active_window (GTK_APPLICATION (self)), "application-name",
+                  _ ("Cousinade"), "application-icon", "io.github.cousinade.Cousinade",
+                  "developer-name", _ ("The Cousinade developers"), "version", PACKAGE_VERSION,
+                  "website", "https://github.com/cousinade/cousinade", "issue-url",
+                  "https://github.com/cousinade/cousinade/issues", "comments",
+                  _ ("Video calls and a shared memory for families, "
+                     "neighbours and mutual-aid groups."),
+                  "license-type", GTK_LICENSE_GPL_3_0, "developers", developers,
+                  /* Translators: put your names here, one per line. */
+                  "translator-credits", _ ("translator-credits"), NULL);
   gtk_window_present (GTK_WINDOW (about));
 }
 
@@ -192,11 +189,8 @@ cs_application_init (CsApplication *self)
 CsApplication *
 cs_application_new (void)
 {
-  return g_object_new (CS_TYPE_APPLICATION,
-                       "application-id", APPLICATION_ID,
-                       "flags", G_APPLICATION_HANDLES_OPEN,
-                       "resource-base-path", RESOURCE_PREFIX,
-                       NULL);
+  return g_object_new (CS_TYPE_APPLICATION, "application-id", APPLICATION_ID, "flags",
+                       G_APPLICATION_HANDLES_OPEN, "resource-base-path", RESOURCE_PREFIX, NULL);
 }
 
 CsStore *

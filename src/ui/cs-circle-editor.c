@@ -44,7 +44,8 @@ show_error (CsCircleEditor *self, const char *message)
 static gboolean
 name_is_blank (CsCircleEditor *self)
 {
-  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
+  g_autofree char *name =
+    g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
 
   return *name == '\0';
 }
@@ -58,7 +59,7 @@ on_name_changed (GtkEditable *editable, CsCircleEditor *self)
   if (blank)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
-      show_error (self, _("A circle needs a name, such as “Cousinade Dupont” or “Our building”."));
+      show_error (self, _ ("A circle needs a name, such as “Cousinade Dupont” or “Our building”."));
     }
   else
     {
@@ -183,15 +184,15 @@ cs_circle_editor_new (GtkWindow *parent, CsStore *store, CsCircle *circle)
 
   if (circle == NULL)
     {
-      gtk_window_set_title (GTK_WINDOW (self), _("New Circle"));
-      gtk_button_set_label (self->save_button, _("C_reate"));
+      gtk_window_set_title (GTK_WINDOW (self), _ ("New Circle"));
+      gtk_button_set_label (self->save_button, _ ("C_reate"));
       adw_combo_row_set_selected (self->kind_row, CS_CIRCLE_KIND_FAMILY);
       return self;
     }
 
   self->circle = g_object_ref (circle);
-  gtk_window_set_title (GTK_WINDOW (self), _("Edit Circle"));
-  gtk_button_set_label (self->save_button, _("_Save"));
+  gtk_window_set_title (GTK_WINDOW (self), _ ("Edit Circle"));
+  gtk_button_set_label (self->save_button, _ ("_Save"));
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), cs_circle_get_name (circle));
   adw_combo_row_set_selected (self->kind_row, cs_circle_get_kind (circle));
   if (cs_circle_get_description (circle) != NULL)

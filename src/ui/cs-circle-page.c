@@ -67,7 +67,7 @@ update_member_row_subtitle (AdwActionRow *row, CsMember *member)
 
   if (address != NULL)
     /* Translators: a member's role, then their chat address: "Organiser · anna@example.org". */
-    subtitle = g_strdup_printf (_("%s · %s"), role, address);
+    subtitle = g_strdup_printf (_ ("%s · %s"), role, address);
   else
     subtitle = g_strdup (role);
 
@@ -111,10 +111,10 @@ on_remove_member_clicked (GtkButton *button, CsCirclePage *self)
     }
 
   /* Translators: the first %s is a person, the second a circle. */
-  toast = adw_toast_new_format (_("“%s” removed from “%s”"),
+  toast = adw_toast_new_format (_ ("“%s” removed from “%s”"),
                                 cs_contact_get_name (cs_member_get_contact (removed)),
                                 cs_circle_get_name (cs_member_get_circle (removed)));
-  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_button_label (toast, _ ("_Undo"));
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   g_object_set_data_full (G_OBJECT (toast), "cs-member", g_steal_pointer (&removed),
                           g_object_unref);
@@ -142,8 +142,8 @@ create_member_row (gpointer item, gpointer user_data)
                            row, 0);
 
   /* Translators: %s is a person's name. */
-  remove_label = g_strdup_printf (_("Remove %s from this circle"), cs_contact_get_name (contact));
-  gtk_widget_set_tooltip_text (remove, _("Remove from Circle"));
+  remove_label = g_strdup_printf (_ ("Remove %s from this circle"), cs_contact_get_name (contact));
+  gtk_widget_set_tooltip_text (remove, _ ("Remove from Circle"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   remove_label, -1);
   gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
@@ -166,7 +166,7 @@ create_interaction_row (gpointer item, gpointer user_data)
   GtkWidget *icon = gtk_image_new_from_icon_name (cs_interaction_kind_to_icon_name (kind));
   g_autoptr (GDateTime) local = g_date_time_to_local (cs_interaction_get_started_at (interaction));
   /* Translators: a date and time in history lists; see the GDateTime format documentation. */
-  g_autofree char *when = g_date_time_format (local, _("%e %B %Y, %H:%M"));
+  g_autofree char *when = g_date_time_format (local, _ ("%e %B %Y, %H:%M"));
   const char *place = cs_interaction_get_place (interaction);
   g_autofree char *subtitle = NULL;
 
@@ -227,8 +227,8 @@ rename_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   if (self->circle == NULL)
     return;
 
-  editor = cs_circle_editor_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->store,
-                                 self->circle);
+  editor =
+    cs_circle_editor_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->store, self->circle);
   gtk_window_present (GTK_WINDOW (editor));
 }
 
@@ -252,8 +252,8 @@ add_member_action (GtkWidget *widget, const char *action_name, GVariant *paramet
   if (self->circle == NULL)
     return;
 
-  picker = cs_member_picker_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->store,
-                                 self->circle);
+  picker =
+    cs_member_picker_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->store, self->circle);
   gtk_window_present (GTK_WINDOW (picker));
 }
 
@@ -276,10 +276,7 @@ cs_circle_page_get_property (GObject *object, guint prop_id, GValue *value, GPar
 }
 
 static void
-cs_circle_page_set_property (GObject *object,
-                             guint prop_id,
-                             const GValue *value,
-                             GParamSpec *pspec)
+cs_circle_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   CsCirclePage *self = CS_CIRCLE_PAGE (object);
 
@@ -327,8 +324,7 @@ cs_circle_page_class_init (CsCirclePageClass *klass)
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               RESOURCE_PREFIX "/cs-circle-page.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/cs-circle-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CsCirclePage, window_title);
   gtk_widget_class_bind_template_child (widget_class, CsCirclePage, emoji_label);
   gtk_widget_class_bind_template_child (widget_class, CsCirclePage, name_label);
@@ -361,16 +357,14 @@ cs_circle_page_init (CsCirclePage *self)
   g_binding_group_bind (self->circle_bindings, "description", self->description_label, "label",
                         G_BINDING_SYNC_CREATE);
   g_binding_group_bind_full (self->circle_bindings, "description", self->description_label,
-                             "visible", G_BINDING_SYNC_CREATE, string_to_visible, NULL, NULL,
-                             NULL);
+                             "visible", G_BINDING_SYNC_CREATE, string_to_visible, NULL, NULL, NULL);
 
   gtk_list_box_set_placeholder (self->members_list,
-                                create_placeholder (_("No members yet. Add the people of this "
-                                                      "circle from your contacts.")));
-  gtk_list_box_set_placeholder (self->calls_list,
-                                create_placeholder (_("No calls planned yet.")));
+                                create_placeholder (_ ("No members yet. Add the people of this "
+                                                       "circle from your contacts.")));
+  gtk_list_box_set_placeholder (self->calls_list, create_placeholder (_ ("No calls planned yet.")));
   gtk_list_box_set_placeholder (self->history_list,
-                                create_placeholder (_("Nothing logged with this circle yet.")));
+                                create_placeholder (_ ("Nothing logged with this circle yet.")));
 }
 
 void

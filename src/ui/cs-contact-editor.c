@@ -87,7 +87,7 @@ validate (CsContactEditor *self)
   if (!address_ok)
     message = address_error->message;
   else if (!name_ok && self->name_touched)
-    message = _("Please enter a name, such as “Mamie” or “Karim from the market”.");
+    message = _ ("Please enter a name, such as “Mamie” or “Karim from the market”.");
 
   gtk_label_set_label (self->error_label, message != NULL ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
@@ -143,8 +143,8 @@ on_save_clicked (GtkWidget *emitter, CsContactEditor *self)
   cs_contact_set_offers (draft, offers);
   cs_contact_set_notes (draft, g_strstrip (notes));
   cs_contact_set_named_in_digest (draft, gtk_switch_get_active (self->digest_switch));
-  cs_contact_set_keep_in_touch_days (
-    draft, cs_cadence_get_days (adw_combo_row_get_selected (self->cadence_row)));
+  cs_contact_set_keep_in_touch_days (draft, cs_cadence_get_days (
+                                              adw_combo_row_get_selected (self->cadence_row)));
 
   saved = cs_store_save_contact (self->store, draft, &error);
   if (saved == NULL)
@@ -238,14 +238,14 @@ cs_contact_editor_new (GtkWindow *parent, CsStore *store, CsContact *contact)
 
   if (contact == NULL)
     {
-      gtk_window_set_title (GTK_WINDOW (self), _("New Contact"));
-      gtk_button_set_label (self->save_button, _("_Add"));
+      gtk_window_set_title (GTK_WINDOW (self), _ ("New Contact"));
+      gtk_button_set_label (self->save_button, _ ("_Add"));
       return self;
     }
 
   self->contact = g_object_ref (contact);
-  gtk_window_set_title (GTK_WINDOW (self), _("Edit Contact"));
-  gtk_button_set_label (self->save_button, _("_Save"));
+  gtk_window_set_title (GTK_WINDOW (self), _ ("Edit Contact"));
+  gtk_button_set_label (self->save_button, _ ("_Save"));
   set_row_text (self->name_row, cs_contact_get_name (contact));
   set_row_text (self->xmpp_row, cs_contact_get_xmpp_address (contact));
   set_row_text (self->email_row, cs_contact_get_email (contact));
@@ -256,8 +256,10 @@ cs_contact_editor_new (GtkWindow *parent, CsStore *store, CsContact *contact)
   adw_combo_row_set_selected (self->cadence_row,
                               cs_cadence_find_index (cs_contact_get_keep_in_touch_days (contact)));
   buffer = gtk_text_view_get_buffer (self->notes_view);
-  gtk_text_buffer_set_text (buffer, cs_contact_get_notes (contact) != NULL ?
-                                      cs_contact_get_notes (contact) : "", -1);
+  gtk_text_buffer_set_text (buffer,
+                            cs_contact_get_notes (contact) != NULL ? cs_contact_get_notes (contact)
+                                                                   : "",
+                            -1);
   gtk_widget_set_visible (GTK_WIDGET (self->remove_group), TRUE);
   validate (self);
 

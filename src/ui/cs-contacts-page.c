@@ -129,8 +129,8 @@ on_contact_row_activated (GtkListBox *list, GtkListBoxRow *row, CsContactsPage *
   CsContact *contact = g_object_get_data (G_OBJECT (row), "cs-contact");
   CsContactEditor *editor;
 
-  editor = cs_contact_editor_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                  self->store, contact);
+  editor = cs_contact_editor_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), self->store,
+                                  contact);
   gtk_window_present (GTK_WINDOW (editor));
 }
 
@@ -223,7 +223,7 @@ cs_contacts_page_init (CsContactsPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  placeholder = gtk_label_new (_("No contact matches your search."));
+  placeholder = gtk_label_new (_ ("No contact matches your search."));
   gtk_widget_add_css_class (placeholder, "dim-label");
   gtk_widget_set_margin_top (placeholder, 18);
   gtk_widget_set_margin_bottom (placeholder, 18);
@@ -243,10 +243,10 @@ cs_contacts_page_set_store (CsContactsPage *self, CsStore *store)
   self->store = g_object_ref (store);
   contacts = cs_store_get_contacts (store);
   self->filter = gtk_custom_filter_new (contact_matches, self, NULL);
-  self->filtered = gtk_filter_list_model_new (g_object_ref (contacts),
-                                              g_object_ref (GTK_FILTER (self->filter)));
-  gtk_list_box_bind_model (self->contacts_list, G_LIST_MODEL (self->filtered),
-                           create_contact_row, self, NULL);
+  self->filtered =
+    gtk_filter_list_model_new (g_object_ref (contacts), g_object_ref (GTK_FILTER (self->filter)));
+  gtk_list_box_bind_model (self->contacts_list, G_LIST_MODEL (self->filtered), create_contact_row,
+                           self, NULL);
   g_signal_connect_object (contacts, "items-changed", G_CALLBACK (on_contacts_changed), self, 0);
   update_stack (self);
 }
@@ -302,11 +302,11 @@ cs_contact_describe (CsContact *contact)
 
   if (seeks != NULL && offers != NULL)
     /* Translators: what a contact seeks and offers, e.g. "Seeks a drill · Offers tutoring". */
-    return g_strdup_printf (_("Seeks %s · Offers %s"), seeks, offers);
+    return g_strdup_printf (_ ("Seeks %s · Offers %s"), seeks, offers);
   if (seeks != NULL)
-    return g_strdup_printf (_("Seeks %s"), seeks);
+    return g_strdup_printf (_ ("Seeks %s"), seeks);
   if (offers != NULL)
-    return g_strdup_printf (_("Offers %s"), offers);
+    return g_strdup_printf (_ ("Offers %s"), offers);
 
   return g_strdup (cs_contact_get_xmpp_address (contact));
 }

@@ -13,13 +13,9 @@ static const struct
   guint days;
   const char *label;
 } cadences[] = {
-  { 0, N_("No reminder") },
-  { 7, N_("Every week") },
-  { 14, N_("Every 2 weeks") },
-  { 30, N_("Every month") },
-  { 91, N_("Every 3 months") },
-  { 182, N_("Every 6 months") },
-  { 365, N_("Every year") },
+  { 0, N_ ("No reminder") },  { 7, N_ ("Every week") },      { 14, N_ ("Every 2 weeks") },
+  { 30, N_ ("Every month") }, { 91, N_ ("Every 3 months") }, { 182, N_ ("Every 6 months") },
+  { 365, N_ ("Every year") },
 };
 
 const char *
@@ -28,16 +24,16 @@ cs_circle_kind_to_label (CsCircleKind kind)
   switch (kind)
     {
     case CS_CIRCLE_KIND_FAMILY:
-      return _("Family");
+      return _ ("Family");
     case CS_CIRCLE_KIND_NEIGHBOURS:
-      return _("Neighbours");
+      return _ ("Neighbours");
     case CS_CIRCLE_KIND_MUTUAL_AID:
-      return _("Mutual aid");
+      return _ ("Mutual aid");
     case CS_CIRCLE_KIND_FRIENDS:
-      return _("Friends");
+      return _ ("Friends");
     case CS_CIRCLE_KIND_OTHER:
     default:
-      return _("Other");
+      return _ ("Other");
     }
 }
 
@@ -47,12 +43,12 @@ cs_member_role_to_label (CsMemberRole role)
   switch (role)
     {
     case CS_MEMBER_ROLE_OWNER:
-      return _("Owner");
+      return _ ("Owner");
     case CS_MEMBER_ROLE_ORGANISER:
-      return _("Organiser");
+      return _ ("Organiser");
     case CS_MEMBER_ROLE_MEMBER:
     default:
-      return _("Member");
+      return _ ("Member");
     }
 }
 
@@ -62,14 +58,14 @@ cs_interaction_kind_to_label (CsInteractionKind kind)
   switch (kind)
     {
     case CS_INTERACTION_KIND_CALL:
-      return _("Video call");
+      return _ ("Video call");
     case CS_INTERACTION_KIND_MEETING:
-      return _("Met in person");
+      return _ ("Met in person");
     case CS_INTERACTION_KIND_PHONE:
-      return _("Phone call");
+      return _ ("Phone call");
     case CS_INTERACTION_KIND_MESSAGE:
     default:
-      return _("Message");
+      return _ ("Message");
     }
 }
 
@@ -126,7 +122,7 @@ cs_cadence_new_label_model (void)
   GtkStringList *list = gtk_string_list_new (NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (cadences); i++)
-    gtk_string_list_append (list, _(cadences[i].label));
+    gtk_string_list_append (list, _ (cadences[i].label));
 
   return G_LIST_MODEL (list);
 }

@@ -58,7 +58,7 @@ create_candidate_row (gpointer item, gpointer user_data)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Add to circle"), -1);
+                                  _ ("Add to circle"), -1);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), avatar);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
   g_object_set_data_full (G_OBJECT (row), "cs-contact", g_object_ref (contact), g_object_unref);
@@ -109,7 +109,7 @@ add_member (CsMemberPicker *self, CsContact *contact)
 
   self->n_added++;
   /* Translators: %s is a person's name; shown after they were added to a circle. */
-  message = g_strdup_printf (_("%s is now a member."), cs_contact_get_name (contact));
+  message = g_strdup_printf (_ ("%s is now a member."), cs_contact_get_name (contact));
   gtk_label_set_label (self->added_label, message);
   gtk_widget_set_visible (GTK_WIDGET (self->added_label), TRUE);
 }
@@ -187,8 +187,8 @@ cs_member_picker_init (CsMemberPicker *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  placeholder = gtk_label_new (_("Everyone in your contacts is in this circle. "
-                                 "Add a new contact to invite someone else."));
+  placeholder = gtk_label_new (_ ("Everyone in your contacts is in this circle. "
+                                  "Add a new contact to invite someone else."));
   gtk_label_set_wrap (GTK_LABEL (placeholder), TRUE);
   gtk_label_set_justify (GTK_LABEL (placeholder), GTK_JUSTIFY_CENTER);
   gtk_widget_add_css_class (placeholder, "dim-label");

@@ -250,8 +250,8 @@ delete_circle_action (GtkWidget *widget, const char *action_name, GVariant *para
     }
 
   /* Translators: %s is the name of a circle, such as "Cousinade Dupont". */
-  toast = adw_toast_new_format (_("Circle “%s” deleted"), name);
-  adw_toast_set_button_label (toast, _("_Undo"));
+  toast = adw_toast_new_format (_ ("Circle “%s” deleted"), name);
+  adw_toast_set_button_label (toast, _ ("_Undo"));
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   g_object_set_data (G_OBJECT (toast), "cs-id",
                      GSIZE_TO_POINTER ((gsize) g_variant_get_int64 (parameter)));
@@ -289,8 +289,8 @@ delete_contact_action (GtkWidget *widget, const char *action_name, GVariant *par
     }
 
   /* Translators: %s is the name of a person. */
-  toast = adw_toast_new_format (_("“%s” removed from your contacts"), name);
-  adw_toast_set_button_label (toast, _("_Undo"));
+  toast = adw_toast_new_format (_ ("“%s” removed from your contacts"), name);
+  adw_toast_set_button_label (toast, _ ("_Undo"));
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   g_object_set_data (G_OBJECT (toast), "cs-id",
                      GSIZE_TO_POINTER ((gsize) g_variant_get_int64 (parameter)));
@@ -304,9 +304,9 @@ show_store_error (CsWindow *self, const GError *error)
   g_autofree char *description = NULL;
 
   if (g_error_matches (error, CS_STORE_ERROR, CS_STORE_ERROR_NEWER_VERSION))
-    adw_status_page_set_title (self->error_page, _("Cousinade Needs an Update"));
+    adw_status_page_set_title (self->error_page, _ ("Cousinade Needs an Update"));
   else if (g_error_matches (error, CS_STORE_ERROR, CS_STORE_ERROR_CORRUPT))
-    adw_status_page_set_title (self->error_page, _("Your Data File Is Damaged"));
+    adw_status_page_set_title (self->error_page, _ ("Your Data File Is Damaged"));
 
   adw_status_page_set_description (self->error_page, error->message);
   gtk_stack_set_visible_child_name (self->main_stack, "error");
@@ -424,14 +424,23 @@ cs_window_class_init (CsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-contacts", NULL, show_contacts_action);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.delete-circle", "x", delete_circle_action);
-  gtk_widget_class_install_action (widget_class, "win.delete-contact", "x",
-                                   delete_contact_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-contact", "x", delete_contact_action);
 }
 
 static void
 cs_window_init (CsWindow *self)
 {
+  GtkWidget *placeholder;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  placeholder = gtk_label_new (_ ("No circles yet. Create one with the + button."));
+  gtk_label_set_wrap (GTK_LABEL (placeholder), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (placeholder), 0);
+  gtk_widget_add_css_class (placeholder, "dim-label");
+  gtk_widget_set_margin_start (placeholder, 12);
+  gtk_widget_set_margin_end (placeholder, 12);
+  gtk_list_box_set_placeholder (self->circles_list, placeholder);
 }
 
 CsWindow *

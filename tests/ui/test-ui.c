@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include "cs-application.h"
+#include "cs-circle-editor.h"
+#include "cs-contact-editor.h"
+#include "cs-member-picker.h"
 #include "cs-window.h"
 
 #include <glib/gstdio.h>
@@ -77,7 +80,7 @@ find_label (GtkWidget *root, const char *text)
 static GtkWindow *
 find_window (GType type)
 {
-  g_autoptr (GListModel) toplevels = gtk_window_get_toplevels ();
+  GListModel *toplevels = gtk_window_get_toplevels ();
 
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
@@ -218,17 +221,23 @@ static void
 save_screenshot (GtkWindow *window, const char *name)
 {
   GtkWidget *widget = GTK_WIDGET (window);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  int width, height;
   g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr (GskRenderNode) node = NULL;
   g_autoptr (GdkTexture) texture = NULL;
   g_autofree char *path = NULL;
 
-  settle ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_to_node (snapshot);
+  /* A dialog that just appeared may not have drawn anything yet. */
+  for (int attempt = 0; node == NULL && attempt < 50; attempt++)
+    {
+      g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      settle ();
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_to_node (snapshot);
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
@@ -286,7 +295,7 @@ create_circle_contact_member (CsApplication *app)
 
   /* New circle: the Create button stays off until there is a name. */
   click (get_widget (window, "new_circle_button"));
-  dialog = wait_for_window (g_type_from_name ("CsCircleEditor"));
+  dialog = wait_for_window (CS_TYPE_CIRCLE_EDITOR);
   save = get_widget (dialog, "save_button");
   g_assert_false (gtk_widget_is_sensitive (save));
   type_text (get_widget (dialog, "name_row"), "   ");
@@ -297,7 +306,7 @@ create_circle_contact_member (CsApplication *app)
   g_assert_false (gtk_widget_get_visible (get_widget (dialog, "error_label")));
   type_text (get_widget (dialog, "description_row"), "Every first Sunday at 11:00");
   click (save);
-  wait_for_window_gone (g_type_from_name ("CsCircleEditor"));
+  wait_for_window_gone (CS_TYPE_CIRCLE_EDITOR);
 
   /* The new circle is shown straight away. */
   wait_for_label (GTK_WIDGET (window), "Every first Sunday at 11:00");
@@ -306,7 +315,7 @@ create_circle_contact_member (CsApplication *app)
   click (get_widget (window, "contacts_row"));
   wait_for_label (GTK_WIDGET (window), "No Contacts Yet");
   click (get_widget (window, "empty_add_button"));
-  dialog = wait_for_window (g_type_from_name ("CsContactEditor"));
+  dialog = wait_for_window (CS_TYPE_CONTACT_EDITOR);
   save = get_widget (dialog, "save_button");
   type_text (get_widget (dialog, "name_row"), "Mamie Jeanne");
   type_text (get_widget (dialog, "xmpp_row"), "jeanne at example.org");
@@ -318,7 +327,7 @@ create_circle_contact_member (CsApplication *app)
   g_assert_true (gtk_widget_is_sensitive (save));
   type_text (get_widget (dialog, "offers_row"), "knitting lessons");
   click (save);
-  wait_for_window_gone (g_type_from_name ("CsContactEditor"));
+  wait_for_window_gone (CS_TYPE_CONTACT_EDITOR);
   wait_for_row (GTK_WIDGET (window), "Mamie Jeanne");
 
   /* Back to the circle through the sidebar, and make her a member. */
@@ -327,14 +336,14 @@ create_circle_contact_member (CsApplication *app)
                                   GTK_TYPE_LIST_BOX_ROW));
   wait_for_label (GTK_WIDGET (window), "Every first Sunday at 11:00");
   click (get_widget (window, "add_member_button"));
-  dialog = wait_for_window (g_type_from_name ("CsMemberPicker"));
+  dialog = wait_for_window (CS_TYPE_MEMBER_PICKER);
   click (wait_for_row (GTK_WIDGET (dialog), "Mamie Jeanne"));
   wait_for_label (GTK_WIDGET (dialog), "Mamie Jeanne is now a member.");
   /* Once a member, she is no longer offered, so she cannot be added twice. */
   settle ();
   g_assert_null (find_row (GTK_WIDGET (dialog), "Mamie Jeanne"));
   click (get_widget (dialog, "done_button"));
-  wait_for_window_gone (g_type_from_name ("CsMemberPicker"));
+  wait_for_window_gone (CS_TYPE_MEMBER_PICKER);
 
   g_assert_true (gtk_widget_is_ancestor (wait_for_row (GTK_WIDGET (window), "Mamie Jeanne"),
                                          get_widget (window, "members_list")));
@@ -396,11 +405,11 @@ delete_and_undo (CsApplication *app)
   GtkWindow *dialog;
 
   click (get_widget (window, "new_circle_button"));
-  dialog = wait_for_window (g_type_from_name ("CsCircleEditor"));
+  dialog = wait_for_window (CS_TYPE_CIRCLE_EDITOR);
   type_text (get_widget (dialog, "name_row"), "Voisins du 12");
   /* Enter in the name field creates the circle, like the button. */
   g_signal_emit_by_name (get_widget (dialog, "name_row"), "entry-activated");
-  wait_for_window_gone (g_type_from_name ("CsCircleEditor"));
+  wait_for_window_gone (CS_TYPE_CIRCLE_EDITOR);
   wait_for_label (get_widget (window, "circle_page"), "Voisins du 12");
 
   gtk_widget_activate_action (get_widget (window, "circle_page"), "circle.delete", NULL);

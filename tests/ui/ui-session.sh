@@ -11,7 +11,30 @@ export XDG_DATA_HOME="$home/.local/share"
 export XDG_CONFIG_HOME="$home/.config"
 export XDG_CACHE_HOME="$home/.cache"
 export XDG_STATE_HOME="$home/.local/state"
+export XDG_RUNTIME_DIR="$home/runtime"
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME"
+mkdir -m 700 "$XDG_RUNTIME_DIR" "$home/dbus-services"
 
-dbus-run-session -- xvfb-run --auto-servernum \
+# The session bus may start the accessibility bus, nothing else: desktop portals started here
+# would mount a document store inside the temporary home and outlive the test.
+for service in /usr/share/dbus-1/services/org.a11y.*.service; do
+  [ -e "$service" ] && ln -s "$service" "$home/dbus-services/"
+done
+cat > "$home/dbus-session.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir=$home</listen>
+  <auth>EXTERNAL</auth>
+  <servicedir>$home/dbus-services</servicedir>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+CONF
+
+dbus-run-session --config-file="$home/dbus-session.conf" -- xvfb-run --auto-servernum \
   --server-args="-screen 0 1280x1024x24 -nolisten tcp" "$@"
