@@ -81,17 +81,14 @@ on_member_contact_notify (CsContact *contact, GParamSpec *pspec, AdwActionRow *r
 }
 
 static void
-on_undo_remove_member (AdwToast *toast, CsCirclePage *self)
+undo_remove_member (CsWindow *window, gpointer data)
 {
-  CsMember *member = g_object_get_data (G_OBJECT (toast), "cs-member");
+  CsMember *member = CS_MEMBER (data);
   g_autoptr (GError) error = NULL;
 
-  if (!cs_store_add_member (self->store, cs_member_get_circle (member),
+  if (!cs_store_add_member (cs_window_get_store (window), cs_member_get_circle (member),
                             cs_member_get_contact (member), cs_member_get_role (member), &error))
-    {
-      CsWindow *window = CS_WINDOW (gtk_widget_get_root (GTK_WIDGET (self)));
-      cs_window_add_toast (window, adw_toast_new (error->message));
-    }
+    cs_window_add_toast (window, adw_toast_new (error->message));
 }
 
 static void
@@ -101,7 +98,7 @@ on_remove_member_clicked (GtkButton *button, CsCirclePage *self)
   CsWindow *window = CS_WINDOW (gtk_widget_get_root (GTK_WIDGET (self)));
   g_autoptr (CsMember) removed = g_object_ref (member);
   g_autoptr (GError) error = NULL;
-  AdwToast *toast;
+  g_autofree char *title = NULL;
 
   if (!cs_store_remove_member (self->store, cs_member_get_circle (member),
                                cs_member_get_contact (member), &error))
@@ -111,15 +108,11 @@ on_remove_member_clicked (GtkButton *button, CsCirclePage *self)
     }
 
   /* Translators: the first %s is a person, the second a circle. */
-  toast = adw_toast_new_format (_ ("“%s” removed from “%s”"),
-                                cs_contact_get_name (cs_member_get_contact (removed)),
-                                cs_circle_get_name (cs_member_get_circle (removed)));
-  adw_toast_set_button_label (toast, _ ("_Undo"));
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  g_object_set_data_full (G_OBJECT (toast), "cs-member", g_steal_pointer (&removed),
-                          g_object_unref);
-  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_remove_member), self, 0);
-  cs_window_add_toast (window, toast);
+  title = g_strdup_printf (_ ("“%s” removed from “%s”"),
+                           cs_contact_get_name (cs_member_get_contact (removed)),
+                           cs_circle_get_name (cs_member_get_circle (removed)));
+  cs_window_offer_undo (window, title, undo_remove_member, g_steal_pointer (&removed),
+                        g_object_unref);
 }
 
 static GtkWidget *

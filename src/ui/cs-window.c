@@ -218,14 +218,43 @@ show_sidebar_action (GtkWidget *widget, const char *action_name, GVariant *param
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
-static void
-on_undo_delete_circle (AdwToast *toast, CsWindow *self)
+typedef struct
 {
-  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "cs-id"));
+  CsWindowUndoFunc undo;
+  gpointer data;
+  GDestroyNotify destroy;
+} UndoData;
+
+static void
+undo_data_free (UndoData *undo)
+{
+  if (undo->destroy != NULL)
+    undo->destroy (undo->data);
+  g_free (undo);
+}
+
+static void
+on_undo_clicked (AdwToast *toast, CsWindow *self)
+{
+  UndoData *undo = g_object_get_data (G_OBJECT (toast), "cs-undo");
+
+  undo->undo (self, undo->data);
+}
+
+static void
+report_error (CsWindow *self, const GError *error)
+{
+  cs_window_add_toast (self, adw_toast_new (error->message));
+}
+
+static void
+undo_delete_circle (CsWindow *self, gpointer data)
+{
+  gint64 id = *(gint64 *) data;
   g_autoptr (GError) error = NULL;
 
   if (!cs_store_restore_circle (self->store, id, &error))
-    cs_window_add_toast (self, adw_toast_new (error->message));
+    report_error (self, error);
   else
     cs_window_show_circle (self, cs_store_find_circle (self->store, id));
 }
@@ -234,68 +263,49 @@ static void
 delete_circle_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CsWindow *self = CS_WINDOW (widget);
-  CsCircle *circle = cs_store_find_circle (self->store, g_variant_get_int64 (parameter));
+  gint64 id = g_variant_get_int64 (parameter);
+  CsCircle *circle = cs_store_find_circle (self->store, id);
   g_autoptr (GError) error = NULL;
-  g_autofree char *name = NULL;
-  AdwToast *toast;
+  g_autofree char *title = NULL;
 
   if (circle == NULL)
     return;
 
-  name = g_strdup (cs_circle_get_name (circle));
-  if (!cs_store_trash_circle (self->store, circle, &error))
-    {
-      cs_window_add_toast (self, adw_toast_new (error->message));
-      return;
-    }
-
   /* Translators: %s is the name of a circle, such as "Cousinade Dupont". */
-  toast = adw_toast_new_format (_ ("Circle “%s” deleted"), name);
-  adw_toast_set_button_label (toast, _ ("_Undo"));
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  g_object_set_data (G_OBJECT (toast), "cs-id",
-                     GSIZE_TO_POINTER ((gsize) g_variant_get_int64 (parameter)));
-  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_delete_circle), self, 0);
-  cs_window_add_toast (self, toast);
+  title = g_strdup_printf (_ ("Circle “%s” deleted"), cs_circle_get_name (circle));
+  if (!cs_store_trash_circle (self->store, circle, &error))
+    report_error (self, error);
+  else
+    cs_window_offer_undo (self, title, undo_delete_circle, g_memdup2 (&id, sizeof id), g_free);
 }
 
 static void
-on_undo_delete_contact (AdwToast *toast, CsWindow *self)
+undo_delete_contact (CsWindow *self, gpointer data)
 {
-  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "cs-id"));
   g_autoptr (GError) error = NULL;
 
-  if (!cs_store_restore_contact (self->store, id, &error))
-    cs_window_add_toast (self, adw_toast_new (error->message));
+  if (!cs_store_restore_contact (self->store, *(gint64 *) data, &error))
+    report_error (self, error);
 }
 
 static void
 delete_contact_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CsWindow *self = CS_WINDOW (widget);
-  CsContact *contact = cs_store_find_contact (self->store, g_variant_get_int64 (parameter));
+  gint64 id = g_variant_get_int64 (parameter);
+  CsContact *contact = cs_store_find_contact (self->store, id);
   g_autoptr (GError) error = NULL;
-  g_autofree char *name = NULL;
-  AdwToast *toast;
+  g_autofree char *title = NULL;
 
   if (contact == NULL)
     return;
 
-  name = g_strdup (cs_contact_get_name (contact));
-  if (!cs_store_trash_contact (self->store, contact, &error))
-    {
-      cs_window_add_toast (self, adw_toast_new (error->message));
-      return;
-    }
-
   /* Translators: %s is the name of a person. */
-  toast = adw_toast_new_format (_ ("“%s” removed from your contacts"), name);
-  adw_toast_set_button_label (toast, _ ("_Undo"));
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  g_object_set_data (G_OBJECT (toast), "cs-id",
-                     GSIZE_TO_POINTER ((gsize) g_variant_get_int64 (parameter)));
-  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_delete_contact), self, 0);
-  cs_window_add_toast (self, toast);
+  title = g_strdup_printf (_ ("“%s” removed from your contacts"), cs_contact_get_name (contact));
+  if (!cs_store_trash_contact (self->store, contact, &error))
+    report_error (self, error);
+  else
+    cs_window_offer_undo (self, title, undo_delete_contact, g_memdup2 (&id, sizeof id), g_free);
 }
 
 static void
@@ -499,4 +509,41 @@ cs_window_add_toast (CsWindow *self, AdwToast *toast)
   g_return_if_fail (ADW_IS_TOAST (toast));
 
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/**
+ * cs_window_offer_undo:
+ * @self: a window
+ * @title: what was just done, in words
+ * @undo: called with @data if the user clicks Undo
+ * @data: data for @undo, owned by the toast
+ * @destroy: frees @data once the toast is gone
+ *
+ * Shows @title in a toast with an Undo button, the way every deletion in the app is undone.
+ */
+void
+cs_window_offer_undo (CsWindow *self,
+                      const char *title,
+                      CsWindowUndoFunc undo,
+                      gpointer data,
+                      GDestroyNotify destroy)
+{
+  AdwToast *toast;
+  UndoData *undo_data;
+
+  g_return_if_fail (CS_IS_WINDOW (self));
+  g_return_if_fail (title != NULL);
+  g_return_if_fail (undo != NULL);
+
+  undo_data = g_new0 (UndoData, 1);
+  undo_data->undo = undo;
+  undo_data->data = data;
+  undo_data->destroy = destroy;
+
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _ ("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_object_set_data_full (G_OBJECT (toast), "cs-undo", undo_data, (GDestroyNotify) undo_data_free);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_clicked), self, 0);
+  cs_window_add_toast (self, toast);
 }

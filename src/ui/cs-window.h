@@ -17,4 +17,11 @@ void cs_window_show_circle (CsWindow *self, CsCircle *circle);
 void cs_window_show_contacts (CsWindow *self);
 void cs_window_add_toast (CsWindow *self, AdwToast *toast);
 
+typedef void (*CsWindowUndoFunc) (CsWindow *window, gpointer data);
+void cs_window_offer_undo (CsWindow *self,
+                           const char *title,
+                           CsWindowUndoFunc undo,
+                           gpointer data,
+                           GDestroyNotify destroy);
+
 G_END_DECLS

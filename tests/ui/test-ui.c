@@ -19,62 +19,78 @@ static const char *screenshot_dir;
 
 /* Walking the widget tree and driving widgets the way a click or a key press would. */
 
-static GtkWidget *
-find_widget (GtkWidget *root, const char *buildable_id)
-{
-  const char *id = gtk_buildable_get_buildable_id (GTK_BUILDABLE (root));
+typedef gboolean (*WidgetMatch) (GtkWidget *widget, const char *text);
 
-  if (g_strcmp0 (id, buildable_id) == 0)
+static GtkWidget *
+find_descendant (GtkWidget *root, WidgetMatch match, const char *text)
+{
+  if (match (root, text))
     return root;
 
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_widget (child, buildable_id);
+      GtkWidget *found = find_descendant (child, match, text);
 
       if (found != NULL)
         return found;
     }
 
   return NULL;
+}
+
+static gboolean
+has_buildable_id (GtkWidget *widget, const char *id)
+{
+  return g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), id) == 0;
+}
+
+/* The checks below only see what a person could see: mapped widgets. */
+
+static gboolean
+is_row_titled (GtkWidget *widget, const char *title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static gboolean
+is_label_reading (GtkWidget *widget, const char *text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+static gboolean
+is_button_labelled (GtkWidget *widget, const char *label)
+{
+  return GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static gboolean
+is_button_with_icon (GtkWidget *widget, const char *icon_name)
+{
+  return GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), icon_name) == 0;
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root, const char *buildable_id)
+{
+  return find_descendant (root, has_buildable_id, buildable_id);
 }
 
 static GtkWidget *
 find_row (GtkWidget *root, const char *title)
 {
-  if (ADW_IS_PREFERENCES_ROW (root) && gtk_widget_get_mapped (root) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return find_descendant (root, is_row_titled, title);
 }
 
 static GtkWidget *
 find_label (GtkWidget *root, const char *text)
 {
-  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) &&
-      g_strcmp0 (gtk_label_get_label (GTK_LABEL (root)), text) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return find_descendant (root, is_label_reading, text);
 }
 
 static GtkWindow *
@@ -350,6 +366,12 @@ create_circle_contact_member (CsApplication *app)
   save_screenshot (window, "main-window.png");
 }
 
+static gpointer
+check_undo_shown (gpointer data)
+{
+  return find_descendant (data, is_button_labelled, "_Undo");
+}
+
 static void
 check_still_there (CsApplication *app)
 {
@@ -362,6 +384,14 @@ check_still_there (CsApplication *app)
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (member)), ==,
                    "Member · jeanne@example.org");
   save_screenshot (window, "main-window-restarted.png");
+
+  /* Removing a member can be undone. */
+  click (find_descendant (member, is_button_with_icon, "list-remove-symbolic"));
+  wait_for_label (GTK_WIDGET (window),
+                  "No members yet. Add the people of this circle from your contacts.");
+  click (wait_for (check_undo_shown, window, "the Undo button"));
+  member = wait_for_row (GTK_WIDGET (window), "Mamie Jeanne");
+  g_assert_true (gtk_widget_is_ancestor (member, get_widget (window, "members_list")));
 }
 
 static void
@@ -372,31 +402,6 @@ test_persist (void)
 }
 
 /* /ui/circle/delete-undo */
-
-static GtkWidget *
-find_button_with_label (GtkWidget *root, const char *label)
-{
-  if (GTK_IS_BUTTON (root) && gtk_widget_get_mapped (root) &&
-      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_with_label (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static gpointer
-check_undo_shown (gpointer data)
-{
-  return find_button_with_label (data, "_Undo");
-}
 
 static void
 delete_and_undo (CsApplication *app)
