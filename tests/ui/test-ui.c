@@ -507,6 +507,37 @@ test_narrow (void)
   run_app (check_narrow);
 }
 
+/* /ui/window/help-and-about */
+
+static void
+open_help_and_about (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+  GtkWindow *shortcuts;
+  GtkWindow *about;
+
+  /* The main menu's entries, reached the way the menu reaches them. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+  shortcuts = wait_for_window (GTK_TYPE_SHORTCUTS_WINDOW);
+  save_screenshot (shortcuts, "shortcuts.png");
+  gtk_window_close (shortcuts);
+  wait_for_window_gone (GTK_TYPE_SHORTCUTS_WINDOW);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "app.about", NULL);
+  about = wait_for_window (ADW_TYPE_ABOUT_WINDOW);
+  g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==,
+                   "Cousinade");
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  save_screenshot (about, "about.png");
+  gtk_window_close (about);
+}
+
+static void
+test_help_and_about (void)
+{
+  run_app (open_help_and_about);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -520,6 +551,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/circle/delete-undo", test_delete_undo);
   g_test_add_func ("/ui/store/corrupt", test_corrupt);
   g_test_add_func ("/ui/window/narrow", test_narrow);
+  g_test_add_func ("/ui/window/help-and-about", test_help_and_about);
 
   return g_test_run ();
 }
