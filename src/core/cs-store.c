@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "cs-store"
 
+/* The store object, its statements and transactions, and saving, trashing and
+ * restoring circles and contacts. Siblings: cs-store-open.c (opening and the
+ * live lists), cs-store-members.c, cs-store-history.c, cs-store-migrations.c. */
+
 #include "config.h"
 
 #include "cs-store.h"
@@ -9,48 +13,7 @@
 
 #include <glib/gi18n.h>
 
-#include <errno.h>
 #include <string.h>
-
-typedef enum
-{
-  STMT_BEGIN,
-  STMT_COMMIT,
-  STMT_ROLLBACK,
-
-  STMT_CIRCLES_LIVE,
-  STMT_CIRCLE_BY_ID,
-  STMT_CIRCLE_INSERT,
-  STMT_CIRCLE_UPDATE,
-  STMT_CIRCLE_WITH_ROOM,
-  STMT_CIRCLE_TRASH,
-  STMT_CIRCLE_RESTORE,
-  STMT_CIRCLES_PURGE,
-
-  STMT_CONTACTS_LIVE,
-  STMT_CONTACT_BY_ID,
-  STMT_CONTACT_INSERT,
-  STMT_CONTACT_UPDATE,
-  STMT_CONTACT_WITH_ADDRESS,
-  STMT_CONTACT_TRASH,
-  STMT_CONTACT_RESTORE,
-  STMT_CONTACTS_PURGE,
-
-  STMT_MEMBERS_OF_CIRCLE,
-  STMT_MEMBERSHIPS_OF_CONTACT,
-  STMT_MEMBER_INSERT,
-  STMT_MEMBER_DELETE,
-  STMT_MEMBER_EXISTS,
-
-  STMT_INTERACTION_INSERT,
-  STMT_PARTICIPANT_INSERT,
-  STMT_INTERACTION_DELETE,
-  STMT_INTERACTIONS_OF_CIRCLE,
-  STMT_INTERACTIONS_OF_CONTACT,
-  STMT_PARTICIPANTS_OF_INTERACTION,
-
-  N_STATEMENTS
-} Statement;
 
 #define CIRCLE_COLUMNS \
   "id, name, kind, description, emoji, color, room_address, keep_in_touch_days, reminder_minutes"
@@ -125,40 +88,6 @@ static const char *const statement_sql[N_STATEMENTS] = {
     " ORDER BY contact_id",
 };
 
-/* A cached statement borrowed for one use: g_autoptr() resets it afterwards,
- * which also ends the read transaction a SELECT holds open. */
-typedef sqlite3_stmt CsStoreStatement;
-
-static void
-cs_store_statement_release (CsStoreStatement *stmt)
-{
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsStoreStatement, cs_store_statement_release)
-
-struct _CsStore
-{
-  GObject parent_instance;
-
-  char *path;
-  sqlite3 *db;
-  sqlite3_stmt *statements[N_STATEMENTS];
-
-  /* Sorted lists of the live entries, and one object per row: id -> object.
-   * Trashed entries keep their object so that restoring brings back the same one. */
-  GListStore *circles;
-  GListStore *contacts;
-  GHashTable *live_circles;
-  GHashTable *trashed_circles;
-  GHashTable *live_contacts;
-  GHashTable *trashed_contacts;
-
-  /* circle id -> GListStore of CsMember, made on first request. */
-  GHashTable *members;
-};
-
 G_DEFINE_FINAL_TYPE (CsStore, cs_store, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (cs_store_error_quark, cs_store_error)
@@ -180,8 +109,8 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 static GQuark sort_key_quark;
 
-static gint64 *
-id_key_new (gint64 id)
+gint64 *
+cs_store_id_key_new (gint64 id)
 {
   return g_memdup2 (&id, sizeof id);
 }
@@ -207,8 +136,8 @@ move_entry (GHashTable *from, GHashTable *to, gint64 id)
   return object;
 }
 
-static gint64
-now_seconds (void)
+gint64
+cs_store_now_seconds (void)
 {
   return g_get_real_time () / G_USEC_PER_SEC;
 }
@@ -238,8 +167,8 @@ compare_keys_then_ids (gpointer a, gint64 id_a, gpointer b, gint64 id_b)
   return (id_a > id_b) - (id_a < id_b);
 }
 
-static int
-compare_circles (gconstpointer a, gconstpointer b, gpointer user_data)
+int
+cs_store_compare_circles (gconstpointer a, gconstpointer b, gpointer user_data)
 {
   CsCircle *circle_a = CS_CIRCLE ((gpointer) a);
   CsCircle *circle_b = CS_CIRCLE ((gpointer) b);
@@ -248,8 +177,8 @@ compare_circles (gconstpointer a, gconstpointer b, gpointer user_data)
                                 cs_circle_get_id (circle_b));
 }
 
-static int
-compare_contacts (gconstpointer a, gconstpointer b, gpointer user_data)
+int
+cs_store_compare_contacts (gconstpointer a, gconstpointer b, gpointer user_data)
 {
   CsContact *contact_a = CS_CONTACT ((gpointer) a);
   CsContact *contact_b = CS_CONTACT ((gpointer) b);
@@ -258,17 +187,10 @@ compare_contacts (gconstpointer a, gconstpointer b, gpointer user_data)
                                 cs_contact_get_id (contact_b));
 }
 
-static int
-compare_members (gconstpointer a, gconstpointer b, gpointer user_data)
-{
-  return compare_contacts (cs_member_get_contact (CS_MEMBER ((gpointer) a)),
-                           cs_member_get_contact (CS_MEMBER ((gpointer) b)), NULL);
-}
-
 /* Moves @item after a rename, only when it is out of order, so that an unchanged
  * position does not make views rebuild the row. */
-static void
-resort_item (GListStore *list, gpointer item, GCompareDataFunc compare)
+void
+cs_store_resort_item (GListStore *list, gpointer item, GCompareDataFunc compare)
 {
   g_autoptr (GObject) held = NULL;
   guint n_items = g_list_model_get_n_items (G_LIST_MODEL (list));
@@ -309,27 +231,15 @@ remove_item (GListStore *list, gpointer item)
     g_list_store_remove (list, position);
 }
 
-static gboolean
-find_member (GListStore *list, CsContact *contact, guint *position)
+void
+cs_store_statement_release (CsStoreStatement *stmt)
 {
-  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (list));
-
-  for (guint i = 0; i < n_items; i++)
-    {
-      g_autoptr (CsMember) member = g_list_model_get_item (G_LIST_MODEL (list), i);
-
-      if (cs_member_get_contact (member) == contact)
-        {
-          *position = i;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
 }
 
-static CsStoreStatement *
-get_statement (CsStore *self, Statement statement, GError **error)
+CsStoreStatement *
+cs_store_get_statement (CsStore *self, CsStoreStatementId statement, GError **error)
 {
   g_assert (statement < N_STATEMENTS);
 
@@ -349,8 +259,8 @@ get_statement (CsStore *self, Statement statement, GError **error)
   return self->statements[statement];
 }
 
-static void
-bind_text (CsStoreStatement *stmt, int param, const char *text)
+void
+cs_store_bind_text (CsStoreStatement *stmt, int param, const char *text)
 {
   if (text == NULL)
     sqlite3_bind_null (stmt, param);
@@ -358,25 +268,15 @@ bind_text (CsStoreStatement *stmt, int param, const char *text)
     sqlite3_bind_text (stmt, param, text, -1, SQLITE_TRANSIENT);
 }
 
-/* 0 is "none" in the objects, NULL in the database. */
-static void
-bind_id_or_null (CsStoreStatement *stmt, int param, gint64 id)
-{
-  if (id == 0)
-    sqlite3_bind_null (stmt, param);
-  else
-    sqlite3_bind_int64 (stmt, param, id);
-}
-
-static const char *
-column_text (CsStoreStatement *stmt, int column)
+const char *
+cs_store_column_text (CsStoreStatement *stmt, int column)
 {
   return (const char *) sqlite3_column_text (stmt, column);
 }
 
 /* Steps a statement that returns no rows. */
-static gboolean
-step_done (CsStore *self, CsStoreStatement *stmt, GError **error)
+gboolean
+cs_store_step_done (CsStore *self, CsStoreStatement *stmt, GError **error)
 {
   int rc = sqlite3_step (stmt);
 
@@ -391,8 +291,8 @@ step_done (CsStore *self, CsStoreStatement *stmt, GError **error)
 }
 
 /* Steps a SELECT; FALSE with @error unset at the end of the rows. */
-static gboolean
-step_row (CsStore *self, CsStoreStatement *stmt, GError **error)
+gboolean
+cs_store_step_row (CsStore *self, CsStoreStatement *stmt, GError **error)
 {
   int rc = sqlite3_step (stmt);
 
@@ -409,28 +309,28 @@ step_row (CsStore *self, CsStoreStatement *stmt, GError **error)
 }
 
 static gboolean
-run_statement (CsStore *self, Statement statement, GError **error)
+run_statement (CsStore *self, CsStoreStatementId statement, GError **error)
 {
-  g_autoptr (CsStoreStatement) stmt = get_statement (self, statement, error);
+  g_autoptr (CsStoreStatement) stmt = cs_store_get_statement (self, statement, error);
 
-  return stmt != NULL && step_done (self, stmt, error);
+  return stmt != NULL && cs_store_step_done (self, stmt, error);
 }
 
-static gboolean
-begin_transaction (CsStore *self, GError **error)
+gboolean
+cs_store_begin_transaction (CsStore *self, GError **error)
 {
   return run_statement (self, STMT_BEGIN, error);
 }
 
-static gboolean
-commit_transaction (CsStore *self, GError **error)
+gboolean
+cs_store_commit_transaction (CsStore *self, GError **error)
 {
   return run_statement (self, STMT_COMMIT, error);
 }
 
 /* Safe after any failure: SQLite may already have rolled back by itself. */
-static void
-rollback_transaction (CsStore *self)
+void
+cs_store_rollback_transaction (CsStore *self)
 {
   g_autoptr (GError) error = NULL;
 
@@ -441,8 +341,8 @@ rollback_transaction (CsStore *self)
     g_debug ("Rolling back: %s", error->message);
 }
 
-static void
-set_not_found_error (GError **error, const char *message)
+void
+cs_store_set_not_found_error (GError **error, const char *message)
 {
   g_set_error_literal (error, CS_STORE_ERROR, CS_STORE_ERROR_NOT_FOUND, message);
 }
@@ -461,18 +361,18 @@ validate_name (const char *name, const char *blank_message, GError **error)
   return g_steal_pointer (&trimmed);
 }
 
-static CsCircle *
-circle_from_row (CsStoreStatement *stmt)
+CsCircle *
+cs_store_circle_from_row (CsStoreStatement *stmt)
 {
   CsCircle *circle = cs_circle_new ();
 
   cs_circle_set_id (circle, sqlite3_column_int64 (stmt, 0));
-  cs_circle_set_name (circle, column_text (stmt, 1));
+  cs_circle_set_name (circle, cs_store_column_text (stmt, 1));
   cs_circle_set_kind (circle, sqlite3_column_int (stmt, 2));
-  cs_circle_set_description (circle, column_text (stmt, 3));
-  cs_circle_set_emoji (circle, column_text (stmt, 4));
-  cs_circle_set_color (circle, column_text (stmt, 5));
-  cs_circle_set_room_address (circle, column_text (stmt, 6));
+  cs_circle_set_description (circle, cs_store_column_text (stmt, 3));
+  cs_circle_set_emoji (circle, cs_store_column_text (stmt, 4));
+  cs_circle_set_color (circle, cs_store_column_text (stmt, 5));
+  cs_circle_set_room_address (circle, cs_store_column_text (stmt, 6));
   cs_circle_set_keep_in_touch_days (circle, sqlite3_column_int (stmt, 7));
   cs_circle_set_reminder_minutes (circle, sqlite3_column_int (stmt, 8));
   set_sort_key (circle, cs_circle_get_name (circle));
@@ -480,19 +380,19 @@ circle_from_row (CsStoreStatement *stmt)
   return circle;
 }
 
-static CsContact *
-contact_from_row (CsStoreStatement *stmt)
+CsContact *
+cs_store_contact_from_row (CsStoreStatement *stmt)
 {
   CsContact *contact = cs_contact_new ();
 
   cs_contact_set_id (contact, sqlite3_column_int64 (stmt, 0));
-  cs_contact_set_name (contact, column_text (stmt, 1));
-  cs_contact_set_xmpp_address (contact, column_text (stmt, 2));
-  cs_contact_set_email (contact, column_text (stmt, 3));
-  cs_contact_set_phone (contact, column_text (stmt, 4));
-  cs_contact_set_notes (contact, column_text (stmt, 5));
-  cs_contact_set_seeks (contact, column_text (stmt, 6));
-  cs_contact_set_offers (contact, column_text (stmt, 7));
+  cs_contact_set_name (contact, cs_store_column_text (stmt, 1));
+  cs_contact_set_xmpp_address (contact, cs_store_column_text (stmt, 2));
+  cs_contact_set_email (contact, cs_store_column_text (stmt, 3));
+  cs_contact_set_phone (contact, cs_store_column_text (stmt, 4));
+  cs_contact_set_notes (contact, cs_store_column_text (stmt, 5));
+  cs_contact_set_seeks (contact, cs_store_column_text (stmt, 6));
+  cs_contact_set_offers (contact, cs_store_column_text (stmt, 7));
   cs_contact_set_named_in_digest (contact, sqlite3_column_int (stmt, 8));
   cs_contact_set_keep_in_touch_days (contact, sqlite3_column_int (stmt, 9));
   set_sort_key (contact, cs_contact_get_name (contact));
@@ -500,100 +400,32 @@ contact_from_row (CsStoreStatement *stmt)
   return contact;
 }
 
-static gboolean
-load_circles (CsStore *self, GError **error)
-{
-  g_autoptr (CsStoreStatement) stmt = get_statement (self, STMT_CIRCLES_LIVE, error);
-  g_autoptr (GPtrArray) loaded = g_ptr_array_new ();
-  g_autoptr (GError) local_error = NULL;
-
-  if (stmt == NULL)
-    return FALSE;
-
-  while (step_row (self, stmt, &local_error))
-    {
-      CsCircle *circle = circle_from_row (stmt);
-
-      g_hash_table_insert (self->live_circles, id_key_new (cs_circle_get_id (circle)), circle);
-      g_ptr_array_add (loaded, circle);
-    }
-
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  g_list_store_splice (self->circles, 0, 0, loaded->pdata, loaded->len);
-  g_list_store_sort (self->circles, compare_circles, NULL);
-
-  return TRUE;
-}
-
-static gboolean
-load_contacts (CsStore *self, GError **error)
-{
-  g_autoptr (CsStoreStatement) stmt = get_statement (self, STMT_CONTACTS_LIVE, error);
-  g_autoptr (GPtrArray) loaded = g_ptr_array_new ();
-  g_autoptr (GError) local_error = NULL;
-
-  if (stmt == NULL)
-    return FALSE;
-
-  while (step_row (self, stmt, &local_error))
-    {
-      CsContact *contact = contact_from_row (stmt);
-
-      g_hash_table_insert (self->live_contacts, id_key_new (cs_contact_get_id (contact)), contact);
-      g_ptr_array_add (loaded, contact);
-    }
-
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  g_list_store_splice (self->contacts, 0, 0, loaded->pdata, loaded->len);
-  g_list_store_sort (self->contacts, compare_contacts, NULL);
-
-  return TRUE;
-}
-
 /* A trashed entry restored by another program, or trashed before this run,
  * has no object yet: read it back. */
 static GObject *
-load_restored (CsStore *self, Statement statement, gint64 id, GError **error)
+load_restored (CsStore *self, CsStoreStatementId statement, gint64 id, GError **error)
 {
-  g_autoptr (CsStoreStatement) stmt = get_statement (self, statement, error);
+  g_autoptr (CsStoreStatement) stmt = cs_store_get_statement (self, statement, error);
   g_autoptr (GError) local_error = NULL;
 
   if (stmt == NULL)
     return NULL;
 
   sqlite3_bind_int64 (stmt, 1, id);
-  if (!step_row (self, stmt, &local_error))
+  if (!cs_store_step_row (self, stmt, &local_error))
     {
       if (local_error != NULL)
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
-        set_not_found_error (error, _ ("This entry cannot be brought back: it was deleted "
-                                       "for good."));
+        cs_store_set_not_found_error (error, _ ("This entry cannot be brought back: it was deleted "
+                                                "for good."));
       return NULL;
     }
 
   if (statement == STMT_CIRCLE_BY_ID)
-    return G_OBJECT (circle_from_row (stmt));
+    return G_OBJECT (cs_store_circle_from_row (stmt));
   else
-    return G_OBJECT (contact_from_row (stmt));
-}
-
-static CsCircle *
-lookup_any_circle (CsStore *self, gint64 id)
-{
-  CsCircle *circle = g_hash_table_lookup (self->live_circles, &id);
-
-  return circle != NULL ? circle : g_hash_table_lookup (self->trashed_circles, &id);
+    return G_OBJECT (cs_store_contact_from_row (stmt));
 }
 
 static void
@@ -705,6 +537,12 @@ cs_store_init (CsStore *self)
 }
 
 void
+cs_store_emit_interactions_changed (CsStore *self)
+{
+  g_signal_emit (self, signals[INTERACTIONS_CHANGED], 0);
+}
+
+void
 cs_store_set_database_error (GError **error, sqlite3 *db, int rc)
 {
   const char *detail = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
@@ -767,159 +605,6 @@ cs_store_set_database_error (GError **error, sqlite3 *db, int rc)
     }
 }
 
-char *
-cs_store_default_path (void)
-{
-  return g_build_filename (g_get_user_data_dir (), "cousinade", "cousinade.db", NULL);
-}
-
-/**
- * cs_store_open:
- * @path: the database file; it and its folder are made if missing
- * @error: return location for a #CsStoreError
- *
- * Opens the store, upgrading the file's schema if needed. A file written by a
- * newer Cousinade (%CS_STORE_ERROR_NEWER_VERSION) or a damaged one
- * (%CS_STORE_ERROR_CORRUPT) is refused before anything is written to it.
- *
- * Returns: (transfer full): the store, or %NULL
- */
-CsStore *
-cs_store_open (const char *path, GError **error)
-{
-  g_autoptr (CsStore) self = NULL;
-  g_autofree char *dir = NULL;
-  sqlite3 *db;
-
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  dir = g_path_get_dirname (path);
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, CS_STORE_ERROR, CS_STORE_ERROR_FAILED,
-                   _ ("Cousinade could not create the folder %s for your data (%s). "
-                      "Check that your home folder is writable."),
-                   dir, g_strerror (saved_errno));
-      return NULL;
-    }
-
-  db = cs_store_open_database (path, error);
-  if (db == NULL)
-    return NULL;
-
-  self = g_object_new (CS_TYPE_STORE, "path", path, NULL);
-  self->db = db;
-
-  /* Entries trashed in a previous run were never restored: their Undo is gone. */
-  if (!cs_store_purge_trash (self, error) || !load_circles (self, error) ||
-      !load_contacts (self, error))
-    return NULL;
-
-  return g_steal_pointer (&self);
-}
-
-const char *
-cs_store_get_path (CsStore *self)
-{
-  g_return_val_if_fail (CS_IS_STORE (self), NULL);
-
-  return self->path;
-}
-
-GListModel *
-cs_store_get_circles (CsStore *self)
-{
-  g_return_val_if_fail (CS_IS_STORE (self), NULL);
-
-  return G_LIST_MODEL (self->circles);
-}
-
-GListModel *
-cs_store_get_contacts (CsStore *self)
-{
-  g_return_val_if_fail (CS_IS_STORE (self), NULL);
-
-  return G_LIST_MODEL (self->contacts);
-}
-
-/**
- * cs_store_get_members:
- * @self: the store
- * @circle: a saved circle
- *
- * Returns: (transfer none): the live, sorted list of the circle's members who
- *   are not in the trash
- */
-GListModel *
-cs_store_get_members (CsStore *self, CsCircle *circle)
-{
-  g_autoptr (CsStoreStatement) stmt = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) loaded = NULL;
-  GListStore *list;
-  CsCircle *canonical;
-  gint64 circle_id;
-
-  g_return_val_if_fail (CS_IS_STORE (self), NULL);
-  g_return_val_if_fail (CS_IS_CIRCLE (circle), NULL);
-  g_return_val_if_fail (cs_circle_get_id (circle) > 0, NULL);
-
-  circle_id = cs_circle_get_id (circle);
-  list = g_hash_table_lookup (self->members, &circle_id);
-  if (list != NULL)
-    return G_LIST_MODEL (list);
-
-  list = g_list_store_new (CS_TYPE_MEMBER);
-  g_hash_table_insert (self->members, id_key_new (circle_id), list);
-
-  canonical = lookup_any_circle (self, circle_id);
-  if (canonical == NULL)
-    return G_LIST_MODEL (list);
-
-  loaded = g_ptr_array_new_with_free_func (g_object_unref);
-  stmt = get_statement (self, STMT_MEMBERS_OF_CIRCLE, &error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_int64 (stmt, 1, circle_id);
-      while (step_row (self, stmt, &error))
-        {
-          gint64 contact_id = sqlite3_column_int64 (stmt, 0);
-          CsContact *contact = g_hash_table_lookup (self->live_contacts, &contact_id);
-
-          if (contact != NULL)
-            g_ptr_array_add (loaded,
-                             cs_member_new (canonical, contact, sqlite3_column_int (stmt, 1)));
-        }
-    }
-
-  if (error != NULL)
-    g_warning ("Listing the members of circle %" G_GINT64_FORMAT ": %s", circle_id, error->message);
-
-  g_list_store_splice (list, 0, 0, loaded->pdata, loaded->len);
-  g_list_store_sort (list, compare_members, NULL);
-
-  return G_LIST_MODEL (list);
-}
-
-CsCircle *
-cs_store_find_circle (CsStore *self, gint64 id)
-{
-  g_return_val_if_fail (CS_IS_STORE (self), NULL);
-
-  return g_hash_table_lookup (self->live_circles, &id);
-}
-
-CsContact *
-cs_store_find_contact (CsStore *self, gint64 id)
-{
-  g_return_val_if_fail (CS_IS_STORE (self), NULL);
-
-  return g_hash_table_lookup (self->live_contacts, &id);
-}
-
 static gboolean
 check_room_address_free (CsStore *self, CsCircle *values, GError **error)
 {
@@ -930,16 +615,17 @@ check_room_address_free (CsStore *self, CsCircle *values, GError **error)
   if (room_address == NULL)
     return TRUE;
 
-  stmt = get_statement (self, STMT_CIRCLE_WITH_ROOM, error);
+  stmt = cs_store_get_statement (self, STMT_CIRCLE_WITH_ROOM, error);
   if (stmt == NULL)
     return FALSE;
 
-  bind_text (stmt, 1, room_address);
+  cs_store_bind_text (stmt, 1, room_address);
   sqlite3_bind_int64 (stmt, 2, cs_circle_get_id (values));
-  if (step_row (self, stmt, &local_error))
+  if (cs_store_step_row (self, stmt, &local_error))
     {
       g_set_error (error, CS_STORE_ERROR, CS_STORE_ERROR_INVALID,
-                   _ ("The circle “%s” already uses this room address."), column_text (stmt, 0));
+                   _ ("The circle “%s” already uses this room address."),
+                   cs_store_column_text (stmt, 0));
       return FALSE;
     }
 
@@ -958,23 +644,23 @@ write_circle (CsStore *self, CsCircle *values, gint64 *id, GError **error)
   g_autoptr (CsStoreStatement) stmt = NULL;
   gboolean inserting = cs_circle_get_id (values) == 0;
 
-  stmt = get_statement (self, inserting ? STMT_CIRCLE_INSERT : STMT_CIRCLE_UPDATE, error);
+  stmt = cs_store_get_statement (self, inserting ? STMT_CIRCLE_INSERT : STMT_CIRCLE_UPDATE, error);
   if (stmt == NULL)
     return FALSE;
 
-  bind_text (stmt, 1, cs_circle_get_name (values));
+  cs_store_bind_text (stmt, 1, cs_circle_get_name (values));
   sqlite3_bind_int (stmt, 2, cs_circle_get_kind (values));
-  bind_text (stmt, 3, cs_circle_get_description (values));
-  bind_text (stmt, 4, cs_circle_get_emoji (values));
-  bind_text (stmt, 5, cs_circle_get_color (values));
-  bind_text (stmt, 6, cs_circle_get_room_address (values));
+  cs_store_bind_text (stmt, 3, cs_circle_get_description (values));
+  cs_store_bind_text (stmt, 4, cs_circle_get_emoji (values));
+  cs_store_bind_text (stmt, 5, cs_circle_get_color (values));
+  cs_store_bind_text (stmt, 6, cs_circle_get_room_address (values));
   sqlite3_bind_int64 (stmt, 7, cs_circle_get_keep_in_touch_days (values));
   sqlite3_bind_int64 (stmt, 8, cs_circle_get_reminder_minutes (values));
-  sqlite3_bind_int64 (stmt, 9, now_seconds ());
+  sqlite3_bind_int64 (stmt, 9, cs_store_now_seconds ());
   if (!inserting)
     sqlite3_bind_int64 (stmt, 10, cs_circle_get_id (values));
 
-  if (!step_done (self, stmt, error))
+  if (!cs_store_step_done (self, stmt, error))
     return FALSE;
 
   if (inserting)
@@ -983,8 +669,9 @@ write_circle (CsStore *self, CsCircle *values, gint64 *id, GError **error)
     }
   else if (sqlite3_changes (self->db) == 0)
     {
-      set_not_found_error (error, _ ("This circle was deleted, so your changes could not be "
-                                     "saved."));
+      cs_store_set_not_found_error (error,
+                                    _ ("This circle was deleted, so your changes could not be "
+                                       "saved."));
       return FALSE;
     }
   else
@@ -1040,18 +727,19 @@ cs_store_save_circle (CsStore *self, CsCircle *draft, GError **error)
   if (cs_circle_get_id (values) != 0 &&
       cs_store_find_circle (self, cs_circle_get_id (values)) == NULL)
     {
-      set_not_found_error (error, _ ("This circle was deleted, so your changes could not be "
-                                     "saved."));
+      cs_store_set_not_found_error (error,
+                                    _ ("This circle was deleted, so your changes could not be "
+                                       "saved."));
       return NULL;
     }
 
-  if (!begin_transaction (self, error))
+  if (!cs_store_begin_transaction (self, error))
     return NULL;
 
   if (!check_room_address_free (self, values, error) || !write_circle (self, values, &id, error) ||
-      !commit_transaction (self, error))
+      !cs_store_commit_transaction (self, error))
     {
-      rollback_transaction (self);
+      cs_store_rollback_transaction (self);
       return NULL;
     }
 
@@ -1062,8 +750,8 @@ cs_store_save_circle (CsStore *self, CsCircle *draft, GError **error)
     {
       circle = cs_circle_copy (values);
       set_sort_key (circle, cs_circle_get_name (circle));
-      g_hash_table_insert (self->live_circles, id_key_new (id), circle);
-      g_list_store_insert_sorted (self->circles, circle, compare_circles, NULL);
+      g_hash_table_insert (self->live_circles, cs_store_id_key_new (id), circle);
+      g_list_store_insert_sorted (self->circles, circle, cs_store_compare_circles, NULL);
     }
   else
     {
@@ -1073,7 +761,7 @@ cs_store_save_circle (CsStore *self, CsCircle *draft, GError **error)
       if (renamed)
         {
           set_sort_key (circle, cs_circle_get_name (circle));
-          resort_item (self->circles, circle, compare_circles);
+          cs_store_resort_item (self->circles, circle, cs_store_compare_circles);
         }
     }
 
@@ -1092,22 +780,22 @@ check_address_free (CsStore *self, CsContact *values, GError **error)
   if (address == NULL)
     return TRUE;
 
-  stmt = get_statement (self, STMT_CONTACT_WITH_ADDRESS, error);
+  stmt = cs_store_get_statement (self, STMT_CONTACT_WITH_ADDRESS, error);
   if (stmt == NULL)
     return FALSE;
 
-  bind_text (stmt, 1, address);
+  cs_store_bind_text (stmt, 1, address);
   sqlite3_bind_int64 (stmt, 2, cs_contact_get_id (values));
-  if (step_row (self, stmt, &local_error))
+  if (cs_store_step_row (self, stmt, &local_error))
     {
       if (sqlite3_column_int (stmt, 1))
         g_set_error (error, CS_STORE_ERROR, CS_STORE_ERROR_INVALID,
                      _ ("“%s” was just deleted but still has this address. Undo the deletion "
                         "to keep them, or try again once the deletion is final."),
-                     column_text (stmt, 0));
+                     cs_store_column_text (stmt, 0));
       else
         g_set_error (error, CS_STORE_ERROR, CS_STORE_ERROR_INVALID,
-                     _ ("“%s” already has this address."), column_text (stmt, 0));
+                     _ ("“%s” already has this address."), cs_store_column_text (stmt, 0));
       return FALSE;
     }
 
@@ -1126,24 +814,25 @@ write_contact (CsStore *self, CsContact *values, gint64 *id, GError **error)
   g_autoptr (CsStoreStatement) stmt = NULL;
   gboolean inserting = cs_contact_get_id (values) == 0;
 
-  stmt = get_statement (self, inserting ? STMT_CONTACT_INSERT : STMT_CONTACT_UPDATE, error);
+  stmt =
+    cs_store_get_statement (self, inserting ? STMT_CONTACT_INSERT : STMT_CONTACT_UPDATE, error);
   if (stmt == NULL)
     return FALSE;
 
-  bind_text (stmt, 1, cs_contact_get_name (values));
-  bind_text (stmt, 2, cs_contact_get_xmpp_address (values));
-  bind_text (stmt, 3, cs_contact_get_email (values));
-  bind_text (stmt, 4, cs_contact_get_phone (values));
-  bind_text (stmt, 5, cs_contact_get_notes (values));
-  bind_text (stmt, 6, cs_contact_get_seeks (values));
-  bind_text (stmt, 7, cs_contact_get_offers (values));
+  cs_store_bind_text (stmt, 1, cs_contact_get_name (values));
+  cs_store_bind_text (stmt, 2, cs_contact_get_xmpp_address (values));
+  cs_store_bind_text (stmt, 3, cs_contact_get_email (values));
+  cs_store_bind_text (stmt, 4, cs_contact_get_phone (values));
+  cs_store_bind_text (stmt, 5, cs_contact_get_notes (values));
+  cs_store_bind_text (stmt, 6, cs_contact_get_seeks (values));
+  cs_store_bind_text (stmt, 7, cs_contact_get_offers (values));
   sqlite3_bind_int (stmt, 8, cs_contact_get_named_in_digest (values) ? 1 : 0);
   sqlite3_bind_int64 (stmt, 9, cs_contact_get_keep_in_touch_days (values));
-  sqlite3_bind_int64 (stmt, 10, now_seconds ());
+  sqlite3_bind_int64 (stmt, 10, cs_store_now_seconds ());
   if (!inserting)
     sqlite3_bind_int64 (stmt, 11, cs_contact_get_id (values));
 
-  if (!step_done (self, stmt, error))
+  if (!cs_store_step_done (self, stmt, error))
     return FALSE;
 
   if (inserting)
@@ -1152,8 +841,9 @@ write_contact (CsStore *self, CsContact *values, gint64 *id, GError **error)
     }
   else if (sqlite3_changes (self->db) == 0)
     {
-      set_not_found_error (error, _ ("This person was deleted, so your changes could not be "
-                                     "saved."));
+      cs_store_set_not_found_error (error,
+                                    _ ("This person was deleted, so your changes could not be "
+                                       "saved."));
       return FALSE;
     }
   else
@@ -1167,23 +857,8 @@ write_contact (CsStore *self, CsContact *values, gint64 *id, GError **error)
 static void
 resort_contact_everywhere (CsStore *self, CsContact *contact)
 {
-  GHashTableIter iter;
-  gpointer list;
-
-  resort_item (self->contacts, contact, compare_contacts);
-
-  g_hash_table_iter_init (&iter, self->members);
-  while (g_hash_table_iter_next (&iter, NULL, &list))
-    {
-      guint position;
-      g_autoptr (CsMember) member = NULL;
-
-      if (!find_member (list, contact, &position))
-        continue;
-
-      member = g_list_model_get_item (G_LIST_MODEL (list), position);
-      resort_item (list, member, compare_members);
-    }
+  cs_store_resort_item (self->contacts, contact, cs_store_compare_contacts);
+  cs_store_member_lists_resort_contact (self, contact);
 }
 
 CsContact *
@@ -1223,18 +898,19 @@ cs_store_save_contact (CsStore *self, CsContact *draft, GError **error)
   if (cs_contact_get_id (values) != 0 &&
       cs_store_find_contact (self, cs_contact_get_id (values)) == NULL)
     {
-      set_not_found_error (error, _ ("This person was deleted, so your changes could not be "
-                                     "saved."));
+      cs_store_set_not_found_error (error,
+                                    _ ("This person was deleted, so your changes could not be "
+                                       "saved."));
       return NULL;
     }
 
-  if (!begin_transaction (self, error))
+  if (!cs_store_begin_transaction (self, error))
     return NULL;
 
   if (!check_address_free (self, values, error) || !write_contact (self, values, &id, error) ||
-      !commit_transaction (self, error))
+      !cs_store_commit_transaction (self, error))
     {
-      rollback_transaction (self);
+      cs_store_rollback_transaction (self);
       return NULL;
     }
 
@@ -1245,8 +921,8 @@ cs_store_save_contact (CsStore *self, CsContact *draft, GError **error)
     {
       contact = cs_contact_copy (values);
       set_sort_key (contact, cs_contact_get_name (contact));
-      g_hash_table_insert (self->live_contacts, id_key_new (id), contact);
-      g_list_store_insert_sorted (self->contacts, contact, compare_contacts, NULL);
+      g_hash_table_insert (self->live_contacts, cs_store_id_key_new (id), contact);
+      g_list_store_insert_sorted (self->contacts, contact, cs_store_compare_contacts, NULL);
     }
   else
     {
@@ -1268,18 +944,18 @@ cs_store_save_contact (CsStore *self, CsContact *draft, GError **error)
 
 /* Sets or clears trashed_at on one row; FALSE with @error unset if no row changed. */
 static gboolean
-mark_trashed (CsStore *self, Statement statement, gint64 id, GError **error)
+mark_trashed (CsStore *self, CsStoreStatementId statement, gint64 id, GError **error)
 {
-  g_autoptr (CsStoreStatement) stmt = get_statement (self, statement, error);
+  g_autoptr (CsStoreStatement) stmt = cs_store_get_statement (self, statement, error);
 
   if (stmt == NULL)
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, id);
   if (statement == STMT_CIRCLE_TRASH || statement == STMT_CONTACT_TRASH)
-    sqlite3_bind_int64 (stmt, 2, now_seconds ());
+    sqlite3_bind_int64 (stmt, 2, cs_store_now_seconds ());
 
-  return step_done (self, stmt, error) && sqlite3_changes (self->db) > 0;
+  return cs_store_step_done (self, stmt, error) && sqlite3_changes (self->db) > 0;
 }
 
 gboolean
@@ -1299,7 +975,7 @@ cs_store_trash_circle (CsStore *self, CsCircle *circle, GError **error)
       if (local_error != NULL)
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
-        set_not_found_error (error, _ ("This circle was already deleted."));
+        cs_store_set_not_found_error (error, _ ("This circle was already deleted."));
       return FALSE;
     }
 
@@ -1323,8 +999,9 @@ cs_store_restore_circle (CsStore *self, gint64 circle_id, GError **error)
       if (local_error != NULL)
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
-        set_not_found_error (error, _ ("This circle cannot be brought back: it was deleted "
-                                       "for good."));
+        cs_store_set_not_found_error (error,
+                                      _ ("This circle cannot be brought back: it was deleted "
+                                         "for good."));
       return FALSE;
     }
 
@@ -1334,10 +1011,10 @@ cs_store_restore_circle (CsStore *self, gint64 circle_id, GError **error)
       circle = CS_CIRCLE (load_restored (self, STMT_CIRCLE_BY_ID, circle_id, error));
       if (circle == NULL)
         return FALSE;
-      g_hash_table_insert (self->live_circles, id_key_new (circle_id), circle);
+      g_hash_table_insert (self->live_circles, cs_store_id_key_new (circle_id), circle);
     }
 
-  g_list_store_insert_sorted (self->circles, circle, compare_circles, NULL);
+  g_list_store_insert_sorted (self->circles, circle, cs_store_compare_circles, NULL);
 
   return TRUE;
 }
@@ -1346,8 +1023,6 @@ gboolean
 cs_store_trash_contact (CsStore *self, CsContact *contact, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
-  GHashTableIter iter;
-  gpointer list;
   gint64 id;
 
   g_return_val_if_fail (CS_IS_STORE (self), FALSE);
@@ -1361,56 +1036,15 @@ cs_store_trash_contact (CsStore *self, CsContact *contact, GError **error)
       if (local_error != NULL)
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
-        set_not_found_error (error, _ ("This person was already deleted."));
+        cs_store_set_not_found_error (error, _ ("This person was already deleted."));
       return FALSE;
     }
 
   contact = move_entry (self->live_contacts, self->trashed_contacts, id);
   remove_item (self->contacts, contact);
-
-  g_hash_table_iter_init (&iter, self->members);
-  while (g_hash_table_iter_next (&iter, NULL, &list))
-    {
-      guint position;
-
-      if (find_member (list, contact, &position))
-        g_list_store_remove (list, position);
-    }
+  cs_store_member_lists_remove_contact (self, contact);
 
   return TRUE;
-}
-
-/* Puts a restored contact back into the member lists already handed out. */
-static void
-add_to_member_lists (CsStore *self, CsContact *contact)
-{
-  g_autoptr (CsStoreStatement) stmt = NULL;
-  g_autoptr (GError) error = NULL;
-
-  stmt = get_statement (self, STMT_MEMBERSHIPS_OF_CONTACT, &error);
-  if (stmt == NULL)
-    {
-      g_warning ("Listing the circles of a restored person: %s", error->message);
-      return;
-    }
-
-  sqlite3_bind_int64 (stmt, 1, cs_contact_get_id (contact));
-  while (step_row (self, stmt, &error))
-    {
-      gint64 circle_id = sqlite3_column_int64 (stmt, 0);
-      GListStore *list = g_hash_table_lookup (self->members, &circle_id);
-      CsCircle *circle = lookup_any_circle (self, circle_id);
-      g_autoptr (CsMember) member = NULL;
-
-      if (list == NULL || circle == NULL)
-        continue;
-
-      member = cs_member_new (circle, contact, sqlite3_column_int (stmt, 1));
-      g_list_store_insert_sorted (list, member, compare_members, NULL);
-    }
-
-  if (error != NULL)
-    g_warning ("Listing the circles of a restored person: %s", error->message);
 }
 
 gboolean
@@ -1427,8 +1061,9 @@ cs_store_restore_contact (CsStore *self, gint64 contact_id, GError **error)
       if (local_error != NULL)
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
-        set_not_found_error (error, _ ("This person cannot be brought back: they were deleted "
-                                       "for good."));
+        cs_store_set_not_found_error (error,
+                                      _ ("This person cannot be brought back: they were deleted "
+                                         "for good."));
       return FALSE;
     }
 
@@ -1438,11 +1073,11 @@ cs_store_restore_contact (CsStore *self, gint64 contact_id, GError **error)
       contact = CS_CONTACT (load_restored (self, STMT_CONTACT_BY_ID, contact_id, error));
       if (contact == NULL)
         return FALSE;
-      g_hash_table_insert (self->live_contacts, id_key_new (contact_id), contact);
+      g_hash_table_insert (self->live_contacts, cs_store_id_key_new (contact_id), contact);
     }
 
-  g_list_store_insert_sorted (self->contacts, contact, compare_contacts, NULL);
-  add_to_member_lists (self, contact);
+  g_list_store_insert_sorted (self->contacts, contact, cs_store_compare_contacts, NULL);
+  cs_store_member_lists_add_contact (self, contact);
 
   return TRUE;
 }
@@ -1450,14 +1085,12 @@ cs_store_restore_contact (CsStore *self, gint64 contact_id, GError **error)
 gboolean
 cs_store_purge_trash (CsStore *self, GError **error)
 {
-  GHashTableIter iter;
-  gpointer key;
   int n_deleted;
 
   g_return_val_if_fail (CS_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!begin_transaction (self, error))
+  if (!cs_store_begin_transaction (self, error))
     return FALSE;
 
   if (!run_statement (self, STMT_CIRCLES_PURGE, error))
@@ -1468,373 +1101,19 @@ cs_store_purge_trash (CsStore *self, GError **error)
     goto rollback;
   n_deleted += sqlite3_changes (self->db);
 
-  if (!commit_transaction (self, error))
+  if (!cs_store_commit_transaction (self, error))
     goto rollback;
 
-  /* A member list handed out for a purged circle stays valid, but empty. */
-  g_hash_table_iter_init (&iter, self->trashed_circles);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      GListStore *list = g_hash_table_lookup (self->members, key);
-
-      if (list != NULL)
-        {
-          g_list_store_remove_all (list);
-          g_hash_table_remove (self->members, key);
-        }
-    }
-
+  cs_store_member_lists_drop_purged (self);
   g_hash_table_remove_all (self->trashed_circles);
   g_hash_table_remove_all (self->trashed_contacts);
 
   if (n_deleted > 0)
-    g_signal_emit (self, signals[INTERACTIONS_CHANGED], 0);
+    cs_store_emit_interactions_changed (self);
 
   return TRUE;
 
 rollback:
-  rollback_transaction (self);
+  cs_store_rollback_transaction (self);
   return FALSE;
-}
-
-gboolean
-cs_store_add_member (CsStore *self,
-                     CsCircle *circle,
-                     CsContact *contact,
-                     CsMemberRole role,
-                     GError **error)
-{
-  g_autoptr (CsStoreStatement) stmt = NULL;
-  g_autoptr (CsMember) member = NULL;
-  GListStore *list;
-  gint64 circle_id;
-  gint64 contact_id;
-
-  g_return_val_if_fail (CS_IS_STORE (self), FALSE);
-  g_return_val_if_fail (CS_IS_CIRCLE (circle), FALSE);
-  g_return_val_if_fail (CS_IS_CONTACT (contact), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  circle_id = cs_circle_get_id (circle);
-  contact_id = cs_contact_get_id (contact);
-
-  /* The caller may hold copies: the lists must get the store's own objects. */
-  circle = cs_store_find_circle (self, circle_id);
-  contact = cs_store_find_contact (self, contact_id);
-
-  if (circle == NULL)
-    {
-      set_not_found_error (error, _ ("This circle was deleted, so no one can be added to it."));
-      return FALSE;
-    }
-
-  if (contact == NULL)
-    {
-      set_not_found_error (error, _ ("This person was deleted, so they cannot be added to the "
-                                     "circle."));
-      return FALSE;
-    }
-
-  if ((guint) role > CS_MEMBER_ROLE_LAST)
-    {
-      g_set_error_literal (error, CS_STORE_ERROR, CS_STORE_ERROR_INVALID,
-                           _ ("Please choose a role for this member."));
-      return FALSE;
-    }
-
-  stmt = get_statement (self, STMT_MEMBER_INSERT, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, circle_id);
-  sqlite3_bind_int64 (stmt, 2, contact_id);
-  sqlite3_bind_int (stmt, 3, role);
-  sqlite3_bind_int64 (stmt, 4, now_seconds ());
-
-  if (!step_done (self, stmt, error))
-    return FALSE;
-
-  /* Already a member. */
-  if (sqlite3_changes (self->db) == 0)
-    return TRUE;
-
-  list = g_hash_table_lookup (self->members, &circle_id);
-  if (list != NULL)
-    {
-      member = cs_member_new (circle, contact, role);
-      g_list_store_insert_sorted (list, member, compare_members, NULL);
-    }
-
-  return TRUE;
-}
-
-/* Removing someone who is not a member does nothing and succeeds. */
-gboolean
-cs_store_remove_member (CsStore *self, CsCircle *circle, CsContact *contact, GError **error)
-{
-  g_autoptr (CsStoreStatement) stmt = NULL;
-  GListStore *list;
-  gint64 circle_id;
-  gint64 contact_id;
-  guint position;
-
-  g_return_val_if_fail (CS_IS_STORE (self), FALSE);
-  g_return_val_if_fail (CS_IS_CIRCLE (circle), FALSE);
-  g_return_val_if_fail (CS_IS_CONTACT (contact), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  circle_id = cs_circle_get_id (circle);
-  contact_id = cs_contact_get_id (contact);
-
-  stmt = get_statement (self, STMT_MEMBER_DELETE, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, circle_id);
-  sqlite3_bind_int64 (stmt, 2, contact_id);
-  if (!step_done (self, stmt, error))
-    return FALSE;
-
-  list = g_hash_table_lookup (self->members, &circle_id);
-  contact = cs_store_find_contact (self, contact_id);
-  if (list != NULL && contact != NULL && find_member (list, contact, &position))
-    g_list_store_remove (list, position);
-
-  return TRUE;
-}
-
-/* As the user sees it: someone in the trash, or in a trashed circle, is not a member. */
-gboolean
-cs_store_is_member (CsStore *self, CsCircle *circle, CsContact *contact)
-{
-  g_autoptr (CsStoreStatement) stmt = NULL;
-  g_autoptr (GError) error = NULL;
-  gint64 circle_id;
-  gint64 contact_id;
-  gboolean found;
-
-  g_return_val_if_fail (CS_IS_STORE (self), FALSE);
-  g_return_val_if_fail (CS_IS_CIRCLE (circle), FALSE);
-  g_return_val_if_fail (CS_IS_CONTACT (contact), FALSE);
-
-  circle_id = cs_circle_get_id (circle);
-  contact_id = cs_contact_get_id (contact);
-
-  if (cs_store_find_circle (self, circle_id) == NULL ||
-      cs_store_find_contact (self, contact_id) == NULL)
-    return FALSE;
-
-  stmt = get_statement (self, STMT_MEMBER_EXISTS, &error);
-  if (stmt == NULL)
-    {
-      g_warning ("Checking a membership: %s", error->message);
-      return FALSE;
-    }
-
-  sqlite3_bind_int64 (stmt, 1, circle_id);
-  sqlite3_bind_int64 (stmt, 2, contact_id);
-  found = step_row (self, stmt, &error);
-  if (error != NULL)
-    g_warning ("Checking a membership: %s", error->message);
-
-  return found;
-}
-
-static gboolean
-write_interaction (CsStore *self, CsInteraction *interaction, gint64 *id, GError **error)
-{
-  g_autoptr (CsStoreStatement) stmt = NULL;
-  const gint64 *participants;
-  gsize n_participants;
-
-  stmt = get_statement (self, STMT_INTERACTION_INSERT, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int (stmt, 1, cs_interaction_get_kind (interaction));
-  bind_id_or_null (stmt, 2, cs_interaction_get_circle_id (interaction));
-  sqlite3_bind_int64 (stmt, 3, g_date_time_to_unix (cs_interaction_get_started_at (interaction)));
-  sqlite3_bind_int64 (stmt, 4, cs_interaction_get_duration_seconds (interaction));
-  bind_text (stmt, 5, cs_interaction_get_place (interaction));
-  bind_text (stmt, 6, cs_interaction_get_notes (interaction));
-  sqlite3_bind_int64 (stmt, 7, now_seconds ());
-
-  if (!step_done (self, stmt, error))
-    return FALSE;
-
-  *id = sqlite3_last_insert_rowid (self->db);
-
-  participants = cs_interaction_get_participants (interaction, &n_participants);
-  for (gsize i = 0; i < n_participants; i++)
-    {
-      g_autoptr (CsStoreStatement) insert = get_statement (self, STMT_PARTICIPANT_INSERT, error);
-
-      if (insert == NULL)
-        return FALSE;
-
-      sqlite3_bind_int64 (insert, 1, *id);
-      sqlite3_bind_int64 (insert, 2, participants[i]);
-      if (!step_done (self, insert, error))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-gboolean
-cs_store_log_interaction (CsStore *self, CsInteraction *interaction, GError **error)
-{
-  gint64 id = 0;
-
-  g_return_val_if_fail (CS_IS_STORE (self), FALSE);
-  g_return_val_if_fail (CS_IS_INTERACTION (interaction), FALSE);
-  g_return_val_if_fail (cs_interaction_get_id (interaction) == 0, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if ((guint) cs_interaction_get_kind (interaction) > CS_INTERACTION_KIND_LAST)
-    {
-      g_set_error_literal (error, CS_STORE_ERROR, CS_STORE_ERROR_INVALID,
-                           _ ("Please choose how you met or talked."));
-      return FALSE;
-    }
-
-  if (!begin_transaction (self, error))
-    return FALSE;
-
-  if (!write_interaction (self, interaction, &id, error) || !commit_transaction (self, error))
-    {
-      rollback_transaction (self);
-      return FALSE;
-    }
-
-  cs_interaction_set_id (interaction, id);
-  g_signal_emit (self, signals[INTERACTIONS_CHANGED], 0);
-
-  return TRUE;
-}
-
-gboolean
-cs_store_delete_interaction (CsStore *self, gint64 interaction_id, GError **error)
-{
-  g_autoptr (CsStoreStatement) stmt = NULL;
-
-  g_return_val_if_fail (CS_IS_STORE (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  stmt = get_statement (self, STMT_INTERACTION_DELETE, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, interaction_id);
-  if (!step_done (self, stmt, error))
-    return FALSE;
-
-  if (sqlite3_changes (self->db) == 0)
-    {
-      set_not_found_error (error, _ ("This entry was already deleted."));
-      return FALSE;
-    }
-
-  g_signal_emit (self, signals[INTERACTIONS_CHANGED], 0);
-
-  return TRUE;
-}
-
-static CsInteraction *
-interaction_from_row (CsStore *self, CsStoreStatement *stmt, GError **error)
-{
-  g_autoptr (CsStoreStatement) participants = NULL;
-  g_autoptr (CsInteraction) interaction = NULL;
-  g_autoptr (GDateTime) started_at = NULL;
-  g_autoptr (GError) local_error = NULL;
-
-  started_at = g_date_time_new_from_unix_local (sqlite3_column_int64 (stmt, 3));
-  interaction = cs_interaction_new (sqlite3_column_int (stmt, 1), started_at);
-  cs_interaction_set_id (interaction, sqlite3_column_int64 (stmt, 0));
-  cs_interaction_set_circle_id (interaction, sqlite3_column_int64 (stmt, 2));
-  cs_interaction_set_duration_seconds (interaction, sqlite3_column_int (stmt, 4));
-  cs_interaction_set_place (interaction, column_text (stmt, 5));
-  cs_interaction_set_notes (interaction, column_text (stmt, 6));
-
-  participants = get_statement (self, STMT_PARTICIPANTS_OF_INTERACTION, error);
-  if (participants == NULL)
-    return NULL;
-
-  sqlite3_bind_int64 (participants, 1, cs_interaction_get_id (interaction));
-  while (step_row (self, participants, &local_error))
-    cs_interaction_add_participant (interaction, sqlite3_column_int64 (participants, 0));
-
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-
-  return g_steal_pointer (&interaction);
-}
-
-static GListModel *
-list_interactions (CsStore *self, Statement statement, gint64 id, guint limit)
-{
-  g_autoptr (CsStoreStatement) stmt = NULL;
-  g_autoptr (GError) error = NULL;
-  GListStore *list = g_list_store_new (CS_TYPE_INTERACTION);
-
-  stmt = get_statement (self, statement, &error);
-  if (stmt == NULL)
-    goto out;
-
-  sqlite3_bind_int64 (stmt, 1, id);
-  /* A negative LIMIT means none in SQLite. */
-  sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
-
-  while (step_row (self, stmt, &error))
-    {
-      g_autoptr (CsInteraction) interaction = interaction_from_row (self, stmt, &error);
-
-      if (interaction == NULL)
-        break;
-      g_list_store_append (list, interaction);
-    }
-
-out:
-  if (error != NULL)
-    g_warning ("Listing past calls and meetings: %s", error->message);
-
-  return G_LIST_MODEL (list);
-}
-
-/**
- * cs_store_list_interactions_for_circle:
- * @self: the store
- * @circle: a saved circle
- * @limit: the most entries to return, or 0 for all
- *
- * Returns: (transfer full): a snapshot of the circle's history, newest first
- */
-GListModel *
-cs_store_list_interactions_for_circle (CsStore *self, CsCircle *circle, guint limit)
-{
-  g_return_val_if_fail (CS_IS_STORE (self), NULL);
-  g_return_val_if_fail (CS_IS_CIRCLE (circle), NULL);
-
-  return list_interactions (self, STMT_INTERACTIONS_OF_CIRCLE, cs_circle_get_id (circle), limit);
-}
-
-/**
- * cs_store_list_interactions_for_contact:
- * @self: the store
- * @contact: a saved contact
- * @limit: the most entries to return, or 0 for all
- *
- * Returns: (transfer full): a snapshot of the times the user met or talked
- *   with @contact, newest first
- */
-GListModel *
-cs_store_list_interactions_for_contact (CsStore *self, CsContact *contact, guint limit)
-{
-  g_return_val_if_fail (CS_IS_STORE (self), NULL);
-  g_return_val_if_fail (CS_IS_CONTACT (contact), NULL);
-
-  return list_interactions (self, STMT_INTERACTIONS_OF_CONTACT, cs_contact_get_id (contact), limit);
 }
