@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cs-xmpp-client"
+
+#include "config.h"
+
+#include "cs-xmpp-client.h"
+#include "cs-xmpp-worker.h"
+#include "cs-xmpp-address.h"
+
+#include <glib/gi18n.h>
+
+struct _CsXmppClient
+{
+  GObject parent_instance;
+
+  char *address;
+  char *host;
+  guint16 port;
+  char *ca_file;
+  char *pinned_fingerprint;
+  char *untrusted_fingerprint;
+  CsXmppState state;
+  GError *error;
+  GTask *pending;
+  CsXmppWorker *worker;
+};
+
+G_DEFINE_FINAL_TYPE (CsXmppClient, cs_xmpp_client, G_TYPE_OBJECT)
+G_DEFINE_QUARK (cs_xmpp_error_quark, cs_xmpp_error)
+
+enum
+{
+  PROP_0,
+  PROP_ADDRESS,
+  PROP_STATE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  PRESENCE_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+set_state (CsXmppClient *self, CsXmppState state, const GError *error)
+{
+  g_clear_error (&self->error);
+  if (error != NULL)
+    self->error = g_error_copy (error);
+
+  if (self->state == state)
+    return;
+
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+complete_pending (CsXmppClient *self, const GError *error)
+{
+  g_autoptr (GTask) task = g_steal_pointer (&self->pending);
+
+  if (task == NULL)
+    return;
+
+  if (error != NULL)
+    g_task_return_error (task, g_error_copy (error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_worker_event (CsXmppEvent *event, gpointer user_data)
+{
+  CsXmppClient *self = CS_XMPP_CLIENT (user_data);
+  g_autoptr (CsXmppClient) hold = g_object_ref (self);
+
+  switch (event->kind)
+    {
+    case CS_XMPP_EVENT_STATE:
+      g_free (self->untrusted_fingerprint);
+      self->untrusted_fingerprint = g_strdup (event->fingerprint);
+      set_state (self, event->state, event->error);
+      if (event->state == CS_XMPP_STATE_ONLINE)
+        complete_pending (self, NULL);
+      else if (event->state == CS_XMPP_STATE_OFFLINE)
+        complete_pending (self, event->error != NULL
+                                  ? event->error
+                                  : &(GError){ CS_XMPP_ERROR, CS_XMPP_ERROR_FAILED,
+                                               (char *) _ ("Disconnected.") });
+      break;
+
+    case CS_XMPP_EVENT_PRESENCE:
+      g_signal_emit (self, signals[PRESENCE_CHANGED], 0, event->from, event->available);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+start (CsXmppClient *self,
+       const char *password,
+       gboolean register_first,
+       GCancellable *cancellable,
+       GAsyncReadyCallback callback,
+       gpointer user_data,
+       gpointer source_tag)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *normalized = NULL;
+  CsXmppLogin login = { 0 };
+
+  g_task_set_source_tag (task, source_tag);
+
+  normalized = cs_xmpp_address_normalize (self->address, &error);
+  if (normalized == NULL)
+    {
+      g_task_return_new_error (task, CS_XMPP_ERROR, CS_XMPP_ERROR_INVALID_ADDRESS, "%s",
+                               error->message);
+      return;
+    }
+
+  /* A new attempt supersedes one still running. */
+  if (self->pending != NULL)
+    {
+      g_autoptr (GTask) previous = g_steal_pointer (&self->pending);
+
+      g_task_return_new_error (previous, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _ ("Replaced by a new attempt."));
+    }
+  self->pending = g_steal_pointer (&task);
+
+  if (self->worker == NULL)
+    self->worker = cs_xmpp_worker_new (g_main_context_ref_thread_default (), on_worker_event, self);
+
+  login.address = normalized;
+  login.password = (char *) password;
+  login.host = self->host;
+  login.port = self->port;
+  login.ca_file = self->ca_file;
+  login.pinned_fingerprint = self->pinned_fingerprint;
+  login.register_first = register_first;
+  cs_xmpp_worker_connect (self->worker, &login);
+}
+
+static void
+cs_xmpp_client_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  CsXmppClient *self = CS_XMPP_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_ADDRESS:
+      g_value_set_string (value, self->address);
+      break;
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cs_xmpp_client_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  CsXmppClient *self = CS_XMPP_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_ADDRESS:
+      self->address = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cs_xmpp_client_dispose (GObject *object)
+{
+  CsXmppClient *self = CS_XMPP_CLIENT (object);
+
+  /* Stops the thread and drops its undelivered events before anything else goes. */
+  g_clear_pointer (&self->worker, cs_xmpp_worker_free);
+  if (self->pending != NULL)
+    {
+      g_autoptr (GTask) task = g_steal_pointer (&self->pending);
+
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _ ("Closed."));
+    }
+
+  G_OBJECT_CLASS (cs_xmpp_client_parent_class)->dispose (object);
+}
+
+static void
+cs_xmpp_client_finalize (GObject *object)
+{
+  CsXmppClient *self = CS_XMPP_CLIENT (object);
+
+  g_free (self->address);
+  g_free (self->host);
+  g_free (self->ca_file);
+  g_free (self->pinned_fingerprint);
+  g_free (self->untrusted_fingerprint);
+  g_clear_error (&self->error);
+
+  G_OBJECT_CLASS (cs_xmpp_client_parent_class)->finalize (object);
+}
+
+static void
+cs_xmpp_client_class_init (CsXmppClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = cs_xmpp_client_get_property;
+  object_class->set_property = cs_xmpp_client_set_property;
+  object_class->dispose = cs_xmpp_client_dispose;
+  object_class->finalize = cs_xmpp_client_finalize;
+
+  properties[PROP_ADDRESS] =
+    g_param_spec_string ("address", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* A CsXmppState. */
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL, CS_XMPP_STATE_OFFLINE,
+                      CS_XMPP_STATE_WAITING_TO_RECONNECT, CS_XMPP_STATE_OFFLINE,
+                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The full address of whoever became available or unavailable, and which. */
+  signals[PRESENCE_CHANGED] =
+    g_signal_new ("presence-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
+}
+
+static void
+cs_xmpp_client_init (CsXmppClient *self)
+{
+}
+
+CsXmppClient *
+cs_xmpp_client_new (const char *address)
+{
+  g_return_val_if_fail (address != NULL, NULL);
+
+  return g_object_new (CS_TYPE_XMPP_CLIENT, "address", address, NULL);
+}
+
+const char *
+cs_xmpp_client_get_address (CsXmppClient *self)
+{
+  g_return_val_if_fail (CS_IS_XMPP_CLIENT (self), NULL);
+
+  return self->address;
+}
+
+void
+cs_xmpp_client_set_server (CsXmppClient *self, const char *host, guint16 port)
+{
+  g_return_if_fail (CS_IS_XMPP_CLIENT (self));
+
+  g_free (self->host);
+  self->host = g_strdup (host);
+  self->port = port;
+}
+
+void
+cs_xmpp_client_set_ca_file (CsXmppClient *self, const char *path)
+{
+  g_return_if_fail (CS_IS_XMPP_CLIENT (self));
+
+  g_free (self->ca_file);
+  self->ca_file = g_strdup (path);
+}
+
+void
+cs_xmpp_client_set_pinned_fingerprint (CsXmppClient *self, const char *fingerprint)
+{
+  g_return_if_fail (CS_IS_XMPP_CLIENT (self));
+
+  g_free (self->pinned_fingerprint);
+  self->pinned_fingerprint = g_strdup (fingerprint);
+}
+
+const char *
+cs_xmpp_client_get_pinned_fingerprint (CsXmppClient *self)
+{
+  g_return_val_if_fail (CS_IS_XMPP_CLIENT (self), NULL);
+
+  return self->pinned_fingerprint;
+}
+
+const char *
+cs_xmpp_client_get_untrusted_fingerprint (CsXmppClient *self)
+{
+  g_return_val_if_fail (CS_IS_XMPP_CLIENT (self), NULL);
+
+  return self->untrusted_fingerprint;
+}
+
+CsXmppState
+cs_xmpp_client_get_state (CsXmppClient *self)
+{
+  g_return_val_if_fail (CS_IS_XMPP_CLIENT (self), CS_XMPP_STATE_OFFLINE);
+
+  return self->state;
+}
+
+const GError *
+cs_xmpp_client_get_error (CsXmppClient *self)
+{
+  g_return_val_if_fail (CS_IS_XMPP_CLIENT (self), NULL);
+
+  return self->error;
+}
+
+void
+cs_xmpp_client_connect_async (CsXmppClient *self,
+                              const char *password,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  g_return_if_fail (CS_IS_XMPP_CLIENT (self));
+  g_return_if_fail (password != NULL);
+
+  start (self, password, FALSE, cancellable, callback, user_data, cs_xmpp_client_connect_async);
+}
+
+gboolean
+cs_xmpp_client_connect_finish (CsXmppClient *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+cs_xmpp_client_register_async (CsXmppClient *self,
+                               const char *password,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  g_return_if_fail (CS_IS_XMPP_CLIENT (self));
+  g_return_if_fail (password != NULL);
+
+  start (self, password, TRUE, cancellable, callback, user_data, cs_xmpp_client_register_async);
+}
+
+gboolean
+cs_xmpp_client_register_finish (CsXmppClient *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+cs_xmpp_client_disconnect (CsXmppClient *self)
+{
+  g_return_if_fail (CS_IS_XMPP_CLIENT (self));
+
+  if (self->worker != NULL)
+    cs_xmpp_worker_disconnect (self->worker);
+}
+
+guint64
+cs_xmpp_client_get_wakeups (CsXmppClient *self)
+{
+  g_return_val_if_fail (CS_IS_XMPP_CLIENT (self), 0);
+
+  return self->worker != NULL ? cs_xmpp_worker_get_wakeups (self->worker) : 0;
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CS_XMPP_STATE_OFFLINE,
+  CS_XMPP_STATE_CONNECTING,
+  CS_XMPP_STATE_ONLINE,
+  /* The connection dropped; the client tries again by itself after a pause. */
+  CS_XMPP_STATE_WAITING_TO_RECONNECT,
+} CsXmppState;
+
+#define CS_XMPP_ERROR (cs_xmpp_error_quark ())
+
+typedef enum
+{
+  CS_XMPP_ERROR_FAILED,
+  CS_XMPP_ERROR_UNREACHABLE,
+  CS_XMPP_ERROR_NOT_AUTHORIZED,
+  /* The server's certificate is not trusted; see
+   * cs_xmpp_client_get_untrusted_fingerprint() to ask the user. */
+  CS_XMPP_ERROR_CERTIFICATE_UNTRUSTED,
+  CS_XMPP_ERROR_REGISTRATION_CLOSED,
+  CS_XMPP_ERROR_NAME_TAKEN,
+  CS_XMPP_ERROR_CONNECTION_LOST,
+  CS_XMPP_ERROR_INVALID_ADDRESS,
+} CsXmppError;
+
+#define CS_TYPE_XMPP_CLIENT (cs_xmpp_client_get_type ())
+G_DECLARE_FINAL_TYPE (CsXmppClient, cs_xmpp_client, CS, XMPP_CLIENT, GObject)
+
+GQuark cs_xmpp_error_quark (void);
+
+CsXmppClient *cs_xmpp_client_new (const char *address);
+const char *cs_xmpp_client_get_address (CsXmppClient *self);
+
+/* Where to connect instead of looking the address's domain up (tests, or a user setting). */
+void cs_xmpp_client_set_server (CsXmppClient *self, const char *host, guint16 port);
+/* Trust certificates signed by the CA in @path besides the system's (tests). */
+void cs_xmpp_client_set_ca_file (CsXmppClient *self, const char *path);
+/* A certificate the user accepted, by its SHA-256 fingerprint (lower-case hex). */
+void cs_xmpp_client_set_pinned_fingerprint (CsXmppClient *self, const char *fingerprint);
+const char *cs_xmpp_client_get_pinned_fingerprint (CsXmppClient *self);
+/* The fingerprint of the certificate refused by the last attempt, or NULL. */
+const char *cs_xmpp_client_get_untrusted_fingerprint (CsXmppClient *self);
+
+CsXmppState cs_xmpp_client_get_state (CsXmppClient *self);
+/* Why the client is offline or waiting to reconnect; NULL when online. */
+const GError *cs_xmpp_client_get_error (CsXmppClient *self);
+
+/* Signs in and stays online, reconnecting after drops, until disconnected. Completes when
+ * online, or with the reason it could not sign in. */
+void cs_xmpp_client_connect_async (CsXmppClient *self,
+                                   const char *password,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data);
+gboolean cs_xmpp_client_connect_finish (CsXmppClient *self, GAsyncResult *result, GError **error);
+
+/* Creates the account by in-band registration (XEP-0077), then signs in as above. */
+void cs_xmpp_client_register_async (CsXmppClient *self,
+                                    const char *password,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data);
+gboolean cs_xmpp_client_register_finish (CsXmppClient *self, GAsyncResult *result, GError **error);
+
+void cs_xmpp_client_disconnect (CsXmppClient *self);
+
+/* How many times the client's network thread has woken up since it started. */
+guint64 cs_xmpp_client_get_wakeups (CsXmppClient *self);
+
+G_END_DECLS

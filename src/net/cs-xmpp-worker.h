@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "cs-xmpp-client.h"
+
+G_BEGIN_DECLS
+
+/* The network thread behind a CsXmppClient. libstrophe is not thread-safe and blocks in
+ * its connect and TLS handshake, so one thread owns the connection; the client talks to
+ * it through a command queue and gets events back on its main context. */
+typedef struct _CsXmppWorker CsXmppWorker;
+
+typedef struct
+{
+  char *address;
+  char *password;
+  char *host;
+  guint16 port;
+  char *ca_file;
+  char *pinned_fingerprint;
+  gboolean register_first;
+} CsXmppLogin;
+
+typedef enum
+{
+  CS_XMPP_EVENT_STATE,
+  CS_XMPP_EVENT_PRESENCE,
+} CsXmppEventKind;
+
+typedef struct
+{
+  CsXmppEventKind kind;
+  CsXmppState state;
+  GError *error;
+  char *fingerprint;
+  char *from;
+  gboolean available;
+} CsXmppEvent;
+
+typedef void (*CsXmppEventFunc) (CsXmppEvent *event, gpointer user_data);
+
+CsXmppLogin *cs_xmpp_login_copy (const CsXmppLogin *login);
+void cs_xmpp_login_free (CsXmppLogin *login);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsXmppLogin, cs_xmpp_login_free)
+
+/* @func runs on @context with each event; @user_data must outlive the worker. */
+CsXmppWorker *cs_xmpp_worker_new (GMainContext *context, CsXmppEventFunc func, gpointer user_data);
+void cs_xmpp_worker_connect (CsXmppWorker *self, const CsXmppLogin *login);
+void cs_xmpp_worker_disconnect (CsXmppWorker *self);
+guint64 cs_xmpp_worker_get_wakeups (CsXmppWorker *self);
+/* Stops the thread, waits for it, and frees the worker. Events not yet delivered are dropped. */
+void cs_xmpp_worker_free (CsXmppWorker *self);
+
+G_END_DECLS
