@@ -23,11 +23,13 @@ typedef struct
 } MigrationStep;
 
 static int migrate_to_1 (sqlite3 *db);
+static int migrate_to_2 (sqlite3 *db);
 
 /* Step N takes a database from version N - 1 to N. Never edit a step that has
  * shipped: add a new one and bump CS_STORE_SCHEMA_VERSION. */
 static const MigrationStep migration_steps[] = {
   { migrate_to_1, "PRAGMA user_version = 1" },
+  { migrate_to_2, "PRAGMA user_version = 2" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migration_steps) == CS_STORE_SCHEMA_VERSION);
@@ -131,6 +133,23 @@ static const char schema_v1[] =
   "  PRIMARY KEY (interaction_id, contact_id)"
   ") WITHOUT ROWID;"
   "CREATE INDEX interaction_participants_contact ON interaction_participants (contact_id);";
+
+/* Version 2: the user's own XMPP account (at most one for now; the store
+ * enforces that). Its password is in the Secret Service, never here. host and
+ * port override where to connect (NULL and 0: from the address's domain);
+ * pinned_fingerprint is the SHA-256, lower-case hex, of a server certificate
+ * the user chose to trust. */
+static const char schema_v2[] =
+  "CREATE TABLE accounts ("
+  "  id INTEGER PRIMARY KEY,"
+  "  address TEXT NOT NULL UNIQUE,"
+  "  host TEXT,"
+  "  port INTEGER NOT NULL DEFAULT 0 CHECK (port BETWEEN 0 AND 65535),"
+  "  pinned_fingerprint TEXT,"
+  "  nickname TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL"
+  ");";
 
 /* Runs constant SQL, statement by statement, through prepared statements. */
 static int
@@ -388,6 +407,12 @@ static int
 migrate_to_1 (sqlite3 *db)
 {
   return exec_script (db, schema_v1);
+}
+
+static int
+migrate_to_2 (sqlite3 *db)
+{
+  return exec_script (db, schema_v2);
 }
 
 /* Migrations run with foreign keys off, so that a later step can rebuild a

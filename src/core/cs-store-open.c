@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "cs-store-open"
 
-/* CsStore: opening a store, loading its circles and contacts, and the live
+/* CsStore: opening a store, loading its circles, contacts and account, and the live
  * lists and lookups the rest of the app reads. */
 
 #include "config.h"
@@ -122,7 +122,7 @@ cs_store_open (const char *path, GError **error)
 
   /* Entries trashed in a previous run were never restored: their Undo is gone. */
   if (!cs_store_purge_trash (self, error) || !load_circles (self, error) ||
-      !load_contacts (self, error))
+      !load_contacts (self, error) || !cs_store_load_account (self, error))
     return NULL;
 
   return g_steal_pointer (&self);

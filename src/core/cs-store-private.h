@@ -49,6 +49,12 @@ typedef enum
   STMT_INTERACTIONS_OF_CONTACT,
   STMT_PARTICIPANTS_OF_INTERACTION,
 
+  STMT_ACCOUNT_FIRST,
+  STMT_ACCOUNT_OTHER,
+  STMT_ACCOUNT_INSERT,
+  STMT_ACCOUNT_UPDATE,
+  STMT_ACCOUNT_DELETE,
+
   N_STATEMENTS
 } CsStoreStatementId;
 
@@ -79,6 +85,9 @@ struct _CsStore
 
   /* circle id -> GListStore of CsMember, made on first request. */
   GHashTable *members;
+
+  /* The user's XMPP account, or NULL. */
+  CsAccount *account;
 };
 
 /* cs-store-migrations.c: the database file itself. Checks an existing file
@@ -106,6 +115,7 @@ G_GNUC_INTERNAL void cs_store_set_not_found_error (GError **error, const char *m
 G_GNUC_INTERNAL gint64 cs_store_now_seconds (void);
 G_GNUC_INTERNAL gint64 *cs_store_id_key_new (gint64 id);
 G_GNUC_INTERNAL void cs_store_emit_interactions_changed (CsStore *self);
+G_GNUC_INTERNAL void cs_store_emit_account_changed (CsStore *self);
 
 /* cs-store.c: the store's own objects, and keeping the lists sorted. */
 G_GNUC_INTERNAL CsCircle *cs_store_circle_from_row (CsStoreStatement *stmt);
@@ -124,5 +134,8 @@ G_GNUC_INTERNAL void cs_store_member_lists_resort_contact (CsStore *self, CsCont
 G_GNUC_INTERNAL void cs_store_member_lists_remove_contact (CsStore *self, CsContact *contact);
 G_GNUC_INTERNAL void cs_store_member_lists_add_contact (CsStore *self, CsContact *contact);
 G_GNUC_INTERNAL void cs_store_member_lists_drop_purged (CsStore *self);
+
+/* cs-store-accounts.c: reads the account, if any, when the store opens. */
+G_GNUC_INTERNAL gboolean cs_store_load_account (CsStore *self, GError **error);
 
 G_END_DECLS

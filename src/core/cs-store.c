@@ -3,7 +3,8 @@
 
 /* The store object, its statements and transactions, and saving, trashing and
  * restoring circles and contacts. Siblings: cs-store-open.c (opening and the
- * live lists), cs-store-members.c, cs-store-history.c, cs-store-migrations.c. */
+ * live lists), cs-store-members.c, cs-store-history.c, cs-store-accounts.c,
+ * cs-store-migrations.c. */
 
 #include "config.h"
 
@@ -20,6 +21,7 @@
 #define CONTACT_COLUMNS                                                           \
   "id, name, xmpp_address, email, phone, notes, seeks, offers, named_in_digest, " \
   "keep_in_touch_days"
+#define ACCOUNT_COLUMNS "id, address, host, port, pinned_fingerprint, nickname"
 #define INTERACTION_COLUMNS \
   "i.id, i.kind, i.circle_id, i.started_at, i.duration_seconds, i.place, i.notes"
 
@@ -86,6 +88,15 @@ static const char *const statement_sql[N_STATEMENTS] = {
   [STMT_PARTICIPANTS_OF_INTERACTION] =
     "SELECT contact_id FROM interaction_participants WHERE interaction_id = ?1"
     " ORDER BY contact_id",
+
+  [STMT_ACCOUNT_FIRST] = "SELECT " ACCOUNT_COLUMNS " FROM accounts ORDER BY id LIMIT 1",
+  [STMT_ACCOUNT_OTHER] = "SELECT address FROM accounts WHERE id <> ?1 LIMIT 1",
+  [STMT_ACCOUNT_INSERT] =
+    "INSERT INTO accounts (address, host, port, pinned_fingerprint, nickname, created_at,"
+    " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+  [STMT_ACCOUNT_UPDATE] = "UPDATE accounts SET address = ?1, host = ?2, port = ?3,"
+                          " pinned_fingerprint = ?4, nickname = ?5, updated_at = ?6 WHERE id = ?7",
+  [STMT_ACCOUNT_DELETE] = "DELETE FROM accounts",
 };
 
 G_DEFINE_FINAL_TYPE (CsStore, cs_store, G_TYPE_OBJECT)
@@ -102,6 +113,7 @@ enum
 enum
 {
   INTERACTIONS_CHANGED,
+  ACCOUNT_CHANGED,
   N_SIGNALS
 };
 
@@ -472,6 +484,7 @@ cs_store_dispose (GObject *object)
   g_clear_pointer (&self->trashed_contacts, g_hash_table_unref);
   g_clear_object (&self->circles);
   g_clear_object (&self->contacts);
+  g_clear_object (&self->account);
 
   G_OBJECT_CLASS (cs_store_parent_class)->dispose (object);
 }
@@ -521,6 +534,15 @@ cs_store_class_init (CsStoreClass *klass)
     g_signal_new ("interactions-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 0);
 
+  /**
+   * CsStore::account-changed:
+   *
+   * Emitted after the account is saved (added or changed) or deleted, so that
+   * the session and the account page can follow cs_store_get_account().
+   */
+  signals[ACCOUNT_CHANGED] = g_signal_new ("account-changed", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   sort_key_quark = g_quark_from_static_string ("cs-store-sort-key");
 }
 
@@ -540,6 +562,12 @@ void
 cs_store_emit_interactions_changed (CsStore *self)
 {
   g_signal_emit (self, signals[INTERACTIONS_CHANGED], 0);
+}
+
+void
+cs_store_emit_account_changed (CsStore *self)
+{
+  g_signal_emit (self, signals[ACCOUNT_CHANGED], 0);
 }
 
 void

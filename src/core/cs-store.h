@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "cs-account.h"
 #include "cs-circle.h"
 #include "cs-contact.h"
 #include "cs-interaction.h"
@@ -25,7 +26,7 @@ typedef enum
 } CsStoreError;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define CS_STORE_SCHEMA_VERSION 1
+#define CS_STORE_SCHEMA_VERSION 2
 
 #define CS_TYPE_STORE (cs_store_get_type ())
 G_DECLARE_FINAL_TYPE (CsStore, cs_store, CS, STORE, GObject)
@@ -82,5 +83,19 @@ gboolean cs_store_delete_interaction (CsStore *self, gint64 interaction_id, GErr
 /* Newest first, at most @limit (0: all). A snapshot, not live. */
 GListModel *cs_store_list_interactions_for_circle (CsStore *self, CsCircle *circle, guint limit);
 GListModel *cs_store_list_interactions_for_contact (CsStore *self, CsContact *contact, guint limit);
+
+/* The XMPP account: at most one for now. Its password is not in the store (it is
+ * in the Secret Service). The store emits "account-changed" (no arguments) after
+ * a save, and after a delete that removed it. */
+/* The store's own account, or NULL when the user has none. Transfer none. */
+CsAccount *cs_store_get_account (CsStore *self);
+/* Saves @draft (a new account with id 0, or a copy of the stored one) and returns
+ * the store's own object, updated in place. Transfer none. A new account is
+ * refused while another address is stored; with the stored address it updates
+ * that account (signing in again). On failure nothing is written and @draft
+ * keeps its values. */
+CsAccount *cs_store_save_account (CsStore *self, CsAccount *draft, GError **error);
+/* Forgets the account; succeeds when there is none. */
+gboolean cs_store_delete_account (CsStore *self, GError **error);
 
 G_END_DECLS

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "cs-account.h"
 #include "cs-circle.h"
 #include "cs-contact.h"
 #include "cs-core-enums.h"
@@ -241,6 +242,84 @@ test_interaction_now (void)
   g_assert_finalize_object (interaction);
 }
 
+static void
+test_account_setters_notify_once (void)
+{
+  CsAccount *account = cs_account_new ();
+  NotifyLog log;
+
+  g_assert_cmpint (cs_account_get_id (account), ==, 0);
+  g_assert_null (cs_account_get_address (account));
+  g_assert_null (cs_account_get_host (account));
+  g_assert_cmpuint (cs_account_get_port (account), ==, 0);
+  g_assert_null (cs_account_get_pinned_fingerprint (account));
+  g_assert_null (cs_account_get_nickname (account));
+
+  notify_log_init (&log, account);
+
+  cs_account_set_address (account, "anne@example.org");
+  cs_account_set_address (account, "anne@example.org");
+  g_assert_cmpuint (notify_count (&log, "address"), ==, 1);
+
+  cs_account_set_port (account, 5223);
+  cs_account_set_port (account, 5223);
+  g_assert_cmpuint (notify_count (&log, "port"), ==, 1);
+
+  /* An emptied host is "the address's own server", the same as never set. */
+  cs_account_set_host (account, "");
+  g_assert_null (cs_account_get_host (account));
+  g_assert_cmpuint (notify_count (&log, "host"), ==, 0);
+
+  g_object_set (account, "host", "xmpp.example.org", "nickname", "Mamie", "pinned-fingerprint",
+                "ab12", NULL);
+  g_assert_cmpstr (cs_account_get_host (account), ==, "xmpp.example.org");
+  g_assert_cmpstr (cs_account_get_nickname (account), ==, "Mamie");
+  g_assert_cmpstr (cs_account_get_pinned_fingerprint (account), ==, "ab12");
+  g_assert_cmpuint (notify_count (&log, "host"), ==, 1);
+  g_assert_cmpuint (notify_count (&log, "nickname"), ==, 1);
+  g_assert_cmpuint (notify_count (&log, "pinned-fingerprint"), ==, 1);
+
+  notify_log_clear (&log, account);
+  g_assert_finalize_object (account);
+}
+
+static void
+test_account_copy_assign (void)
+{
+  CsAccount *original = cs_account_new ();
+  CsAccount *copy;
+  NotifyLog log;
+
+  cs_account_set_id (original, 3);
+  cs_account_set_address (original, "anne@example.org");
+  cs_account_set_host (original, "xmpp.example.org");
+  cs_account_set_port (original, 5223);
+  cs_account_set_nickname (original, "Anne");
+
+  copy = cs_account_copy (original);
+  g_assert_true (copy != original);
+  g_assert_cmpint (cs_account_get_id (copy), ==, 3);
+  g_assert_cmpstr (cs_account_get_address (copy), ==, "anne@example.org");
+  g_assert_cmpstr (cs_account_get_host (copy), ==, "xmpp.example.org");
+  g_assert_cmpuint (cs_account_get_port (copy), ==, 5223);
+  g_assert_cmpstr (cs_account_get_nickname (copy), ==, "Anne");
+
+  /* Editing the copy leaves the original alone. */
+  cs_account_set_port (copy, 0);
+  g_assert_cmpuint (cs_account_get_port (original), ==, 5223);
+
+  notify_log_init (&log, original);
+  cs_account_assign (original, copy);
+  g_assert_cmpuint (cs_account_get_port (original), ==, 0);
+  g_assert_cmpuint (notify_count (&log, "port"), ==, 1);
+  g_assert_cmpuint (notify_count (&log, "address"), ==, 0);
+  g_assert_cmpuint (notify_count (&log, "id"), ==, 0);
+  notify_log_clear (&log, original);
+
+  g_assert_finalize_object (copy);
+  g_assert_finalize_object (original);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -250,6 +329,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/models/circle/setters-notify-once", test_circle_setters_notify_once);
   g_test_add_func ("/models/circle/copy-assign", test_circle_copy_assign);
   g_test_add_func ("/models/contact/copy-assign", test_contact_copy_assign);
+  g_test_add_func ("/models/account/setters-notify-once", test_account_setters_notify_once);
+  g_test_add_func ("/models/account/copy-assign", test_account_copy_assign);
   g_test_add_func ("/models/member", test_member);
   g_test_add_func ("/models/interaction", test_interaction);
   g_test_add_func ("/models/interaction/now", test_interaction_now);

@@ -320,18 +320,20 @@ log_interaction (CsStore *store,
 }
 
 static void
-assert_schema_v1 (const char *path)
+assert_schema_current (const char *path)
 {
   g_autofree char *tables = NULL;
   g_autofree char *journal_mode = NULL;
 
-  g_assert_cmpint (raw_query_int (path, "PRAGMA user_version"), ==, 1);
-  g_assert_cmpint (CS_STORE_SCHEMA_VERSION, ==, 1);
+  g_assert_cmpint (raw_query_int (path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (CS_STORE_SCHEMA_VERSION, ==, 2);
+  /* "Cous": tells our files from other databases. */
+  g_assert_cmpint (raw_query_int (path, "PRAGMA application_id"), ==, 1131376243);
 
   tables = raw_query (path, "SELECT group_concat(name, ',') FROM"
                             " (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)");
   g_assert_cmpstr (tables, ==,
-                   "circles,contacts,interaction_participants,interactions,memberships,"
+                   "accounts,circles,contacts,interaction_participants,interactions,memberships,"
                    "scheduled_call_exceptions,scheduled_calls");
 
   journal_mode = raw_query (path, "PRAGMA journal_mode");
@@ -360,12 +362,12 @@ test_migrations_from_empty (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (g_stat (fixture->data_dir, &info), ==, 0);
   g_assert_cmpint (info.st_mode & 0777, ==, 0700);
 
-  assert_schema_v1 (fixture->path);
+  assert_schema_current (fixture->path);
 
   /* A second start finds nothing to migrate. */
   store = open_store (fixture);
   g_assert_finalize_object (store);
-  assert_schema_v1 (fixture->path);
+  assert_schema_current (fixture->path);
 }
 
 static void
@@ -379,7 +381,7 @@ test_migrations_from_zero_length (Fixture *fixture, gconstpointer user_data)
   store = open_store (fixture);
   g_assert_finalize_object (store);
 
-  assert_schema_v1 (fixture->path);
+  assert_schema_current (fixture->path);
 }
 
 static void
@@ -394,6 +396,200 @@ test_migrations_failure_leaves_file (Fixture *fixture, gconstpointer user_data)
 
   g_assert_cmpint (raw_query_int (fixture->path, "PRAGMA user_version"), ==, 0);
   g_assert_cmpint (raw_query_int (fixture->path, "SELECT count(*) FROM sqlite_master"), ==, 2);
+}
+
+/* A frozen copy of schema version 1, as migrate_to_1 in cs-store-migrations.c
+ * wrote it and as files of Cousinade 0.1 still have it. Never update it: it
+ * stands for the files out there. */
+static const char schema_v1[] =
+  "PRAGMA application_id = 1131376243;"
+
+  "CREATE TABLE contacts ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL CHECK (trim(name) <> ''),"
+  "  xmpp_address TEXT,"
+  "  email TEXT,"
+  "  phone TEXT,"
+  "  notes TEXT,"
+  "  seeks TEXT,"
+  "  offers TEXT,"
+  "  named_in_digest INTEGER NOT NULL DEFAULT 0 CHECK (named_in_digest IN (0, 1)),"
+  "  keep_in_touch_days INTEGER NOT NULL DEFAULT 0 CHECK (keep_in_touch_days >= 0),"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  trashed_at INTEGER"
+  ");"
+  "CREATE UNIQUE INDEX contacts_xmpp_address ON contacts (xmpp_address);"
+
+  "CREATE TABLE circles ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL CHECK (trim(name) <> ''),"
+  "  kind INTEGER NOT NULL DEFAULT 0 CHECK (kind BETWEEN 0 AND 4),"
+  "  description TEXT,"
+  "  emoji TEXT,"
+  "  color TEXT,"
+  "  room_address TEXT UNIQUE,"
+  "  keep_in_touch_days INTEGER NOT NULL DEFAULT 0 CHECK (keep_in_touch_days >= 0),"
+  "  reminder_minutes INTEGER NOT NULL DEFAULT 10 CHECK (reminder_minutes >= 0),"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  trashed_at INTEGER"
+  ");"
+
+  "CREATE TABLE memberships ("
+  "  circle_id INTEGER NOT NULL REFERENCES circles (id) ON DELETE CASCADE,"
+  "  contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,"
+  "  role INTEGER NOT NULL DEFAULT 0 CHECK (role BETWEEN 0 AND 2),"
+  "  added_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (circle_id, contact_id)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX memberships_contact ON memberships (contact_id);"
+
+  "CREATE TABLE scheduled_calls ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uid TEXT NOT NULL UNIQUE,"
+  "  circle_id INTEGER NOT NULL REFERENCES circles (id) ON DELETE CASCADE,"
+  "  title TEXT NOT NULL,"
+  "  dtstart TEXT NOT NULL,"
+  "  tzid TEXT NOT NULL,"
+  "  duration_minutes INTEGER NOT NULL CHECK (duration_minutes > 0),"
+  "  rrule TEXT,"
+  "  sequence INTEGER NOT NULL DEFAULT 0 CHECK (sequence >= 0),"
+  "  organiser TEXT,"
+  "  cancelled INTEGER NOT NULL DEFAULT 0 CHECK (cancelled IN (0, 1)),"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX scheduled_calls_circle ON scheduled_calls (circle_id);"
+
+  "CREATE TABLE scheduled_call_exceptions ("
+  "  call_id INTEGER NOT NULL REFERENCES scheduled_calls (id) ON DELETE CASCADE,"
+  "  recurrence_id TEXT NOT NULL,"
+  "  new_dtstart TEXT,"
+  "  PRIMARY KEY (call_id, recurrence_id)"
+  ") WITHOUT ROWID;"
+
+  "CREATE TABLE interactions ("
+  "  id INTEGER PRIMARY KEY,"
+  "  kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 3),"
+  "  circle_id INTEGER REFERENCES circles (id) ON DELETE SET NULL,"
+  "  started_at INTEGER NOT NULL,"
+  "  duration_seconds INTEGER NOT NULL DEFAULT 0 CHECK (duration_seconds >= 0),"
+  "  place TEXT,"
+  "  notes TEXT,"
+  "  call_id TEXT,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX interactions_started_at ON interactions (started_at);"
+  "CREATE INDEX interactions_circle ON interactions (circle_id, started_at);"
+
+  "CREATE TABLE interaction_participants ("
+  "  interaction_id INTEGER NOT NULL REFERENCES interactions (id) ON DELETE CASCADE,"
+  "  contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,"
+  "  PRIMARY KEY (interaction_id, contact_id)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX interaction_participants_contact ON interaction_participants (contact_id);"
+
+  "PRAGMA user_version = 1;";
+
+/* Every table and index with its SQL, one a line. */
+static char *
+schema_text (const char *path)
+{
+  sqlite3 *db = raw_open (path);
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT type, name, sql FROM sqlite_master"
+                                       " ORDER BY type, name",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (text, "%s %s: %s\n", sqlite3_column_text (stmt, 0),
+                            sqlite3_column_text (stmt, 1), sqlite3_column_text (stmt, 2));
+
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* A file of the first release, with a family in it, reaches the current
+ * version with everything kept and no account yet. */
+static void
+test_migrations_from_v1 (Fixture *fixture, gconstpointer user_data)
+{
+  g_autofree char *fresh_path = g_build_filename (fixture->dir, "fresh.db", NULL);
+  g_autofree char *migrated_schema = NULL;
+  g_autofree char *fresh_schema = NULL;
+  g_autofree char *integrity = NULL;
+  g_autoptr (GListModel) history = NULL;
+  GListModel *members;
+  CsCircle *circle;
+  CsContact *anne;
+  CsStore *store;
+
+  make_data_dir (fixture);
+  raw_exec (fixture->path, schema_v1);
+  raw_exec (fixture->path,
+            "INSERT INTO contacts (id, name, xmpp_address, seeks, named_in_digest, created_at,"
+            " updated_at) VALUES (1, 'Anne', 'anne@example.org', 'a drill', 1, 1700000000,"
+            " 1700000000);"
+            "INSERT INTO contacts (id, name, created_at, updated_at)"
+            " VALUES (2, 'Karim', 1700000000, 1700000000);"
+            "INSERT INTO circles (id, name, kind, room_address, created_at, updated_at)"
+            " VALUES (1, 'Cousinade Dupont', 0, 'dupont@rooms.example.org', 1700000000,"
+            " 1700000000);"
+            "INSERT INTO memberships (circle_id, contact_id, role, added_at)"
+            " VALUES (1, 1, 2, 1700000000), (1, 2, 0, 1700000000);"
+            "INSERT INTO scheduled_calls (uid, circle_id, title, dtstart, tzid,"
+            " duration_minutes, rrule, created_at, updated_at)"
+            " VALUES ('call-1', 1, 'Cousinade', '2026-01-04T11:00:00', 'Europe/Paris', 60,"
+            " 'FREQ=MONTHLY;BYDAY=1SU', 1700000000, 1700000000);"
+            "INSERT INTO interactions (id, kind, circle_id, started_at, created_at)"
+            " VALUES (1, 0, 1, 1700000000, 1700000000);"
+            "INSERT INTO interaction_participants (interaction_id, contact_id) VALUES (1, 1);");
+  g_assert_cmpint (raw_query_int (fixture->path, "PRAGMA user_version"), ==, 1);
+
+  store = open_store (fixture);
+
+  assert_names (cs_store_get_circles (store), "Cousinade Dupont");
+  assert_names (cs_store_get_contacts (store), "Anne,Karim");
+  circle = cs_store_find_circle (store, 1);
+  g_assert_cmpstr (cs_circle_get_room_address (circle), ==, "dupont@rooms.example.org");
+  anne = cs_store_find_contact (store, 1);
+  g_assert_cmpstr (cs_contact_get_xmpp_address (anne), ==, "anne@example.org");
+  g_assert_cmpstr (cs_contact_get_seeks (anne), ==, "a drill");
+  g_assert_true (cs_contact_get_named_in_digest (anne));
+  members = cs_store_get_members (store, circle);
+  assert_names (members, "Anne,Karim");
+  history = cs_store_list_interactions_for_contact (store, anne, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (history), ==, 1);
+  g_assert_cmpint (raw_query_int (fixture->path, "SELECT count(*) FROM scheduled_calls"), ==, 1);
+
+  /* Nobody has signed in yet. */
+  g_assert_null (cs_store_get_account (store));
+
+  g_clear_object (&history);
+  g_assert_finalize_object (store);
+
+  assert_schema_current (fixture->path);
+  g_assert_cmpint (raw_query_int (fixture->path, "SELECT count(*) FROM accounts"), ==, 0);
+
+  /* The same schema as a file made from scratch, so version 1 above is the real
+   * one and migrating left it as it was. */
+  store = cs_store_open (fresh_path, NULL);
+  g_assert_nonnull (store);
+  g_assert_finalize_object (store);
+  migrated_schema = schema_text (fixture->path);
+  fresh_schema = schema_text (fresh_path);
+  g_assert_cmpstr (migrated_schema, ==, fresh_schema);
+
+  /* Nothing dangling either. */
+  g_assert_null (raw_query (fixture->path, "PRAGMA foreign_key_check"));
+  integrity = raw_query (fixture->path, "PRAGMA integrity_check");
+  g_assert_cmpstr (integrity, ==, "ok");
 }
 
 static void
@@ -1514,6 +1710,7 @@ main (int argc, char *argv[])
   ADD_TEST ("/store/migrations/from-empty", test_migrations_from_empty);
   ADD_TEST ("/store/migrations/from-zero-length", test_migrations_from_zero_length);
   ADD_TEST ("/store/migrations/failure-leaves-file", test_migrations_failure_leaves_file);
+  ADD_TEST ("/store/migrations/from-v1", test_migrations_from_v1);
   ADD_TEST ("/store/open/newer-version", test_open_newer_version);
   ADD_TEST ("/store/open/newer-version-wal", test_open_newer_version_wal);
   ADD_TEST ("/store/open/newer-version-in-wal", test_open_newer_version_in_wal);
