@@ -273,6 +273,22 @@ cs_xmpp_client_set_server (CsXmppClient *self, const char *host, guint16 port)
   self->port = port;
 }
 
+const char *
+cs_xmpp_client_get_host (CsXmppClient *self)
+{
+  g_return_val_if_fail (CS_IS_XMPP_CLIENT (self), NULL);
+
+  return self->host;
+}
+
+guint16
+cs_xmpp_client_get_port (CsXmppClient *self)
+{
+  g_return_val_if_fail (CS_IS_XMPP_CLIENT (self), 0);
+
+  return self->port;
+}
+
 void
 cs_xmpp_client_set_ca_file (CsXmppClient *self, const char *path)
 {

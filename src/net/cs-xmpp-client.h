@@ -40,6 +40,8 @@ const char *cs_xmpp_client_get_address (CsXmppClient *self);
 
 /* Where to connect instead of looking the address's domain up (tests, or a user setting). */
 void cs_xmpp_client_set_server (CsXmppClient *self, const char *host, guint16 port);
+const char *cs_xmpp_client_get_host (CsXmppClient *self);
+guint16 cs_xmpp_client_get_port (CsXmppClient *self);
 /* Trust certificates signed by the CA in @path besides the system's (tests). */
 void cs_xmpp_client_set_ca_file (CsXmppClient *self, const char *path);
 /* A certificate the user accepted, by its SHA-256 fingerprint (lower-case hex). */

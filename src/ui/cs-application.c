@@ -15,6 +15,7 @@ struct _CsApplication
   GSettings *settings;
   CsStore *store;
   GError *store_error;
+  CsAccountSession *session;
 };
 
 G_DEFINE_FINAL_TYPE (CsApplication, cs_application, ADW_TYPE_APPLICATION)
@@ -109,7 +110,14 @@ cs_application_startup (GApplication *application)
   path = cs_store_default_path ();
   self->store = cs_store_open (path, &self->store_error);
   if (self->store == NULL)
-    g_message ("Could not open %s: %s", path, self->store_error->message);
+    {
+      g_message ("Could not open %s: %s", path, self->store_error->message);
+      return;
+    }
+
+  /* Everything local works offline; signing in happens in the background. */
+  self->session = cs_account_session_new (self->store);
+  cs_account_session_resume (self->session);
 }
 
 static void
@@ -150,6 +158,7 @@ cs_application_dispose (GObject *object)
 {
   CsApplication *self = CS_APPLICATION (object);
 
+  g_clear_object (&self->session);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
 
@@ -207,6 +216,14 @@ cs_application_get_store_error (CsApplication *self)
   g_return_val_if_fail (CS_IS_APPLICATION (self), NULL);
 
   return self->store_error;
+}
+
+CsAccountSession *
+cs_application_get_session (CsApplication *self)
+{
+  g_return_val_if_fail (CS_IS_APPLICATION (self), NULL);
+
+  return self->session;
 }
 
 GSettings *

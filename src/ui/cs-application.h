@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "cs-account-session.h"
 #include "cs-store.h"
 
 G_BEGIN_DECLS
@@ -16,5 +17,7 @@ CsApplication *cs_application_new (void);
 CsStore *cs_application_get_store (CsApplication *self);
 const GError *cs_application_get_store_error (CsApplication *self);
 GSettings *cs_application_get_settings (CsApplication *self);
+/* NULL when the data file could not be opened. */
+CsAccountSession *cs_application_get_session (CsApplication *self);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cs-window.h"
+#include "cs-account-dialog.h"
 #include "cs-circle-editor.h"
 #include "cs-circle-page.h"
 #include "cs-contact-editor.h"
@@ -18,6 +19,8 @@ struct _CsWindow
 
   CsStore *store;
   GSettings *settings;
+  CsAccountSession *session;
+  CsXmppClient *client;
 
   AdwToastOverlay *toast_overlay;
   GtkStack *main_stack;
@@ -30,6 +33,9 @@ struct _CsWindow
   CsCirclePage *circle_page;
   CsContactsPage *contacts_page;
   AdwStatusPage *error_page;
+  GtkButton *account_button;
+  GtkImage *account_icon;
+  GtkLabel *account_label;
 };
 
 G_DEFINE_FINAL_TYPE (CsWindow, cs_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -173,6 +179,102 @@ static void
 on_contact_saved (CsContactEditor *editor, CsContact *contact, CsWindow *self)
 {
   cs_contacts_page_select_contact (self->contacts_page, contact);
+}
+
+static void
+update_account_status (CsWindow *self)
+{
+  g_autofree char *text = NULL;
+  const char *icon = "network-offline-symbolic";
+  const GError *error = self->client != NULL ? cs_xmpp_client_get_error (self->client) : NULL;
+
+  if (self->client == NULL)
+    {
+      text = g_strdup (_ ("Sign in to share circles"));
+    }
+  else
+    {
+      switch (cs_xmpp_client_get_state (self->client))
+        {
+        case CS_XMPP_STATE_ONLINE:
+          icon = "network-transmit-receive-symbolic";
+          /* Translators: %s is the user's own address, such as anna@example.org. */
+          text = g_strdup_printf (_ ("Online as %s"), cs_xmpp_client_get_address (self->client));
+          break;
+        case CS_XMPP_STATE_CONNECTING:
+          icon = "network-idle-symbolic";
+          text = g_strdup (_ ("Connecting…"));
+          break;
+        case CS_XMPP_STATE_WAITING_TO_RECONNECT:
+          icon = "network-idle-symbolic";
+          text = g_strdup (_ ("Connection lost, trying again…"));
+          break;
+        case CS_XMPP_STATE_OFFLINE:
+        default:
+          text = g_strdup (_ ("Offline"));
+          break;
+        }
+    }
+
+  gtk_image_set_from_icon_name (self->account_icon, icon);
+  gtk_label_set_label (self->account_label, text);
+  /* The reason stays one hover (or one screen reader query) away. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->account_button),
+                               error != NULL ? error->message : text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->account_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  error != NULL ? error->message : "", -1);
+}
+
+static void
+on_client_state_notify (CsXmppClient *client, GParamSpec *pspec, CsWindow *self)
+{
+  update_account_status (self);
+}
+
+static void
+on_session_client_notify (CsAccountSession *session, GParamSpec *pspec, CsWindow *self)
+{
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_set_object (&self->client, cs_account_session_get_client (session));
+  if (self->client != NULL)
+    g_signal_connect_object (self->client, "notify::state", G_CALLBACK (on_client_state_notify),
+                             self, 0);
+  update_account_status (self);
+}
+
+static void
+on_sign_out_response (AdwMessageDialog *dialog, const char *response, CsWindow *self)
+{
+  if (g_strcmp0 (response, "sign-out") == 0)
+    cs_account_session_sign_out (self->session);
+}
+
+static void
+account_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CsWindow *self = CS_WINDOW (widget);
+  GtkWidget *dialog;
+
+  if (self->session == NULL)
+    return;
+
+  if (self->client == NULL)
+    {
+      gtk_window_present (GTK_WINDOW (cs_account_dialog_new (GTK_WINDOW (self), self->session)));
+      return;
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), cs_xmpp_client_get_address (self->client),
+                                   gtk_label_get_label (self->account_label));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"), "sign-out",
+                                    _ ("_Sign Out"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "sign-out",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_sign_out_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -385,6 +487,11 @@ setup (CsWindow *self, CsApplication *app)
   on_contacts_items_changed (cs_store_get_contacts (self->store), 0, 0, 0, self);
 
   restore_last_circle (self);
+
+  self->session = g_object_ref (cs_application_get_session (app));
+  g_signal_connect_object (self->session, "notify::client", G_CALLBACK (on_session_client_notify),
+                           self, 0);
+  on_session_client_notify (self->session, NULL, self);
 }
 
 static void
@@ -393,6 +500,8 @@ cs_window_dispose (GObject *object)
   CsWindow *self = CS_WINDOW (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CS_TYPE_WINDOW);
+  g_clear_object (&self->client);
+  g_clear_object (&self->session);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
 
@@ -424,6 +533,9 @@ cs_window_class_init (CsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsWindow, circle_page);
   gtk_widget_class_bind_template_child (widget_class, CsWindow, contacts_page);
   gtk_widget_class_bind_template_child (widget_class, CsWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, account_button);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, account_icon);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, account_label);
   gtk_widget_class_bind_template_callback (widget_class, on_circle_row_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_circle_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_places_row_selected);
@@ -433,6 +545,7 @@ cs_window_class_init (CsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-contact", NULL, new_contact_action);
   gtk_widget_class_install_action (widget_class, "win.show-contacts", NULL, show_contacts_action);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.account", NULL, account_action);
   gtk_widget_class_install_action (widget_class, "win.delete-circle", "x", delete_circle_action);
   gtk_widget_class_install_action (widget_class, "win.delete-contact", "x", delete_contact_action);
 }

@@ -32,8 +32,8 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
 static CsXmppClient *
 new_client (Fixture *fixture, const char *local, gboolean trust_test_ca)
 {
-  g_autofree char *address = g_strdup_printf ("%s@%s", local,
-                                              cs_test_server_get_domain (fixture->server));
+  g_autofree char *address =
+    g_strdup_printf ("%s@%s", local, cs_test_server_get_domain (fixture->server));
   CsXmppClient *client = cs_xmpp_client_new (address);
 
   cs_xmpp_client_set_server (client, cs_test_server_get_host (fixture->server),
@@ -152,8 +152,7 @@ test_wrong_password (Fixture *fixture, gconstpointer data)
   g_assert_false (sign_in (intruder, "not bob's password", FALSE, &error));
   g_assert_error (error, CS_XMPP_ERROR, CS_XMPP_ERROR_NOT_AUTHORIZED);
   g_assert_cmpint (cs_xmpp_client_get_state (intruder), ==, CS_XMPP_STATE_OFFLINE);
-  g_assert_error (cs_xmpp_client_get_error (intruder), CS_XMPP_ERROR,
-                  CS_XMPP_ERROR_NOT_AUTHORIZED);
+  g_assert_error (cs_xmpp_client_get_error (intruder), CS_XMPP_ERROR, CS_XMPP_ERROR_NOT_AUTHORIZED);
 }
 
 static void
@@ -233,8 +232,7 @@ test_reconnects_after_restart (Fixture *fixture, gconstpointer data)
 
   g_assert_true (cs_test_server_stop (fixture->server, &error));
   wait_for_state (client, CS_XMPP_STATE_WAITING_TO_RECONNECT);
-  g_assert_error (cs_xmpp_client_get_error (client), CS_XMPP_ERROR,
-                  CS_XMPP_ERROR_CONNECTION_LOST);
+  g_assert_error (cs_xmpp_client_get_error (client), CS_XMPP_ERROR, CS_XMPP_ERROR_CONNECTION_LOST);
   g_assert_true (cs_test_server_restart (fixture->server, &error));
   restarted_at = g_get_monotonic_time ();
 
