@@ -85,7 +85,7 @@ struct _CsXmppWorker
   char *rejected_fingerprint;
   GError *pending_error;
   RegisterStep register_step;
-  guint stanzas;
+  guint activity;
   xmpp_sm_state_t *sm_state;
 };
 
@@ -165,12 +165,17 @@ on_strophe_log (void *userdata, xmpp_log_level_t level, const char *area, const 
 {
   CsXmppWorker *self = userdata;
 
+  /* libstrophe logs every stanza it reads or queues: the loop uses that to know whether a
+   * pass did anything. */
+  self->activity++;
+
   /* libstrophe tells a refused password only in its log: it then tries the next
    * mechanism and finally closes the stream without an error. */
   if (g_strcmp0 (area, "xmpp") == 0 && strstr (msg, "auth failed") != NULL)
     self->auth_failed = TRUE;
 
-  if (level >= XMPP_LEVEL_WARN)
+  /* Stanzas can carry passwords: only warnings, unless a developer asks for everything. */
+  if (level >= XMPP_LEVEL_WARN || g_getenv ("CS_XMPP_TRACE") != NULL)
     g_debug ("libstrophe %s: %s", area, msg);
 }
 
@@ -217,15 +222,6 @@ on_socket_created (xmpp_conn_t *conn, void *sock)
   self->sock_fd = *(int *) sock;
   /* TCP keepalive notices a vanished server even when we send nothing. */
   return xmpp_sockopt_cb_keepalive (conn, sock);
-}
-
-static int
-on_any_stanza (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
-{
-  CsXmppWorker *self = userdata;
-
-  self->stanzas++;
-  return 1;
 }
 
 static int
@@ -485,7 +481,9 @@ on_connection_event (xmpp_conn_t *conn,
       return;
 
     case XMPP_CONN_CONNECT:
-      go_online (self);
+      /* On the raw registration stream this only says that a stream opened. */
+      if (!self->login->register_first)
+        go_online (self);
       return;
 
     case XMPP_CONN_DISCONNECT:
@@ -565,7 +563,6 @@ start_attempt (CsXmppWorker *self)
     xmpp_conn_set_cafile (self->conn, self->login->ca_file);
   xmpp_conn_set_certfail_handler (self->conn, on_certificate_failure);
   xmpp_conn_set_sockopt_callback (self->conn, on_socket_created);
-  xmpp_handler_add (self->conn, on_any_stanza, NULL, NULL, NULL, self);
 
   if (self->sm_state != NULL)
     {
@@ -676,6 +673,12 @@ next_timeout (CsXmppWorker *self)
   return timeout;
 }
 
+static gboolean
+has_pending_send (CsXmppWorker *self)
+{
+  return self->conn != NULL && xmpp_conn_send_queue_len (self->conn) > 0;
+}
+
 static gpointer
 worker_thread (gpointer data)
 {
@@ -688,7 +691,8 @@ worker_thread (gpointer data)
 
   while (!self->quit || self->conn != NULL)
     {
-      struct pollfd fds[2] = { { self->wake_fd, POLLIN, 0 }, { self->sock_fd, POLLIN, 0 } };
+      short socket_events = has_pending_send (self) ? POLLIN | POLLOUT : POLLIN;
+      struct pollfd fds[2] = { { self->wake_fd, POLLIN, 0 }, { self->sock_fd, socket_events, 0 } };
       Command *command;
       guint64 count;
 
@@ -705,15 +709,15 @@ worker_thread (gpointer data)
           self->conn == NULL && self->want_online)
         start_attempt (self);
 
-      /* Read until a pass brings no new stanza: TLS may hold decrypted data that poll()
-       * cannot see. */
+      /* Go on while passes do something: TLS may hold decrypted data that poll() cannot
+       * see, and what handlers queue is only written by the next pass. */
       for (int pass = 0; pass < 16; pass++)
         {
-          guint before = self->stanzas;
+          guint before = self->activity;
 
           xmpp_run_once (self->ctx, 0);
           release_finished_connections (self);
-          if (self->stanzas == before)
+          if (self->activity == before && !has_pending_send (self))
             break;
         }
     }

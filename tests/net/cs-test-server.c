@@ -1,0 +1,600 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cs-test-server"
+
+#include "config.h"
+
+#include "cs-test-server.h"
+
+#include <glib/gstdio.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#define DOMAIN "localhost"
+#define MUC_DOMAIN "rooms.localhost"
+#define HOST "127.0.0.1"
+
+#define READY_TIMEOUT_SECONDS 15
+#define PROBE_TIMEOUT_SECONDS 2
+#define PROBE_INTERVAL_MS 50
+#define TERM_TIMEOUT_MS 5000
+#define KILL_TIMEOUT_MS 5000
+#define LOG_TAIL_LINES 30
+
+struct _CsTestServer
+{
+  gboolean allow_registration;
+  guint16 port;
+
+  char *dir;
+  char *config_file;
+  char *data_dir;
+  char *cert_dir;
+  char *ca_file;
+  char *pid_file;
+  char *log_file;
+  char *console_file;
+
+  GSubprocess *process;
+  GPid pid;
+};
+
+/* Read by the forked child before it execs Prosody. */
+static pid_t parent_pid;
+
+static void
+child_setup (gpointer user_data)
+{
+  /* Its own process group, so a stop reaches anything Prosody spawns; and
+   * killed with the test, so an aborted test leaves no server behind. */
+  setpgid (0, 0);
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid () != parent_pid)
+    _exit (1);
+}
+
+static void
+on_wait_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  int *outcome = user_data;
+
+  *outcome = g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL) ? 1 : 0;
+}
+
+static gboolean
+on_wait_timeout (gpointer user_data)
+{
+  GCancellable *cancellable = user_data;
+
+  g_cancellable_cancel (cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* Whether the process exited within timeout_ms. */
+static gboolean
+wait_for_exit (GSubprocess *process, guint timeout_ms)
+{
+  g_autoptr (GMainContext) context = g_main_context_new ();
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GSource) timeout = g_timeout_source_new (timeout_ms);
+  int outcome = -1;
+
+  g_main_context_push_thread_default (context);
+
+  g_source_set_callback (timeout, on_wait_timeout, cancellable, NULL);
+  g_source_attach (timeout, context);
+  g_subprocess_wait_async (process, cancellable, on_wait_done, &outcome);
+  while (outcome < 0)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (timeout);
+
+  g_main_context_pop_thread_default (context);
+
+  return outcome == 1;
+}
+
+static char *
+read_tail (const char *path, guint n_lines)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  const char *start;
+  guint seen = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL) || length == 0)
+    return g_strdup ("(empty)");
+
+  start = contents + length;
+  if (start > contents && start[-1] == '\n')
+    start--;
+  while (start > contents)
+    {
+      if (start[-1] == '\n' && ++seen == n_lines)
+        break;
+      start--;
+    }
+
+  return g_strdup (start);
+}
+
+/* Prosody's own words are what tell why it did not start. */
+static void
+propagate_with_logs (CsTestServer *self, GError **error, GError *cause)
+{
+  g_autoptr (GError) owned_cause = cause;
+  g_autofree char *console = read_tail (self->console_file, LOG_TAIL_LINES);
+  g_autofree char *log = read_tail (self->log_file, LOG_TAIL_LINES);
+
+  g_set_error (error, cause->domain, cause->code,
+               "Prosody in %s: %s\n--- prosody output ---\n%s\n--- %s ---\n%s", self->dir,
+               cause->message, console, self->log_file, log);
+}
+
+static char *
+find_program (const char *name, const char *package, GError **error)
+{
+  char *path = g_find_program_in_path (name);
+
+  if (path == NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                 "%s not found in PATH: install the %s package", name, package);
+
+  return path;
+}
+
+static gboolean
+make_certificates (CsTestServer *self, GError **error)
+{
+  g_autofree char *openssl = NULL;
+  g_autofree char *script = g_build_filename (CS_TEST_FIXTURES_DIR, "make-test-certs.sh", NULL);
+  g_autoptr (GSubprocess) process = NULL;
+  g_autofree char *output = NULL;
+
+  openssl = find_program ("openssl", "openssl", error);
+  if (openssl == NULL)
+    return FALSE;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE,
+                              error, "/bin/sh", script, self->cert_dir, NULL);
+  if (process == NULL)
+    return FALSE;
+
+  if (!g_subprocess_communicate_utf8 (process, NULL, NULL, &output, NULL, error))
+    return FALSE;
+
+  if (!g_subprocess_get_if_exited (process) || g_subprocess_get_exit_status (process) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s failed:\n%s", script, output);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static guint16
+pick_free_port (GError **error)
+{
+  g_autoptr (GSocket) socket = NULL;
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return 0;
+
+  if (!g_socket_bind (socket, any_port, FALSE, error))
+    return 0;
+
+  bound = g_socket_get_local_address (socket, error);
+  if (bound == NULL)
+    return 0;
+
+  /* Closed when the socket is freed: Prosody binds the port right after,
+   * with SO_REUSEADDR, so it does not matter that nobody listened on it. */
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static void
+replace_string (GString *config, const char *name, const char *value)
+{
+  g_autoptr (GString) escaped = g_string_new (value);
+  g_autofree char *placeholder = g_strdup_printf ("@%s@", name);
+
+  /* Every string value sits between double quotes in the Lua template. */
+  g_string_replace (escaped, "\\", "\\\\", 0);
+  g_string_replace (escaped, "\"", "\\\"", 0);
+  g_string_replace (config, placeholder, escaped->str, 0);
+}
+
+static void
+replace_literal (GString *config, const char *name, const char *value)
+{
+  g_autofree char *placeholder = g_strdup_printf ("@%s@", name);
+
+  g_string_replace (config, placeholder, value, 0);
+}
+
+static gboolean
+write_config (CsTestServer *self, GError **error)
+{
+  g_autofree char *template_file = NULL;
+  g_autofree char *template = NULL;
+  g_autoptr (GString) config = NULL;
+  g_autofree char *cert = g_build_filename (self->cert_dir, "server.pem", NULL);
+  g_autofree char *key = g_build_filename (self->cert_dir, "server.key", NULL);
+  g_autofree char *port = g_strdup_printf ("%u", self->port);
+  g_autoptr (GMatchInfo) left = NULL;
+  g_autoptr (GRegex) placeholder = NULL;
+
+  template_file = g_build_filename (CS_TEST_FIXTURES_DIR, "prosody.cfg.lua.in", NULL);
+  if (!g_file_get_contents (template_file, &template, NULL, error))
+    return FALSE;
+
+  config = g_string_new (template);
+  replace_string (config, "DATA_DIR", self->data_dir);
+  replace_string (config, "PID_FILE", self->pid_file);
+  replace_string (config, "LOG_FILE", self->log_file);
+  replace_string (config, "LOG_LEVEL", g_getenv ("CS_TEST_SERVER_DEBUG") ? "debug" : "info");
+  replace_string (config, "CERT", cert);
+  replace_string (config, "KEY", key);
+  replace_literal (config, "PORT", port);
+  replace_literal (config, "ALLOW_REGISTRATION", self->allow_registration ? "true" : "false");
+
+  placeholder = g_regex_new ("@[A-Z_]+@", 0, 0, NULL);
+  if (g_regex_match (placeholder, config->str, 0, &left))
+    {
+      g_autofree char *name = g_match_info_fetch (left, 0);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "%s uses %s, which the test harness does not fill in", template_file, name);
+      return FALSE;
+    }
+
+  return g_file_set_contents_full (self->config_file, config->str, config->len,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+}
+
+/* Reads until `until` has arrived, or fails after the socket's timeout. */
+static gboolean
+read_until (GInputStream *input, GString *buffer, const char *until, GError **error)
+{
+  char chunk[4096];
+
+  while (strstr (buffer->str, until) == NULL)
+    {
+      gssize n_read = g_input_stream_read (input, chunk, sizeof chunk, NULL, error);
+
+      if (n_read < 0)
+        return FALSE;
+      if (n_read == 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                       "the server closed the stream before %s; it sent: %s", until, buffer->str);
+          return FALSE;
+        }
+      g_string_append_len (buffer, chunk, n_read);
+    }
+
+  return TRUE;
+}
+
+/* Ready means more than a bound port: Prosody answers a stream header with
+ * its stream features, so its hosts and modules are loaded. */
+static gboolean
+probe_stream_features (CsTestServer *self, GError **error)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketAddress) address = g_inet_socket_address_new_from_string (HOST, self->port);
+  g_autoptr (GSocketConnection) connection = NULL;
+  g_autoptr (GString) received = g_string_new (NULL);
+  const char *header = "<?xml version='1.0'?><stream:stream to='" DOMAIN "' version='1.0' "
+                       "xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>";
+
+  g_socket_client_set_timeout (client, PROBE_TIMEOUT_SECONDS);
+  connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, error);
+  if (connection == NULL)
+    return FALSE;
+
+  if (!g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), header,
+                                  strlen (header), NULL, NULL, error))
+    return FALSE;
+
+  return read_until (g_io_stream_get_input_stream (G_IO_STREAM (connection)), received,
+                     "</stream:features>", error);
+}
+
+static gsize
+get_log_size (CsTestServer *self)
+{
+  GStatBuf info;
+
+  return g_stat (self->log_file, &info) == 0 ? (gsize) info.st_size : 0;
+}
+
+/* Prosody keeps running when a module fails to load; a test would then fail
+ * far from the cause, so such a start counts as failed. Only what this start
+ * logged counts: an earlier run may have logged a client's mistakes. */
+static gboolean
+check_log_for_errors (CsTestServer *self, gsize log_start, GError **error)
+{
+  g_autofree char *log = NULL;
+  gsize length = 0;
+  g_auto (GStrv) lines = NULL;
+
+  if (!g_file_get_contents (self->log_file, &log, &length, error))
+    return FALSE;
+
+  lines = g_strsplit (log + MIN (log_start, length), "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (strstr (lines[i], "\terror\t") != NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Prosody logged an error: %s",
+                       lines[i]);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+terminate (CsTestServer *self, GError **error)
+{
+  g_autoptr (GSubprocess) process = g_steal_pointer (&self->process);
+  GPid pid = self->pid;
+
+  self->pid = 0;
+
+  /* Still unreaped, so the process group still exists and is ours. */
+  if (g_subprocess_get_identifier (process) != NULL)
+    kill (-pid, SIGTERM);
+  if (wait_for_exit (process, TERM_TIMEOUT_MS))
+    return TRUE;
+
+  g_debug ("Prosody (pid %d) ignored SIGTERM, killing it", pid);
+  if (g_subprocess_get_identifier (process) != NULL)
+    kill (-pid, SIGKILL);
+  if (wait_for_exit (process, KILL_TIMEOUT_MS))
+    return TRUE;
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+               "Prosody (pid %d) did not exit after SIGKILL", pid);
+  return FALSE;
+}
+
+static gboolean
+launch (CsTestServer *self, GError **error)
+{
+  g_autofree char *prosody = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GError) probe_error = NULL;
+  GError *failure = NULL;
+  gsize log_start;
+  gint64 deadline;
+
+  g_assert (self->process == NULL);
+
+  prosody = find_program ("prosody", "prosody", error);
+  if (prosody == NULL)
+    return FALSE;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_subprocess_launcher_set_stdout_file_path (launcher, self->console_file);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  parent_pid = getpid ();
+  log_start = get_log_size (self);
+
+  /* -F keeps it in the foreground: the "daemonize" option is deprecated in 0.12. */
+  self->process = g_subprocess_launcher_spawn (launcher, error, prosody, "-F", "--config",
+                                               self->config_file, NULL);
+  if (self->process == NULL)
+    return FALSE;
+  self->pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (self->process), NULL, 10);
+
+  deadline = g_get_monotonic_time () + READY_TIMEOUT_SECONDS * G_USEC_PER_SEC;
+  while (!probe_stream_features (self, probe_error == NULL ? &probe_error : NULL))
+    {
+      if (g_subprocess_get_identifier (self->process) == NULL)
+        {
+          failure = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, "Prosody exited while starting");
+          break;
+        }
+      if (g_get_monotonic_time () > deadline)
+        {
+          failure = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                                 "Prosody did not answer on %s:%u within %d s (first try: %s)",
+                                 HOST, self->port, READY_TIMEOUT_SECONDS, probe_error->message);
+          break;
+        }
+      g_usleep (PROBE_INTERVAL_MS * 1000);
+    }
+
+  if (failure == NULL && check_log_for_errors (self, log_start, &failure))
+    return TRUE;
+
+  /* The first error tells what went wrong; a failure to stop would only add noise. */
+  terminate (self, NULL);
+  propagate_with_logs (self, error, g_steal_pointer (&failure));
+  return FALSE;
+}
+
+static gboolean
+remove_tree (GFile *file, GError **error)
+{
+  g_autoptr (GFileEnumerator) children = NULL;
+  GFileType type = g_file_query_file_type (file, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL);
+
+  if (type == G_FILE_TYPE_DIRECTORY)
+    {
+      children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                            G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, error);
+      if (children == NULL)
+        return FALSE;
+
+      while (TRUE)
+        {
+          GFile *child = NULL;
+
+          if (!g_file_enumerator_iterate (children, NULL, &child, NULL, error))
+            return FALSE;
+          if (child == NULL)
+            break;
+          if (!remove_tree (child, error))
+            return FALSE;
+        }
+    }
+
+  return g_file_delete (file, NULL, error);
+}
+
+CsTestServer *
+cs_test_server_start (const CsTestServerOptions *options, GError **error)
+{
+  g_autoptr (CsTestServer) self = g_new0 (CsTestServer, 1);
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self->allow_registration = options != NULL ? options->allow_registration : TRUE;
+
+  self->dir = g_dir_make_tmp ("cs-test-server-XXXXXX", error);
+  if (self->dir == NULL)
+    return NULL;
+
+  self->config_file = g_build_filename (self->dir, "prosody.cfg.lua", NULL);
+  self->data_dir = g_build_filename (self->dir, "data", NULL);
+  self->cert_dir = g_build_filename (self->dir, "certs", NULL);
+  self->ca_file = g_build_filename (self->cert_dir, "ca.pem", NULL);
+  self->pid_file = g_build_filename (self->dir, "prosody.pid", NULL);
+  self->log_file = g_build_filename (self->dir, "prosody.log", NULL);
+  self->console_file = g_build_filename (self->dir, "prosody.out", NULL);
+
+  if (g_mkdir (self->data_dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Could not create %s: %s", self->data_dir, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  if (!make_certificates (self, error))
+    return NULL;
+
+  self->port = pick_free_port (error);
+  if (self->port == 0)
+    return NULL;
+
+  if (!write_config (self, error) || !launch (self, error))
+    return NULL;
+
+  g_debug ("Prosody runs on %s:%u from %s", HOST, self->port, self->dir);
+  return g_steal_pointer (&self);
+}
+
+const char *
+cs_test_server_get_domain (CsTestServer *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return DOMAIN;
+}
+
+const char *
+cs_test_server_get_muc_domain (CsTestServer *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return MUC_DOMAIN;
+}
+
+const char *
+cs_test_server_get_host (CsTestServer *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return HOST;
+}
+
+guint16
+cs_test_server_get_port (CsTestServer *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->port;
+}
+
+const char *
+cs_test_server_get_ca_file (CsTestServer *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->ca_file;
+}
+
+const char *
+cs_test_server_get_dir (CsTestServer *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->dir;
+}
+
+gboolean
+cs_test_server_stop (CsTestServer *self, GError **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->process == NULL)
+    return TRUE;
+
+  return terminate (self, error);
+}
+
+gboolean
+cs_test_server_restart (CsTestServer *self, GError **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!cs_test_server_stop (self, error))
+    return FALSE;
+
+  return launch (self, error);
+}
+
+void
+cs_test_server_free (CsTestServer *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (self == NULL)
+    return;
+
+  if (!cs_test_server_stop (self, &error))
+    g_warning ("Could not stop Prosody: %s", error->message);
+
+  if (self->dir != NULL)
+    {
+      g_autoptr (GFile) dir = g_file_new_for_path (self->dir);
+      g_autoptr (GError) remove_error = NULL;
+
+      if (!remove_tree (dir, &remove_error))
+        g_warning ("Could not delete %s: %s", self->dir, remove_error->message);
+    }
+
+  g_free (self->dir);
+  g_free (self->config_file);
+  g_free (self->data_dir);
+  g_free (self->cert_dir);
+  g_free (self->ca_file);
+  g_free (self->pid_file);
+  g_free (self->log_file);
+  g_free (self->console_file);
+  g_free (self);
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* A real Prosody started by a test on 127.0.0.1, with its own temporary
+ * directory (configuration, data, a freshly made test CA and certificate,
+ * pid and log) and a free port. Nothing is shared with a Prosody the machine
+ * may run itself. */
+typedef struct _CsTestServer CsTestServer;
+
+typedef struct
+{
+  gboolean allow_registration;
+} CsTestServerOptions;
+
+/**
+ * cs_test_server_start:
+ * @options: (nullable): how to configure the server; %NULL allows in-band registration
+ * @error: return location for a #GError
+ *
+ * Starts Prosody and returns once it answers a stream header with stream
+ * features. Call it from the thread that outlives the server (normally the
+ * test's main thread): the server is killed when that thread exits, so an
+ * aborted test never leaves it behind.
+ *
+ * Returns: (transfer full): the running server, or %NULL with @error set
+ * (its message includes the end of Prosody's log)
+ */
+CsTestServer *cs_test_server_start (const CsTestServerOptions *options, GError **error);
+
+const char *cs_test_server_get_domain (CsTestServer *self);
+const char *cs_test_server_get_muc_domain (CsTestServer *self);
+const char *cs_test_server_get_host (CsTestServer *self);
+guint16 cs_test_server_get_port (CsTestServer *self);
+const char *cs_test_server_get_ca_file (CsTestServer *self);
+const char *cs_test_server_get_dir (CsTestServer *self);
+
+/* Stops the server and keeps its data, certificate and port for a restart. */
+gboolean cs_test_server_stop (CsTestServer *self, GError **error);
+/* Starts it again (stopping it first if it runs) on the same port, with the same data. */
+gboolean cs_test_server_restart (CsTestServer *self, GError **error);
+/* Stops the server if it runs and deletes its directory. */
+void cs_test_server_free (CsTestServer *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsTestServer, cs_test_server_free)
+
+G_END_DECLS
