@@ -20,7 +20,7 @@
 
 /* An idle, connected thread wakes up at most this often: libstrophe runs its timers
  * (stream management acks, our keepalive ping) from these wake-ups. */
-#define IDLE_WAKE_MS 1000
+#define IDLE_WAKE_MS 2000
 /* While a connection is being set up libstrophe also waits for the socket to become
  * writable, which poll() on reads alone would not see. */
 #define CONNECTING_WAKE_MS 20

@@ -58,10 +58,10 @@ on_timeout (gpointer user_data)
 }
 
 static void
-iterate_until (gboolean *done, const char *what)
+iterate_until (gboolean *done, const char *what, guint timeout_seconds)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (TIMEOUT_SECONDS, on_timeout, &timed_out);
+  guint id = g_timeout_add_seconds (timeout_seconds, on_timeout, &timed_out);
 
   while (!*done && !timed_out)
     g_main_context_iteration (NULL, TRUE);
@@ -114,7 +114,7 @@ wait_for_state (CsXmppClient *client, CsXmppState state)
   StateWait wait = { client, state, cs_xmpp_client_get_state (client) == state };
   gulong id = g_signal_connect (client, "notify::state", G_CALLBACK (on_state_notify), &wait);
 
-  iterate_until (&wait.reached, "a connection state");
+  iterate_until (&wait.reached, "a connection state", TIMEOUT_SECONDS);
   g_signal_handler_disconnect (client, id);
 }
 
@@ -264,7 +264,7 @@ test_idle_wakeups (Fixture *fixture, gconstpointer data)
 
   before = cs_xmpp_client_get_wakeups (client);
   g_timeout_add_seconds (seconds, on_measure_done, &done);
-  iterate_until (&done, "the end of the idle measurement");
+  iterate_until (&done, "the end of the idle measurement", seconds + TIMEOUT_SECONDS);
   after = cs_xmpp_client_get_wakeups (client);
 
   per_second = (after - before) / (double) seconds;
