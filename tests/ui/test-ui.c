@@ -3,11 +3,13 @@
 
 #include "config.h"
 
+#include "cs-account-dialog.h"
 #include "cs-application.h"
 #include "cs-circle-editor.h"
 #include "cs-contact-editor.h"
 #include "cs-member-picker.h"
 #include "cs-window.h"
+#include "cs-test-server.h"
 
 #include <glib/gstdio.h>
 
@@ -218,12 +220,29 @@ get_widget (GtkWindow *window, const char *buildable_id)
   return widget;
 }
 
+static gpointer
+check_clickable (gpointer data)
+{
+  GtkWidget *widget = data;
+
+  return gtk_widget_get_mapped (widget) && gtk_widget_is_sensitive (widget) ? widget : NULL;
+}
+
+/* Clicks once the widget is on screen and sensitive, as a person would wait to. */
 static void
 click (GtkWidget *widget)
 {
-  g_assert_true (gtk_widget_get_mapped (widget));
-  g_assert_true (gtk_widget_is_sensitive (widget));
-  gtk_widget_activate (widget);
+  const char *id = gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget));
+  g_autofree char *what =
+    g_strdup_printf ("%s “%s” to be clickable", G_OBJECT_TYPE_NAME (widget), id);
+
+  wait_for (check_clickable, widget, what);
+  /* A button's keyboard activation clicks only after a short press animation; a click is
+   * immediate. */
+  if (GTK_IS_BUTTON (widget))
+    g_signal_emit_by_name (widget, "clicked");
+  else
+    gtk_widget_activate (widget);
 }
 
 static void
@@ -538,6 +557,96 @@ test_help_and_about (void)
   run_app (open_help_and_about);
 }
 
+/* /ui/account/create-and-resume */
+
+static CsTestServer *account_server;
+
+static gpointer
+check_account_label (gpointer data)
+{
+  GtkWindow *window = data;
+  GtkLabel *label = GTK_LABEL (get_widget (window, "account_label"));
+
+  return g_strcmp0 (gtk_label_get_label (label), "Online as mamie@localhost") == 0 ? label : NULL;
+}
+
+static void
+create_account (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+  g_autofree char *server =
+    g_strdup_printf ("127.0.0.1:%u", cs_test_server_get_port (account_server));
+  GtkWindow *dialog;
+
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget (window, "account_label"))), ==,
+                   "Sign in to share circles");
+  click (get_widget (window, "account_button"));
+  dialog = wait_for_window (CS_TYPE_ACCOUNT_DIALOG);
+  save_screenshot (dialog, "account-choose.png");
+
+  /* A wrong password first: a plain message, nothing kept. */
+  click (get_widget (dialog, "have_account_button"));
+  type_text (get_widget (dialog, "address_row"), "mamie@localhost");
+  type_text (get_widget (dialog, "password_row"), "not yet registered");
+  type_text (get_widget (dialog, "server_row"), server);
+  click (get_widget (dialog, "submit_button"));
+  wait_for_label (GTK_WIDGET (dialog),
+                  "The server refused this address and password. Check them and try again.");
+  save_screenshot (dialog, "account-refused.png");
+  gtk_window_close (dialog);
+  wait_for_window_gone (CS_TYPE_ACCOUNT_DIALOG);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget (window, "account_label"))), ==,
+                   "Sign in to share circles");
+
+  /* Then create the account. */
+  click (get_widget (window, "account_button"));
+  dialog = wait_for_window (CS_TYPE_ACCOUNT_DIALOG);
+  click (get_widget (dialog, "create_account_button"));
+  type_text (get_widget (dialog, "address_row"), "mamie@localhost");
+  type_text (get_widget (dialog, "password_row"), "tricot du dimanche");
+  type_text (get_widget (dialog, "confirm_row"), "tricot du dimanch");
+  g_assert_false (gtk_widget_is_sensitive (get_widget (dialog, "submit_button")));
+  type_text (get_widget (dialog, "confirm_row"), "tricot du dimanche");
+  type_text (get_widget (dialog, "server_row"), server);
+  click (get_widget (dialog, "submit_button"));
+  wait_for_window_gone (CS_TYPE_ACCOUNT_DIALOG);
+
+  wait_for (check_account_label, window, "the account to be online");
+  save_screenshot (window, "account-online.png");
+}
+
+static void
+resume_account (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+
+  /* Address from the database, password from the keyring, no question asked. */
+  wait_for (check_account_label, window, "the account to be online again");
+}
+
+static void
+test_account (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *database = NULL;
+  g_autofree char *contents = NULL;
+
+  account_server = cs_test_server_start (NULL, &error);
+  g_assert_no_error (error);
+  g_setenv ("COUSINADE_CA_FILE", cs_test_server_get_ca_file (account_server), TRUE);
+
+  run_app (create_account);
+  run_app (resume_account);
+
+  /* The password went to the keyring, not to the database. */
+  database = cs_store_default_path ();
+  g_assert_true (g_file_get_contents (database, &contents, NULL, NULL));
+  g_assert_null (g_strstr_len (contents, -1, "tricot"));
+
+  g_unsetenv ("COUSINADE_CA_FILE");
+  g_clear_pointer (&account_server, cs_test_server_free);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -552,6 +661,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/store/corrupt", test_corrupt);
   g_test_add_func ("/ui/window/narrow", test_narrow);
   g_test_add_func ("/ui/window/help-and-about", test_help_and_about);
+  g_test_add_func ("/ui/account/create-and-resume", test_account);
 
   return g_test_run ();
 }

@@ -36,5 +36,10 @@ cat > "$home/dbus-session.conf" <<CONF
 </busconfig>
 CONF
 
-dbus-run-session --config-file="$home/dbus-session.conf" -- xvfb-run --auto-servernum \
-  --server-args="-screen 0 1280x1024x24 -nolisten tcp" "$@"
+# GNOME Keyring provides the Secret Service for account passwords; an empty unlock password
+# would not create a usable keyring.
+dbus-run-session --config-file="$home/dbus-session.conf" -- sh -c '
+  printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  gnome-keyring-daemon --start --components=secrets >/dev/null
+  exec xvfb-run --auto-servernum --server-args="-screen 0 1280x1024x24 -nolisten tcp" "$@"
+' ui-session "$@"
