@@ -23,6 +23,7 @@ struct _CsXmppClient
   GError *error;
   GTask *pending;
   CsXmppWorker *worker;
+  char *muc_service;
 };
 
 G_DEFINE_FINAL_TYPE (CsXmppClient, cs_xmpp_client, G_TYPE_OBJECT)
@@ -33,6 +34,7 @@ enum
   PROP_0,
   PROP_ADDRESS,
   PROP_STATE,
+  PROP_MUC_SERVICE,
   N_PROPS
 };
 
@@ -41,6 +43,10 @@ static GParamSpec *properties[N_PROPS];
 enum
 {
   PRESENCE_CHANGED,
+  ROOM_JOINED,
+  ROOM_ERROR,
+  OCCUPANT_CHANGED,
+  INVITATION_RECEIVED,
   N_SIGNALS
 };
 
@@ -97,6 +103,31 @@ on_worker_event (CsXmppEvent *event, gpointer user_data)
 
     case CS_XMPP_EVENT_PRESENCE:
       g_signal_emit (self, signals[PRESENCE_CHANGED], 0, event->from, event->available);
+      break;
+
+    case CS_XMPP_EVENT_MUC_SERVICE:
+      if (self->muc_service == NULL)
+        {
+          self->muc_service = g_strdup (event->jid);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MUC_SERVICE]);
+        }
+      break;
+
+    case CS_XMPP_EVENT_ROOM_JOINED:
+      g_signal_emit (self, signals[ROOM_JOINED], 0, event->room, event->available);
+      break;
+
+    case CS_XMPP_EVENT_ROOM_ERROR:
+      g_signal_emit (self, signals[ROOM_ERROR], 0, event->room, event->error);
+      break;
+
+    case CS_XMPP_EVENT_OCCUPANT:
+      g_signal_emit (self, signals[OCCUPANT_CHANGED], 0, event->room, event->nick, event->jid,
+                     event->text, event->available);
+      break;
+
+    case CS_XMPP_EVENT_INVITATION:
+      g_signal_emit (self, signals[INVITATION_RECEIVED], 0, event->from, event->room, event->text);
       break;
 
     default:
@@ -164,6 +195,9 @@ cs_xmpp_client_get_property (GObject *object, guint prop_id, GValue *value, GPar
     case PROP_STATE:
       g_value_set_int (value, self->state);
       break;
+    case PROP_MUC_SERVICE:
+      g_value_set_string (value, self->muc_service);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -211,6 +245,7 @@ cs_xmpp_client_finalize (GObject *object)
   g_free (self->ca_file);
   g_free (self->pinned_fingerprint);
   g_free (self->untrusted_fingerprint);
+  g_free (self->muc_service);
   g_clear_error (&self->error);
 
   G_OBJECT_CLASS (cs_xmpp_client_parent_class)->finalize (object);
@@ -234,12 +269,28 @@ cs_xmpp_client_class_init (CsXmppClientClass *klass)
     g_param_spec_int ("state", NULL, NULL, CS_XMPP_STATE_OFFLINE,
                       CS_XMPP_STATE_WAITING_TO_RECONNECT, CS_XMPP_STATE_OFFLINE,
                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_MUC_SERVICE] =
+    g_param_spec_string ("muc-service", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The full address of whoever became available or unavailable, and which. */
   signals[PRESENCE_CHANGED] =
     g_signal_new ("presence-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
+  signals[ROOM_JOINED] =
+    g_signal_new ("room-joined", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
+  signals[ROOM_ERROR] =
+    g_signal_new ("room-error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR);
+  signals[OCCUPANT_CHANGED] =
+    g_signal_new ("occupant-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 5, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
+                  G_TYPE_BOOLEAN);
+  signals[INVITATION_RECEIVED] =
+    g_signal_new ("invitation-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
@@ -396,4 +447,58 @@ cs_xmpp_client_get_wakeups (CsXmppClient *self)
   g_return_val_if_fail (CS_IS_XMPP_CLIENT (self), 0);
 
   return self->worker != NULL ? cs_xmpp_worker_get_wakeups (self->worker) : 0;
+}
+
+const char *
+cs_xmpp_client_get_muc_service (CsXmppClient *self)
+{
+  g_return_val_if_fail (CS_IS_XMPP_CLIENT (self), NULL);
+
+  return self->muc_service;
+}
+
+void
+cs_xmpp_client_join_room (CsXmppClient *self,
+                          const char *room,
+                          const char *nick,
+                          gboolean create,
+                          const char *name)
+{
+  g_return_if_fail (CS_IS_XMPP_CLIENT (self));
+  g_return_if_fail (self->worker != NULL);
+
+  cs_xmpp_worker_join_room (self->worker, room, nick, create, name);
+}
+
+void
+cs_xmpp_client_leave_room (CsXmppClient *self, const char *room)
+{
+  g_return_if_fail (CS_IS_XMPP_CLIENT (self));
+
+  if (self->worker != NULL)
+    cs_xmpp_worker_leave_room (self->worker, room);
+}
+
+void
+cs_xmpp_client_set_affiliation (CsXmppClient *self,
+                                const char *room,
+                                const char *address,
+                                const char *affiliation)
+{
+  g_return_if_fail (CS_IS_XMPP_CLIENT (self));
+  g_return_if_fail (self->worker != NULL);
+
+  cs_xmpp_worker_set_affiliation (self->worker, room, address, affiliation);
+}
+
+void
+cs_xmpp_client_invite (CsXmppClient *self,
+                       const char *room,
+                       const char *address,
+                       const char *reason)
+{
+  g_return_if_fail (CS_IS_XMPP_CLIENT (self));
+  g_return_if_fail (self->worker != NULL);
+
+  cs_xmpp_worker_invite (self->worker, room, address, reason);
 }

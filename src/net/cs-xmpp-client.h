@@ -73,6 +73,31 @@ gboolean cs_xmpp_client_register_finish (CsXmppClient *self, GAsyncResult *resul
 
 void cs_xmpp_client_disconnect (CsXmppClient *self);
 
+/* The server's multi-user chat service, found by service discovery once online; NULL
+ * until then or if the server has none. */
+const char *cs_xmpp_client_get_muc_service (CsXmppClient *self);
+
+/* Rooms (XEP-0045). Results arrive as signals: "room-joined" (room, created), "room-error"
+ * (room, GError), "occupant-changed" (room, nick, bare address or NULL, affiliation or NULL,
+ * available). Joined rooms are entered again after a reconnection. */
+void cs_xmpp_client_join_room (CsXmppClient *self,
+                               const char *room,
+                               const char *nick,
+                               gboolean create,
+                               const char *name);
+void cs_xmpp_client_leave_room (CsXmppClient *self, const char *room);
+/* "member", "admin", "owner" or "none". */
+void cs_xmpp_client_set_affiliation (CsXmppClient *self,
+                                     const char *room,
+                                     const char *address,
+                                     const char *affiliation);
+/* A direct invitation (XEP-0249); received ones arrive as "invitation-received" (from, room,
+ * reason). */
+void cs_xmpp_client_invite (CsXmppClient *self,
+                            const char *room,
+                            const char *address,
+                            const char *reason);
+
 /* How many times the client's network thread has woken up since it started. */
 guint64 cs_xmpp_client_get_wakeups (CsXmppClient *self);
 

@@ -3,7 +3,7 @@
 
 #include "config.h"
 
-#include "cs-xmpp-worker.h"
+#include "cs-xmpp-worker-private.h"
 
 #include <glib/gi18n.h>
 #include <strophe.h>
@@ -27,67 +27,6 @@
 #define PING_INTERVAL_MS (60 * 1000)
 #define RECONNECT_MIN_MS 500
 #define RECONNECT_MAX_MS (30 * 1000)
-
-typedef enum
-{
-  COMMAND_CONNECT,
-  COMMAND_DISCONNECT,
-  COMMAND_QUIT,
-} CommandKind;
-
-typedef struct
-{
-  CommandKind kind;
-  CsXmppLogin *login;
-} Command;
-
-/* Shared between the thread and the main context; events check it before delivery so that
- * none reaches a client that is gone. */
-typedef struct
-{
-  gatomicrefcount ref;
-  gboolean alive; /* only read and written on the main context */
-  CsXmppEventFunc func;
-  gpointer user_data;
-} Mailbox;
-
-typedef enum
-{
-  REGISTER_NONE,
-  REGISTER_STARTTLS,
-  REGISTER_FEATURES,
-  REGISTER_SENT,
-  REGISTER_DONE,
-} RegisterStep;
-
-struct _CsXmppWorker
-{
-  GThread *thread;
-  GAsyncQueue *commands;
-  int wake_fd;
-  GMainContext *context;
-  Mailbox *mailbox;
-  guint wakeups; /* atomic */
-
-  /* Below: owned by the thread. */
-  xmpp_ctx_t *ctx;
-  xmpp_conn_t *conn;
-  GPtrArray *finished_conns;
-  gboolean disconnect_requested;
-  int sock_fd;
-  CsXmppLogin *login;
-  gboolean quit;
-  gboolean want_online;
-  gboolean was_online;
-  guint attempts;
-  gint64 reconnect_at;
-  gboolean auth_failed;
-  char *rejected_fingerprint;
-  GError *pending_error;
-  RegisterStep register_step;
-  guint activity;
-  xmpp_sm_state_t *sm_state;
-};
 
 /* libstrophe's certificate callback has no user data; each worker thread owns one connection. */
 static __thread CsXmppWorker *thread_worker;
@@ -122,6 +61,10 @@ delivery_free (gpointer data)
   g_clear_error (&delivery->event.error);
   g_free (delivery->event.fingerprint);
   g_free (delivery->event.from);
+  g_free (delivery->event.room);
+  g_free (delivery->event.nick);
+  g_free (delivery->event.jid);
+  g_free (delivery->event.text);
   mailbox_unref (delivery->mailbox);
   g_free (delivery);
 }
@@ -137,8 +80,8 @@ deliver (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-post (CsXmppWorker *self, const CsXmppEvent *event)
+void
+cs_xmpp_worker_post (CsXmppWorker *self, const CsXmppEvent *event)
 {
   Delivery *delivery = g_new0 (Delivery, 1);
 
@@ -147,6 +90,10 @@ post (CsXmppWorker *self, const CsXmppEvent *event)
   delivery->event.error = event->error != NULL ? g_error_copy (event->error) : NULL;
   delivery->event.fingerprint = g_strdup (event->fingerprint);
   delivery->event.from = g_strdup (event->from);
+  delivery->event.room = g_strdup (event->room);
+  delivery->event.nick = g_strdup (event->nick);
+  delivery->event.jid = g_strdup (event->jid);
+  delivery->event.text = g_strdup (event->text);
   g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, deliver, delivery, delivery_free);
 }
 
@@ -157,7 +104,7 @@ post_state (CsXmppWorker *self, CsXmppState state, const GError *error)
 
   event.error = (GError *) error;
   event.fingerprint = self->rejected_fingerprint;
-  post (self, &event);
+  cs_xmpp_worker_post (self, &event);
 }
 
 static void
@@ -263,14 +210,21 @@ on_presence (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
   const char *type = xmpp_stanza_get_type (stanza);
   CsXmppEvent event = { CS_XMPP_EVENT_PRESENCE };
 
+  g_autofree char *bare = NULL;
+
   if (xmpp_stanza_get_from (stanza) == NULL)
     return 1;
+  bare = g_strdup (xmpp_stanza_get_from (stanza));
+  if (strchr (bare, '/') != NULL)
+    *strchr (bare, '/') = '\0';
+  if (g_hash_table_contains (self->rooms, bare))
+    return 1; /* a room's occupants: see cs-xmpp-muc.c */
   if (type != NULL && g_strcmp0 (type, "unavailable") != 0)
     return 1; /* subscriptions and errors are not presence */
 
   event.from = (char *) xmpp_stanza_get_from (stanza);
   event.available = type == NULL;
-  post (self, &event);
+  cs_xmpp_worker_post (self, &event);
   return 1;
 }
 
@@ -288,6 +242,7 @@ go_online (CsXmppWorker *self)
   xmpp_timed_handler_add (self->conn, send_ping, PING_INTERVAL_MS, self);
   xmpp_send (self->conn, presence);
   xmpp_stanza_release (presence);
+  cs_xmpp_muc_attach (self);
 
   post_state (self, CS_XMPP_STATE_ONLINE, NULL);
 }
@@ -646,11 +601,20 @@ handle_command (CsXmppWorker *self, Command *command)
         }
       break;
 
+    case COMMAND_JOIN_ROOM:
+    case COMMAND_LEAVE_ROOM:
+    case COMMAND_SET_AFFILIATION:
+    case COMMAND_INVITE:
+      cs_xmpp_muc_handle_command (self, command);
+      break;
+
     default:
       g_assert_not_reached ();
     }
 
   g_clear_pointer (&command->login, cs_xmpp_login_free);
+  for (guint i = 0; i < G_N_ELEMENTS (command->args); i++)
+    g_free (command->args[i]);
   g_free (command);
 }
 
@@ -730,16 +694,32 @@ worker_thread (gpointer data)
 }
 
 static void
-push (CsXmppWorker *self, CommandKind kind, const CsXmppLogin *login)
+push_full (CsXmppWorker *self,
+           CommandKind kind,
+           const CsXmppLogin *login,
+           const char *arg0,
+           const char *arg1,
+           const char *arg2,
+           const char *arg3)
 {
   Command *command = g_new0 (Command, 1);
   guint64 one = 1;
 
   command->kind = kind;
   command->login = login != NULL ? cs_xmpp_login_copy (login) : NULL;
+  command->args[0] = g_strdup (arg0);
+  command->args[1] = g_strdup (arg1);
+  command->args[2] = g_strdup (arg2);
+  command->args[3] = g_strdup (arg3);
   g_async_queue_push (self->commands, command);
   while (write (self->wake_fd, &one, sizeof one) < 0 && errno == EINTR)
     ;
+}
+
+static void
+push (CsXmppWorker *self, CommandKind kind, const CsXmppLogin *login)
+{
+  push_full (self, kind, login, NULL, NULL, NULL, NULL);
 }
 
 CsXmppLogin *
@@ -798,6 +778,8 @@ cs_xmpp_worker_new (GMainContext *context, CsXmppEventFunc func, gpointer user_d
   g_assert (self->wake_fd >= 0);
   self->sock_fd = -1;
   self->finished_conns = g_ptr_array_new ();
+  self->rooms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->creating_rooms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->thread = g_thread_new ("cs-xmpp", worker_thread, self);
 
   return self;
@@ -840,6 +822,8 @@ cs_xmpp_worker_free (CsXmppWorker *self)
 
   g_async_queue_unref (self->commands);
   g_ptr_array_unref (self->finished_conns);
+  g_hash_table_unref (self->rooms);
+  g_hash_table_unref (self->creating_rooms);
   close (self->wake_fd);
   g_clear_pointer (&self->login, cs_xmpp_login_free);
   g_clear_pointer (&self->rejected_fingerprint, g_free);
@@ -847,4 +831,47 @@ cs_xmpp_worker_free (CsXmppWorker *self)
   mailbox_unref (self->mailbox);
   g_main_context_unref (self->context);
   g_free (self);
+}
+
+void
+cs_xmpp_worker_join_room (CsXmppWorker *self,
+                          const char *room,
+                          const char *nick,
+                          gboolean create,
+                          const char *name)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (room != NULL && nick != NULL);
+
+  push_full (self, COMMAND_JOIN_ROOM, NULL, room, nick, create ? "create" : NULL, name);
+}
+
+void
+cs_xmpp_worker_leave_room (CsXmppWorker *self, const char *room)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (room != NULL);
+
+  push_full (self, COMMAND_LEAVE_ROOM, NULL, room, NULL, NULL, NULL);
+}
+
+void
+cs_xmpp_worker_set_affiliation (CsXmppWorker *self,
+                                const char *room,
+                                const char *jid,
+                                const char *affiliation)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (room != NULL && jid != NULL && affiliation != NULL);
+
+  push_full (self, COMMAND_SET_AFFILIATION, NULL, room, jid, affiliation, NULL);
+}
+
+void
+cs_xmpp_worker_invite (CsXmppWorker *self, const char *room, const char *jid, const char *reason)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (room != NULL && jid != NULL);
+
+  push_full (self, COMMAND_INVITE, NULL, room, jid, reason, NULL);
 }

@@ -25,6 +25,11 @@ typedef enum
 {
   CS_XMPP_EVENT_STATE,
   CS_XMPP_EVENT_PRESENCE,
+  CS_XMPP_EVENT_MUC_SERVICE,
+  CS_XMPP_EVENT_ROOM_JOINED,
+  CS_XMPP_EVENT_ROOM_ERROR,
+  CS_XMPP_EVENT_OCCUPANT,
+  CS_XMPP_EVENT_INVITATION,
 } CsXmppEventKind;
 
 typedef struct
@@ -35,6 +40,10 @@ typedef struct
   char *fingerprint;
   char *from;
   gboolean available;
+  char *room;
+  char *nick;
+  char *jid;
+  char *text;
 } CsXmppEvent;
 
 typedef void (*CsXmppEventFunc) (CsXmppEvent *event, gpointer user_data);
@@ -47,6 +56,22 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsXmppLogin, cs_xmpp_login_free)
 CsXmppWorker *cs_xmpp_worker_new (GMainContext *context, CsXmppEventFunc func, gpointer user_data);
 void cs_xmpp_worker_connect (CsXmppWorker *self, const CsXmppLogin *login);
 void cs_xmpp_worker_disconnect (CsXmppWorker *self);
+/* Joins @room as @nick; with @create, a new room is configured as a circle's room named
+ * @name (persistent, members-only, non-anonymous). */
+void cs_xmpp_worker_join_room (CsXmppWorker *self,
+                               const char *room,
+                               const char *nick,
+                               gboolean create,
+                               const char *name);
+void cs_xmpp_worker_leave_room (CsXmppWorker *self, const char *room);
+void cs_xmpp_worker_set_affiliation (CsXmppWorker *self,
+                                     const char *room,
+                                     const char *jid,
+                                     const char *affiliation);
+void cs_xmpp_worker_invite (CsXmppWorker *self,
+                            const char *room,
+                            const char *jid,
+                            const char *reason);
 guint64 cs_xmpp_worker_get_wakeups (CsXmppWorker *self);
 /* Stops the thread, waits for it, and frees the worker. Events not yet delivered are dropped. */
 void cs_xmpp_worker_free (CsXmppWorker *self);

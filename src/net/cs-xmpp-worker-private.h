@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* The worker's insides, shared by the files of its thread (cs-xmpp-worker.c, cs-xmpp-muc.c). */
+
+#include "cs-xmpp-worker.h"
+
+#include <strophe.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  COMMAND_CONNECT,
+  COMMAND_DISCONNECT,
+  COMMAND_QUIT,
+  COMMAND_JOIN_ROOM,
+  COMMAND_LEAVE_ROOM,
+  COMMAND_SET_AFFILIATION,
+  COMMAND_INVITE,
+} CommandKind;
+
+typedef struct
+{
+  CommandKind kind;
+  CsXmppLogin *login;
+  /* Room commands: the room, then a nickname, address, name or reason, as each needs. */
+  char *args[4];
+} Command;
+
+/* Shared between the thread and the main context; events check it before delivery so that
+ * none reaches a client that is gone. */
+typedef struct
+{
+  gatomicrefcount ref;
+  gboolean alive; /* only read and written on the main context */
+  CsXmppEventFunc func;
+  gpointer user_data;
+} Mailbox;
+
+typedef enum
+{
+  REGISTER_NONE,
+  REGISTER_STARTTLS,
+  REGISTER_FEATURES,
+  REGISTER_SENT,
+  REGISTER_DONE,
+} RegisterStep;
+
+struct _CsXmppWorker
+{
+  GThread *thread;
+  GAsyncQueue *commands;
+  int wake_fd;
+  GMainContext *context;
+  Mailbox *mailbox;
+  guint wakeups; /* atomic */
+
+  /* Below: owned by the thread. */
+  xmpp_ctx_t *ctx;
+  xmpp_conn_t *conn;
+  GPtrArray *finished_conns;
+  gboolean disconnect_requested;
+  int sock_fd;
+  CsXmppLogin *login;
+  gboolean quit;
+  gboolean want_online;
+  gboolean was_online;
+  guint attempts;
+  gint64 reconnect_at;
+  gboolean auth_failed;
+  char *rejected_fingerprint;
+  GError *pending_error;
+  RegisterStep register_step;
+  guint activity;
+  xmpp_sm_state_t *sm_state;
+  /* Rooms joined or being joined: room address -> our nickname (and whether to create). */
+  GHashTable *rooms;
+  GHashTable *creating_rooms;
+};
+
+/* Posts @event to the main context (strings are copied). */
+G_GNUC_INTERNAL void cs_xmpp_worker_post (CsXmppWorker *self, const CsXmppEvent *event);
+
+/* Multi-user chat (XEP-0045) and invitations (XEP-0249), on the worker thread. */
+G_GNUC_INTERNAL void cs_xmpp_muc_attach (CsXmppWorker *self);
+G_GNUC_INTERNAL void cs_xmpp_muc_handle_command (CsXmppWorker *self, Command *command);
+
+G_END_DECLS
