@@ -10,7 +10,8 @@ set -eu
 cd "$(dirname "$0")/.."
 
 build_packages="meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libglib2.0-bin
-  libgtk-4-dev libadwaita-1-dev libsqlite3-dev libstrophe-dev libsecret-1-dev gettext appstream
+  libgtk-4-dev libadwaita-1-dev libsqlite3-dev libstrophe-dev libsecret-1-dev
+  libqrencode-dev gettext appstream
   desktop-file-utils"
 test_packages="xvfb xauth dbus x11-utils imagemagick clang-format flatpak-builder
   prosody openssl glib-networking ca-certificates gnome-keyring"

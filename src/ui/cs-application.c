@@ -16,6 +16,7 @@ struct _CsApplication
   CsStore *store;
   GError *store_error;
   CsAccountSession *session;
+  CsCircleRooms *rooms;
 };
 
 G_DEFINE_FINAL_TYPE (CsApplication, cs_application, ADW_TYPE_APPLICATION)
@@ -70,6 +71,12 @@ on_about_activated (GSimpleAction *action, GVariant *parameter, gpointer user_da
   gtk_window_present (GTK_WINDOW (about));
 }
 
+static void
+on_session_client (CsAccountSession *session, GParamSpec *pspec, CsApplication *self)
+{
+  cs_circle_rooms_set_client (self->rooms, cs_account_session_get_client (session));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", on_quit_activated },
   { "about", on_about_activated },
@@ -117,6 +124,9 @@ cs_application_startup (GApplication *application)
 
   /* Everything local works offline; signing in happens in the background. */
   self->session = cs_account_session_new (self->store);
+  self->rooms = cs_circle_rooms_new (self->store);
+  g_signal_connect_object (self->session, "notify::client", G_CALLBACK (on_session_client), self,
+                           0);
   cs_account_session_resume (self->session);
 }
 
@@ -158,6 +168,7 @@ cs_application_dispose (GObject *object)
 {
   CsApplication *self = CS_APPLICATION (object);
 
+  g_clear_object (&self->rooms);
   g_clear_object (&self->session);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
@@ -224,6 +235,14 @@ cs_application_get_session (CsApplication *self)
   g_return_val_if_fail (CS_IS_APPLICATION (self), NULL);
 
   return self->session;
+}
+
+CsCircleRooms *
+cs_application_get_rooms (CsApplication *self)
+{
+  g_return_val_if_fail (CS_IS_APPLICATION (self), NULL);
+
+  return self->rooms;
 }
 
 GSettings *

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "cs-account-session.h"
+#include "cs-circle-rooms.h"
 #include "cs-store.h"
 
 G_BEGIN_DECLS
@@ -19,5 +20,7 @@ const GError *cs_application_get_store_error (CsApplication *self);
 GSettings *cs_application_get_settings (CsApplication *self);
 /* NULL when the data file could not be opened. */
 CsAccountSession *cs_application_get_session (CsApplication *self);
+/* NULL when the data file could not be opened. */
+CsCircleRooms *cs_application_get_rooms (CsApplication *self);
 
 G_END_DECLS

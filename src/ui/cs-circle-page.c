@@ -4,9 +4,11 @@
 #include "config.h"
 
 #include "cs-circle-page.h"
+#include "cs-application.h"
 #include "cs-circle-editor.h"
 #include "cs-labels.h"
 #include "cs-member-picker.h"
+#include "cs-qr-code.h"
 #include "cs-window.h"
 
 #include <glib/gi18n.h>
@@ -19,6 +21,7 @@ struct _CsCirclePage
   CsCircle *circle;
   gboolean narrow;
   GBindingGroup *circle_bindings;
+  CsCircleRooms *rooms;
 
   AdwWindowTitle *window_title;
   GtkLabel *emoji_label;
@@ -27,6 +30,9 @@ struct _CsCirclePage
   GtkListBox *members_list;
   GtkListBox *calls_list;
   GtkListBox *history_list;
+  AdwPreferencesGroup *invite_group;
+  AdwActionRow *invite_row;
+  GtkPicture *qr_picture;
 };
 
 G_DEFINE_FINAL_TYPE (CsCirclePage, cs_circle_page, ADW_TYPE_BIN)
@@ -63,9 +69,14 @@ update_member_row_subtitle (AdwActionRow *row, CsMember *member)
   CsContact *contact = cs_member_get_contact (member);
   const char *address = cs_contact_get_xmpp_address (contact);
   const char *role = cs_member_role_to_label (cs_member_get_role (member));
+  CsCirclePage *self = g_object_get_data (G_OBJECT (row), "cs-page");
   g_autofree char *subtitle = NULL;
 
-  if (address != NULL)
+  if (self != NULL && self->rooms != NULL &&
+      cs_circle_rooms_is_online (self->rooms, cs_member_get_circle (member), contact))
+    /* Translators: a member's role, then their chat address, while they are online. */
+    subtitle = g_strdup_printf (_ ("%s · %s · Online now"), role, address);
+  else if (address != NULL)
     /* Translators: a member's role, then their chat address: "Organiser · anna@example.org". */
     subtitle = g_strdup_printf (_ ("%s · %s"), role, address);
   else
@@ -86,9 +97,14 @@ undo_remove_member (CsWindow *window, gpointer data)
   CsMember *member = CS_MEMBER (data);
   g_autoptr (GError) error = NULL;
 
+  CsApplication *app = CS_APPLICATION (gtk_window_get_application (GTK_WINDOW (window)));
+
   if (!cs_store_add_member (cs_window_get_store (window), cs_member_get_circle (member),
                             cs_member_get_contact (member), cs_member_get_role (member), &error))
     cs_window_add_toast (window, adw_toast_new (error->message));
+  else
+    cs_circle_rooms_member_added (cs_application_get_rooms (app), cs_member_get_circle (member),
+                                  cs_member_get_contact (member));
 }
 
 static void
@@ -106,6 +122,10 @@ on_remove_member_clicked (GtkButton *button, CsCirclePage *self)
       cs_window_add_toast (window, adw_toast_new (error->message));
       return;
     }
+
+  if (self->rooms != NULL)
+    cs_circle_rooms_member_removed (self->rooms, cs_member_get_circle (removed),
+                                    cs_member_get_contact (removed));
 
   /* Translators: the first %s is a person, the second a circle. */
   title = g_strdup_printf (_ ("“%s” removed from “%s”"),
@@ -130,6 +150,7 @@ create_member_row (gpointer item, gpointer user_data)
   g_object_bind_property (contact, "name", row, "title", G_BINDING_SYNC_CREATE);
   g_object_bind_property (contact, "name", avatar, "text", G_BINDING_SYNC_CREATE);
   g_object_set_data_full (G_OBJECT (row), "cs-member", g_object_ref (member), g_object_unref);
+  g_object_set_data (G_OBJECT (row), "cs-page", self);
   update_member_row_subtitle (ADW_ACTION_ROW (row), member);
   g_signal_connect_object (contact, "notify::xmpp-address", G_CALLBACK (on_member_contact_notify),
                            row, 0);
@@ -209,6 +230,56 @@ static void
 on_interactions_changed (CsStore *store, CsCirclePage *self)
 {
   reload_history (self);
+}
+
+static void
+update_invite (CsCirclePage *self)
+{
+  g_autofree char *uri =
+    self->circle != NULL ? cs_circle_rooms_dup_invite_uri (self->circle) : NULL;
+  g_autoptr (GdkTexture) code = uri != NULL ? cs_qr_code_new_texture (uri, 5) : NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->invite_group), uri != NULL);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->invite_row), uri != NULL ? uri : "");
+  gtk_picture_set_paintable (self->qr_picture, GDK_PAINTABLE (code));
+}
+
+static void
+on_room_address_notify (CsCircle *circle, GParamSpec *pspec, CsCirclePage *self)
+{
+  update_invite (self);
+}
+
+static void
+on_copy_invite_clicked (GtkButton *button, CsCirclePage *self)
+{
+  g_autofree char *uri = cs_circle_rooms_dup_invite_uri (self->circle);
+  CsWindow *window = CS_WINDOW (gtk_widget_get_root (GTK_WIDGET (self)));
+
+  if (uri == NULL)
+    return;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), uri);
+  cs_window_add_toast (window, adw_toast_new (_ ("Invite link copied")));
+}
+
+static void
+on_rooms_presence_changed (CsCircleRooms *rooms, CsCircle *circle, CsCirclePage *self)
+{
+  if (circle != self->circle)
+    return;
+
+  for (int i = 0;; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->members_list, i);
+      CsMember *member;
+
+      if (row == NULL)
+        break;
+      member = g_object_get_data (G_OBJECT (row), "cs-member");
+      if (member != NULL)
+        update_member_row_subtitle (ADW_ACTION_ROW (row), member);
+    }
 }
 
 static void
@@ -293,7 +364,10 @@ cs_circle_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CS_TYPE_CIRCLE_PAGE);
   g_clear_object (&self->circle_bindings);
+  if (self->circle != NULL)
+    g_signal_handlers_disconnect_by_func (self->circle, on_room_address_notify, self);
   g_clear_object (&self->circle);
+  g_clear_object (&self->rooms);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (cs_circle_page_parent_class)->dispose (object);
@@ -325,6 +399,10 @@ cs_circle_page_class_init (CsCirclePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsCirclePage, members_list);
   gtk_widget_class_bind_template_child (widget_class, CsCirclePage, calls_list);
   gtk_widget_class_bind_template_child (widget_class, CsCirclePage, history_list);
+  gtk_widget_class_bind_template_child (widget_class, CsCirclePage, invite_group);
+  gtk_widget_class_bind_template_child (widget_class, CsCirclePage, invite_row);
+  gtk_widget_class_bind_template_child (widget_class, CsCirclePage, qr_picture);
+  gtk_widget_class_bind_template_callback (widget_class, on_copy_invite_clicked);
 
   gtk_widget_class_install_action (widget_class, "circle.rename", NULL, rename_action);
   gtk_widget_class_install_action (widget_class, "circle.delete", NULL, delete_action);
@@ -372,6 +450,18 @@ cs_circle_page_set_store (CsCirclePage *self, CsStore *store)
                            self, 0);
 }
 
+void
+cs_circle_page_set_rooms (CsCirclePage *self, CsCircleRooms *rooms)
+{
+  g_return_if_fail (CS_IS_CIRCLE_PAGE (self));
+  g_return_if_fail (CS_IS_CIRCLE_ROOMS (rooms));
+  g_return_if_fail (self->rooms == NULL);
+
+  self->rooms = g_object_ref (rooms);
+  g_signal_connect_object (rooms, "presence-changed", G_CALLBACK (on_rooms_presence_changed), self,
+                           0);
+}
+
 CsCircle *
 cs_circle_page_get_circle (CsCirclePage *self)
 {
@@ -386,8 +476,14 @@ cs_circle_page_set_circle (CsCirclePage *self, CsCircle *circle)
   g_return_if_fail (CS_IS_CIRCLE_PAGE (self));
   g_return_if_fail (circle == NULL || CS_IS_CIRCLE (circle));
 
+  if (self->circle != NULL)
+    g_signal_handlers_disconnect_by_func (self->circle, on_room_address_notify, self);
   if (!g_set_object (&self->circle, circle))
     return;
+  if (circle != NULL)
+    g_signal_connect_object (circle, "notify::room-address", G_CALLBACK (on_room_address_notify),
+                             self, 0);
+  update_invite (self);
 
   g_binding_group_set_source (self->circle_bindings, circle);
 

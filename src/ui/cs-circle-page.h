@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "cs-circle-rooms.h"
 #include "cs-store.h"
 
 G_BEGIN_DECLS
@@ -11,6 +12,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CsCirclePage, cs_circle_page, CS, CIRCLE_PAGE, AdwBin)
 
 void cs_circle_page_set_store (CsCirclePage *self, CsStore *store);
+void cs_circle_page_set_rooms (CsCirclePage *self, CsCircleRooms *rooms);
 CsCircle *cs_circle_page_get_circle (CsCirclePage *self);
 void cs_circle_page_set_circle (CsCirclePage *self, CsCircle *circle);
 gboolean cs_circle_page_get_narrow (CsCirclePage *self);

@@ -5,6 +5,7 @@
 
 #include "cs-member-picker.h"
 #include "cs-contact-editor.h"
+#include "cs-application.h"
 #include "cs-contacts-page.h"
 
 #include <glib/gi18n.h>
@@ -108,6 +109,9 @@ add_member (CsMemberPicker *self, CsContact *contact)
     }
 
   self->n_added++;
+  cs_circle_rooms_member_added (cs_application_get_rooms (
+                                  CS_APPLICATION (g_application_get_default ())),
+                                self->circle, contact);
   /* Translators: %s is a person's name; shown after they were added to a circle. */
   message = g_strdup_printf (_ ("%s is now a member."), cs_contact_get_name (contact));
   gtk_label_set_label (self->added_label, message);

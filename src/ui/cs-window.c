@@ -172,6 +172,9 @@ on_places_row_activated (GtkListBox *list, GtkListBoxRow *row, CsWindow *self)
 static void
 on_circle_saved (CsCircleEditor *editor, CsCircle *circle, CsWindow *self)
 {
+  CsApplication *app = CS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  cs_circle_rooms_ensure_room (cs_application_get_rooms (app), circle);
   cs_window_show_circle (self, circle);
 }
 
@@ -476,6 +479,7 @@ setup (CsWindow *self, CsApplication *app)
 
   self->store = g_object_ref (cs_application_get_store (app));
   cs_circle_page_set_store (self->circle_page, self->store);
+  cs_circle_page_set_rooms (self->circle_page, cs_application_get_rooms (app));
   cs_contacts_page_set_store (self->contacts_page, self->store);
 
   gtk_list_box_bind_model (self->circles_list, cs_store_get_circles (self->store),

@@ -570,6 +570,29 @@ check_account_label (gpointer data)
   return g_strcmp0 (gtk_label_get_label (label), "Online as mamie@localhost") == 0 ? label : NULL;
 }
 
+/* Creates mamie@localhost through the account dialog and waits until she is online. */
+static void
+sign_up (GtkWindow *window)
+{
+  g_autofree char *server =
+    g_strdup_printf ("127.0.0.1:%u", cs_test_server_get_port (account_server));
+  GtkWindow *dialog;
+
+  click (get_widget (window, "account_button"));
+  dialog = wait_for_window (CS_TYPE_ACCOUNT_DIALOG);
+  click (get_widget (dialog, "create_account_button"));
+  type_text (get_widget (dialog, "address_row"), "mamie@localhost");
+  type_text (get_widget (dialog, "password_row"), "tricot du dimanche");
+  type_text (get_widget (dialog, "confirm_row"), "tricot du dimanch");
+  g_assert_false (gtk_widget_is_sensitive (get_widget (dialog, "submit_button")));
+  type_text (get_widget (dialog, "confirm_row"), "tricot du dimanche");
+  type_text (get_widget (dialog, "server_row"), server);
+  click (get_widget (dialog, "submit_button"));
+  wait_for_window_gone (CS_TYPE_ACCOUNT_DIALOG);
+
+  wait_for (check_account_label, window, "the account to be online");
+}
+
 static void
 create_account (CsApplication *app)
 {
@@ -598,20 +621,7 @@ create_account (CsApplication *app)
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget (window, "account_label"))), ==,
                    "Sign in to share circles");
 
-  /* Then create the account. */
-  click (get_widget (window, "account_button"));
-  dialog = wait_for_window (CS_TYPE_ACCOUNT_DIALOG);
-  click (get_widget (dialog, "create_account_button"));
-  type_text (get_widget (dialog, "address_row"), "mamie@localhost");
-  type_text (get_widget (dialog, "password_row"), "tricot du dimanche");
-  type_text (get_widget (dialog, "confirm_row"), "tricot du dimanch");
-  g_assert_false (gtk_widget_is_sensitive (get_widget (dialog, "submit_button")));
-  type_text (get_widget (dialog, "confirm_row"), "tricot du dimanche");
-  type_text (get_widget (dialog, "server_row"), server);
-  click (get_widget (dialog, "submit_button"));
-  wait_for_window_gone (CS_TYPE_ACCOUNT_DIALOG);
-
-  wait_for (check_account_label, window, "the account to be online");
+  sign_up (window);
   save_screenshot (window, "account-online.png");
 }
 
@@ -647,6 +657,106 @@ test_account (void)
   g_clear_pointer (&account_server, cs_test_server_free);
 }
 
+/* /ui/circle/room-online */
+
+static void
+on_papy_invited (CsXmppClient *papy, const char *from, const char *room, const char *reason)
+{
+  /* Papy's own client accepts the invitation, as a person would. */
+  cs_xmpp_client_join_room (papy, room, "papy", FALSE, NULL);
+}
+
+static gpointer
+check_visible (gpointer data)
+{
+  return gtk_widget_get_mapped (data) ? data : NULL;
+}
+
+static gpointer
+check_papy_online (gpointer data)
+{
+  GtkWidget *row = find_row (data, "Papy Jean");
+
+  return row != NULL &&
+             g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Online now")
+           ? row
+           : NULL;
+}
+
+static void
+share_circle (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+  GtkWindow *dialog;
+
+  sign_up (window);
+
+  /* A new circle gets its room on the server: the invite link and QR code appear. */
+  click (get_widget (window, "new_circle_button"));
+  dialog = wait_for_window (CS_TYPE_CIRCLE_EDITOR);
+  type_text (get_widget (dialog, "name_row"), "Cousinade Dupont");
+  click (get_widget (dialog, "save_button"));
+  wait_for_window_gone (CS_TYPE_CIRCLE_EDITOR);
+  wait_for (check_visible, get_widget (window, "invite_group"), "the invite link");
+  g_assert_true (g_str_has_prefix (adw_preferences_row_get_title (
+                                     ADW_PREFERENCES_ROW (get_widget (window, "invite_row"))),
+                                   "xmpp:cousinade-dupont-"));
+  g_assert_nonnull (gtk_picture_get_paintable (GTK_PICTURE (get_widget (window, "qr_picture"))));
+
+  /* Papy becomes a member: he is invited, his client joins, the page shows him online. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new-contact", NULL);
+  dialog = wait_for_window (CS_TYPE_CONTACT_EDITOR);
+  type_text (get_widget (dialog, "name_row"), "Papy Jean");
+  type_text (get_widget (dialog, "xmpp_row"), "papy@localhost");
+  click (get_widget (dialog, "save_button"));
+  wait_for_window_gone (CS_TYPE_CONTACT_EDITOR);
+  click (gtk_widget_get_ancestor (wait_for_label (get_widget (window, "circles_list"),
+                                                  "Cousinade Dupont"),
+                                  GTK_TYPE_LIST_BOX_ROW));
+  click (get_widget (window, "add_member_button"));
+  dialog = wait_for_window (CS_TYPE_MEMBER_PICKER);
+  click (wait_for_row (GTK_WIDGET (dialog), "Papy Jean"));
+  click (get_widget (dialog, "done_button"));
+  wait_for_window_gone (CS_TYPE_MEMBER_PICKER);
+
+  wait_for (check_papy_online, get_widget (window, "members_list"), "Papy to be online");
+  save_screenshot (window, "circle-online.png");
+}
+
+static void
+on_registered (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (cs_xmpp_client_register_finish (CS_XMPP_CLIENT (source), result, &error));
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_room_online (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsXmppClient) papy = cs_xmpp_client_new ("papy@localhost");
+  gboolean registered = FALSE;
+
+  account_server = cs_test_server_start (NULL, &error);
+  g_assert_no_error (error);
+  g_setenv ("COUSINADE_CA_FILE", cs_test_server_get_ca_file (account_server), TRUE);
+
+  cs_xmpp_client_set_server (papy, "127.0.0.1", cs_test_server_get_port (account_server));
+  cs_xmpp_client_set_ca_file (papy, cs_test_server_get_ca_file (account_server));
+  g_signal_connect (papy, "invitation-received", G_CALLBACK (on_papy_invited), NULL);
+  cs_xmpp_client_register_async (papy, "papy", NULL, on_registered, &registered);
+  while (!registered)
+    g_main_context_iteration (NULL, TRUE);
+
+  run_app (share_circle);
+
+  cs_xmpp_client_disconnect (papy);
+  g_unsetenv ("COUSINADE_CA_FILE");
+  g_clear_pointer (&account_server, cs_test_server_free);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -662,6 +772,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/window/narrow", test_narrow);
   g_test_add_func ("/ui/window/help-and-about", test_help_and_about);
   g_test_add_func ("/ui/account/create-and-resume", test_account);
+  g_test_add_func ("/ui/circle/room-online", test_room_online);
 
   return g_test_run ();
 }

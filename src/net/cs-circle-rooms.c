@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cs-circle-rooms"
+
+#include "config.h"
+
+#include "cs-circle-rooms.h"
+
+#include <glib/gi18n.h>
+
+struct _CsCircleRooms
+{
+  GObject parent_instance;
+
+  CsStore *store;
+  CsXmppClient *client;
+  /* room address -> GHashTable of bare addresses present */
+  GHashTable *occupants;
+};
+
+G_DEFINE_FINAL_TYPE (CsCircleRooms, cs_circle_rooms, G_TYPE_OBJECT)
+
+enum
+{
+  PRESENCE_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static CsCircle *
+find_circle_by_room (CsCircleRooms *self, const char *room)
+{
+  GListModel *circles = cs_store_get_circles (self->store);
+
+  for (guint i = 0; i < g_list_model_get_n_items (circles); i++)
+    {
+      g_autoptr (CsCircle) circle = g_list_model_get_item (circles, i);
+
+      if (g_strcmp0 (cs_circle_get_room_address (circle), room) == 0)
+        return circle;
+    }
+
+  return NULL;
+}
+
+static const char *
+own_nickname (CsCircleRooms *self, char **buffer)
+{
+  CsAccount *account = cs_store_get_account (self->store);
+  const char *address = cs_xmpp_client_get_address (self->client);
+
+  if (account != NULL && cs_account_get_nickname (account) != NULL)
+    return cs_account_get_nickname (account);
+
+  *buffer = g_strndup (address, strcspn (address, "@"));
+  return *buffer;
+}
+
+static gboolean
+is_online (CsCircleRooms *self)
+{
+  return self->client != NULL && cs_xmpp_client_get_state (self->client) == CS_XMPP_STATE_ONLINE;
+}
+
+/* A room name people can read in other clients, unique enough not to collide. */
+static char *
+make_room_address (CsCircle *circle, const char *service)
+{
+  g_autofree char *ascii = g_str_to_ascii (cs_circle_get_name (circle), "C");
+  GString *local = g_string_new (NULL);
+
+  for (const char *p = ascii; *p != '\0' && local->len < 32; p++)
+    {
+      if (g_ascii_isalnum (*p))
+        g_string_append_c (local, g_ascii_tolower (*p));
+      else if (local->len > 0 && local->str[local->len - 1] != '-')
+        g_string_append_c (local, '-');
+    }
+  if (local->len == 0 || local->str[local->len - 1] != '-')
+    g_string_append_c (local, '-');
+  g_string_append_printf (local, "%06x@%s", g_random_int_range (0, 0xffffff), service);
+
+  return g_string_free (local, FALSE);
+}
+
+static void
+grant_members (CsCircleRooms *self, CsCircle *circle)
+{
+  GListModel *members = cs_store_get_members (self->store, circle);
+
+  for (guint i = 0; i < g_list_model_get_n_items (members); i++)
+    {
+      g_autoptr (CsMember) member = g_list_model_get_item (members, i);
+
+      cs_circle_rooms_member_added (self, circle, cs_member_get_contact (member));
+    }
+}
+
+static void
+join_all (CsCircleRooms *self)
+{
+  GListModel *circles = cs_store_get_circles (self->store);
+  g_autofree char *buffer = NULL;
+  const char *nick = own_nickname (self, &buffer);
+
+  for (guint i = 0; i < g_list_model_get_n_items (circles); i++)
+    {
+      g_autoptr (CsCircle) circle = g_list_model_get_item (circles, i);
+
+      if (cs_circle_get_room_address (circle) != NULL)
+        cs_xmpp_client_join_room (self->client, cs_circle_get_room_address (circle), nick, FALSE,
+                                  NULL);
+      else
+        cs_circle_rooms_ensure_room (self, circle);
+    }
+}
+
+static void
+on_client_state (CsXmppClient *client, GParamSpec *pspec, CsCircleRooms *self)
+{
+  if (cs_xmpp_client_get_state (client) != CS_XMPP_STATE_ONLINE)
+    {
+      g_hash_table_remove_all (self->occupants);
+      return;
+    }
+
+  /* Rooms are entered again by the client after a drop; the first time, here. */
+  if (cs_xmpp_client_get_muc_service (client) != NULL)
+    join_all (self);
+}
+
+static void
+on_muc_service (CsXmppClient *client, GParamSpec *pspec, CsCircleRooms *self)
+{
+  if (is_online (self))
+    join_all (self);
+}
+
+static void
+on_room_joined (CsXmppClient *client, const char *room, gboolean created, CsCircleRooms *self)
+{
+  CsCircle *circle = find_circle_by_room (self, room);
+
+  /* A new room starts with only its owner: make the circle's members members of it. */
+  if (circle != NULL && created)
+    grant_members (self, circle);
+}
+
+static void
+on_occupant (CsXmppClient *client,
+             const char *room,
+             const char *nick,
+             const char *jid,
+             const char *affiliation,
+             gboolean available,
+             CsCircleRooms *self)
+{
+  GHashTable *present = g_hash_table_lookup (self->occupants, room);
+  CsCircle *circle;
+
+  if (jid == NULL)
+    return;
+
+  if (present == NULL)
+    {
+      present = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_insert (self->occupants, g_strdup (room), present);
+    }
+
+  if (available)
+    g_hash_table_add (present, g_strdup (jid));
+  else
+    g_hash_table_remove (present, jid);
+
+  circle = find_circle_by_room (self, room);
+  if (circle != NULL)
+    g_signal_emit (self, signals[PRESENCE_CHANGED], 0, circle);
+}
+
+static void
+on_room_error (CsXmppClient *client, const char *room, GError *error, CsCircleRooms *self)
+{
+  g_message ("Room %s: %s", room, error->message);
+}
+
+static void
+cs_circle_rooms_dispose (GObject *object)
+{
+  CsCircleRooms *self = CS_CIRCLE_ROOMS (object);
+
+  cs_circle_rooms_set_client (self, NULL);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->occupants, g_hash_table_unref);
+
+  G_OBJECT_CLASS (cs_circle_rooms_parent_class)->dispose (object);
+}
+
+static void
+cs_circle_rooms_class_init (CsCircleRoomsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = cs_circle_rooms_dispose;
+
+  signals[PRESENCE_CHANGED] =
+    g_signal_new ("presence-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, CS_TYPE_CIRCLE);
+}
+
+static void
+cs_circle_rooms_init (CsCircleRooms *self)
+{
+  self->occupants =
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
+}
+
+CsCircleRooms *
+cs_circle_rooms_new (CsStore *store)
+{
+  CsCircleRooms *self;
+
+  g_return_val_if_fail (CS_IS_STORE (store), NULL);
+
+  self = g_object_new (CS_TYPE_CIRCLE_ROOMS, NULL);
+  self->store = g_object_ref (store);
+
+  return self;
+}
+
+void
+cs_circle_rooms_set_client (CsCircleRooms *self, CsXmppClient *client)
+{
+  g_return_if_fail (CS_IS_CIRCLE_ROOMS (self));
+  g_return_if_fail (client == NULL || CS_IS_XMPP_CLIENT (client));
+
+  if (self->client == client)
+    return;
+
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_set_object (&self->client, client);
+  if (self->occupants != NULL)
+    g_hash_table_remove_all (self->occupants);
+
+  if (client == NULL)
+    return;
+
+  g_signal_connect_object (client, "notify::state", G_CALLBACK (on_client_state), self, 0);
+  g_signal_connect_object (client, "notify::muc-service", G_CALLBACK (on_muc_service), self, 0);
+  g_signal_connect_object (client, "room-joined", G_CALLBACK (on_room_joined), self, 0);
+  g_signal_connect_object (client, "room-error", G_CALLBACK (on_room_error), self, 0);
+  g_signal_connect_object (client, "occupant-changed", G_CALLBACK (on_occupant), self, 0);
+  on_client_state (client, NULL, self);
+}
+
+void
+cs_circle_rooms_ensure_room (CsCircleRooms *self, CsCircle *circle)
+{
+  const char *service;
+  g_autoptr (CsCircle) draft = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *buffer = NULL;
+  g_autofree char *room = NULL;
+  CsCircle *saved;
+
+  g_return_if_fail (CS_IS_CIRCLE_ROOMS (self));
+  g_return_if_fail (CS_IS_CIRCLE (circle));
+
+  if (!is_online (self) || cs_circle_get_room_address (circle) != NULL)
+    return;
+  service = cs_xmpp_client_get_muc_service (self->client);
+  if (service == NULL)
+    return;
+
+  draft = cs_circle_copy (circle);
+  room = make_room_address (circle, service);
+  cs_circle_set_room_address (draft, room);
+  saved = cs_store_save_circle (self->store, draft, &error);
+  if (saved == NULL)
+    {
+      g_warning ("Could not give %s a room: %s", cs_circle_get_name (circle), error->message);
+      return;
+    }
+
+  cs_xmpp_client_join_room (self->client, cs_circle_get_room_address (saved),
+                            own_nickname (self, &buffer), TRUE, cs_circle_get_name (saved));
+}
+
+void
+cs_circle_rooms_member_added (CsCircleRooms *self, CsCircle *circle, CsContact *contact)
+{
+  const char *room;
+  const char *address;
+
+  g_return_if_fail (CS_IS_CIRCLE_ROOMS (self));
+
+  room = cs_circle_get_room_address (circle);
+  address = cs_contact_get_xmpp_address (contact);
+  if (!is_online (self) || room == NULL || address == NULL)
+    return;
+
+  cs_xmpp_client_set_affiliation (self->client, room, address, "member");
+  cs_xmpp_client_invite (self->client, room, address, cs_circle_get_name (circle));
+}
+
+void
+cs_circle_rooms_member_removed (CsCircleRooms *self, CsCircle *circle, CsContact *contact)
+{
+  const char *room;
+  const char *address;
+
+  g_return_if_fail (CS_IS_CIRCLE_ROOMS (self));
+
+  room = cs_circle_get_room_address (circle);
+  address = cs_contact_get_xmpp_address (contact);
+  if (!is_online (self) || room == NULL || address == NULL)
+    return;
+
+  cs_xmpp_client_set_affiliation (self->client, room, address, "none");
+}
+
+gboolean
+cs_circle_rooms_is_online (CsCircleRooms *self, CsCircle *circle, CsContact *contact)
+{
+  GHashTable *present;
+
+  g_return_val_if_fail (CS_IS_CIRCLE_ROOMS (self), FALSE);
+
+  if (cs_circle_get_room_address (circle) == NULL || cs_contact_get_xmpp_address (contact) == NULL)
+    return FALSE;
+
+  present = g_hash_table_lookup (self->occupants, cs_circle_get_room_address (circle));
+  return present != NULL && g_hash_table_contains (present, cs_contact_get_xmpp_address (contact));
+}
+
+char *
+cs_circle_rooms_dup_invite_uri (CsCircle *circle)
+{
+  const char *room;
+
+  g_return_val_if_fail (CS_IS_CIRCLE (circle), NULL);
+
+  room = cs_circle_get_room_address (circle);
+  return room != NULL ? g_strdup_printf ("xmpp:%s?join", room) : NULL;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "cs-store.h"
+#include "cs-xmpp-client.h"
+
+G_BEGIN_DECLS
+
+#define CS_TYPE_CIRCLE_ROOMS (cs_circle_rooms_get_type ())
+G_DECLARE_FINAL_TYPE (CsCircleRooms, cs_circle_rooms, CS, CIRCLE_ROOMS, GObject)
+
+/* Keeps circles and their rooms in step while signed in: gives a new circle its room, enters
+ * every circle's room, grants and revokes membership, invites, and knows who is online.
+ * Emits "presence-changed" (CsCircle) when someone in a circle comes or goes. */
+CsCircleRooms *cs_circle_rooms_new (CsStore *store);
+
+void cs_circle_rooms_set_client (CsCircleRooms *self, CsXmppClient *client);
+
+/* Gives @circle a room if it has none yet and the account is online. */
+void cs_circle_rooms_ensure_room (CsCircleRooms *self, CsCircle *circle);
+/* Call after adding or removing a member: membership in the room follows. */
+void cs_circle_rooms_member_added (CsCircleRooms *self, CsCircle *circle, CsContact *contact);
+void cs_circle_rooms_member_removed (CsCircleRooms *self, CsCircle *circle, CsContact *contact);
+
+/* Whether @contact is in @circle's room right now. */
+gboolean cs_circle_rooms_is_online (CsCircleRooms *self, CsCircle *circle, CsContact *contact);
+
+/* The invite link of @circle's room (RFC 5122 "?join"), or NULL when it has no room. */
+char *cs_circle_rooms_dup_invite_uri (CsCircle *circle);
+
+G_END_DECLS
