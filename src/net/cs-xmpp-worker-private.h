@@ -67,6 +67,7 @@ struct _CsXmppWorker
   gboolean want_online;
   gboolean was_online;
   guint attempts;
+  guint refusals_after_drop;
   gint64 reconnect_at;
   gboolean auth_failed;
   char *rejected_fingerprint;

@@ -27,6 +27,7 @@
 #define PING_INTERVAL_MS (60 * 1000)
 #define RECONNECT_MIN_MS 500
 #define RECONNECT_MAX_MS (30 * 1000)
+#define MAX_REFUSALS_AFTER_DROP 3
 
 /* libstrophe's certificate callback has no user data; each worker thread owns one connection. */
 static __thread CsXmppWorker *thread_worker;
@@ -235,6 +236,7 @@ go_online (CsXmppWorker *self)
 
   self->was_online = TRUE;
   self->attempts = 0;
+  self->refusals_after_drop = 0;
   g_clear_pointer (&self->rejected_fingerprint, g_free);
 
   xmpp_handler_add (self->conn, on_presence, NULL, "presence", NULL, self);
@@ -476,9 +478,13 @@ on_connection_event (xmpp_conn_t *conn,
   if (self->was_online && self->sm_state == NULL)
     self->sm_state = xmpp_conn_get_sm_state (conn);
 
-  /* After a drop, an unreachable server is the same story: try again, further apart. */
+  /* After a drop, an unreachable server is the same story: try again, further apart. A
+   * server that is still starting may also refuse a password it accepted minutes ago, so
+   * that is believed only after a few tries. */
   if (self->want_online && self->was_online &&
-      g_error_matches (failure, CS_XMPP_ERROR, CS_XMPP_ERROR_UNREACHABLE))
+      (g_error_matches (failure, CS_XMPP_ERROR, CS_XMPP_ERROR_UNREACHABLE) ||
+       (g_error_matches (failure, CS_XMPP_ERROR, CS_XMPP_ERROR_NOT_AUTHORIZED) &&
+        self->refusals_after_drop++ < MAX_REFUSALS_AFTER_DROP)))
     {
       g_clear_error (&failure);
       failure = g_error_new (CS_XMPP_ERROR, CS_XMPP_ERROR_CONNECTION_LOST,
@@ -563,6 +569,7 @@ handle_command (CsXmppWorker *self, Command *command)
       self->want_online = TRUE;
       self->was_online = FALSE;
       self->attempts = 0;
+      self->refusals_after_drop = 0;
       if (self->sm_state != NULL)
         g_clear_pointer (&self->sm_state, xmpp_free_sm_state);
       self->disconnect_requested = FALSE;
