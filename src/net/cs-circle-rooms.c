@@ -22,6 +22,7 @@ G_DEFINE_FINAL_TYPE (CsCircleRooms, cs_circle_rooms, G_TYPE_OBJECT)
 enum
 {
   PRESENCE_CHANGED,
+  INVITATION,
   N_SIGNALS
 };
 
@@ -147,6 +148,63 @@ on_room_joined (CsXmppClient *client, const char *room, gboolean created, CsCirc
 }
 
 static void
+on_invitation (CsXmppClient *client,
+               const char *from,
+               const char *room,
+               const char *reason,
+               CsCircleRooms *self)
+{
+  if (find_circle_by_room (self, room) != NULL)
+    return;
+
+  g_signal_emit (self, signals[INVITATION], 0, from, room, reason);
+}
+
+static CsContact *
+find_contact_by_address (CsCircleRooms *self, const char *address)
+{
+  GListModel *contacts = cs_store_get_contacts (self->store);
+
+  for (guint i = 0; i < g_list_model_get_n_items (contacts); i++)
+    {
+      g_autoptr (CsContact) contact = g_list_model_get_item (contacts, i);
+
+      if (g_strcmp0 (cs_contact_get_xmpp_address (contact), address) == 0)
+        return contact;
+    }
+
+  return NULL;
+}
+
+/* The people met in a circle's room are its members: add those the user does not have. */
+static void
+learn_member (CsCircleRooms *self, CsCircle *circle, const char *nick, const char *jid)
+{
+  CsContact *contact = find_contact_by_address (self, jid);
+  g_autoptr (GError) error = NULL;
+
+  if (g_strcmp0 (jid, cs_xmpp_client_get_address (self->client)) == 0)
+    return;
+
+  if (contact == NULL)
+    {
+      g_autoptr (CsContact) draft = cs_contact_new ();
+
+      cs_contact_set_name (draft, nick);
+      cs_contact_set_xmpp_address (draft, jid);
+      contact = cs_store_save_contact (self->store, draft, &error);
+      if (contact == NULL)
+        {
+          g_message ("Could not add %s: %s", jid, error->message);
+          return;
+        }
+    }
+
+  if (!cs_store_add_member (self->store, circle, contact, CS_MEMBER_ROLE_MEMBER, &error))
+    g_message ("Could not add %s to %s: %s", jid, cs_circle_get_name (circle), error->message);
+}
+
+static void
 on_occupant (CsXmppClient *client,
              const char *room,
              const char *nick,
@@ -173,6 +231,10 @@ on_occupant (CsXmppClient *client,
     g_hash_table_remove (present, jid);
 
   circle = find_circle_by_room (self, room);
+  if (circle != NULL && available && affiliation != NULL &&
+      (g_str_equal (affiliation, "member") || g_str_equal (affiliation, "admin") ||
+       g_str_equal (affiliation, "owner")))
+    learn_member (self, circle, nick, jid);
   if (circle != NULL)
     g_signal_emit (self, signals[PRESENCE_CHANGED], 0, circle);
 }
@@ -202,6 +264,9 @@ cs_circle_rooms_class_init (CsCircleRoomsClass *klass)
 
   object_class->dispose = cs_circle_rooms_dispose;
 
+  signals[INVITATION] =
+    g_signal_new ("invitation", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
   signals[PRESENCE_CHANGED] =
     g_signal_new ("presence-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, CS_TYPE_CIRCLE);
@@ -250,6 +315,7 @@ cs_circle_rooms_set_client (CsCircleRooms *self, CsXmppClient *client)
   g_signal_connect_object (client, "room-joined", G_CALLBACK (on_room_joined), self, 0);
   g_signal_connect_object (client, "room-error", G_CALLBACK (on_room_error), self, 0);
   g_signal_connect_object (client, "occupant-changed", G_CALLBACK (on_occupant), self, 0);
+  g_signal_connect_object (client, "invitation-received", G_CALLBACK (on_invitation), self, 0);
   on_client_state (client, NULL, self);
 }
 
@@ -342,4 +408,51 @@ cs_circle_rooms_dup_invite_uri (CsCircle *circle)
 
   room = cs_circle_get_room_address (circle);
   return room != NULL ? g_strdup_printf ("xmpp:%s?join", room) : NULL;
+}
+
+CsCircle *
+cs_circle_rooms_find_circle (CsCircleRooms *self, const char *room)
+{
+  g_return_val_if_fail (CS_IS_CIRCLE_ROOMS (self), NULL);
+  g_return_val_if_fail (room != NULL, NULL);
+
+  return find_circle_by_room (self, room);
+}
+
+gboolean
+cs_circle_rooms_is_signed_in (CsCircleRooms *self)
+{
+  g_return_val_if_fail (CS_IS_CIRCLE_ROOMS (self), FALSE);
+
+  return is_online (self);
+}
+
+CsCircle *
+cs_circle_rooms_accept (CsCircleRooms *self, const char *room, const char *name, GError **error)
+{
+  g_autoptr (CsCircle) draft = NULL;
+  g_autofree char *buffer = NULL;
+  g_autofree char *fallback = NULL;
+  CsCircle *circle;
+
+  g_return_val_if_fail (CS_IS_CIRCLE_ROOMS (self), NULL);
+  g_return_val_if_fail (room != NULL, NULL);
+
+  circle = find_circle_by_room (self, room);
+  if (circle == NULL)
+    {
+      /* Without a name from the invitation, the room's own name part stands in. */
+      fallback = g_strndup (room, strcspn (room, "@"));
+      draft = cs_circle_new ();
+      cs_circle_set_name (draft, name != NULL && *name != '\0' ? name : fallback);
+      cs_circle_set_room_address (draft, room);
+      circle = cs_store_save_circle (self->store, draft, error);
+      if (circle == NULL)
+        return NULL;
+    }
+
+  if (is_online (self))
+    cs_xmpp_client_join_room (self->client, room, own_nickname (self, &buffer), FALSE, NULL);
+
+  return circle;
 }

@@ -11,7 +11,8 @@ G_DECLARE_FINAL_TYPE (CsCircleRooms, cs_circle_rooms, CS, CIRCLE_ROOMS, GObject)
 
 /* Keeps circles and their rooms in step while signed in: gives a new circle its room, enters
  * every circle's room, grants and revokes membership, invites, and knows who is online.
- * Emits "presence-changed" (CsCircle) when someone in a circle comes or goes. */
+ * Emits "presence-changed" (CsCircle) when someone in a circle comes or goes, and
+ * "invitation" (from, room, circle name) when someone invites the user to a circle's room. */
 CsCircleRooms *cs_circle_rooms_new (CsStore *store);
 
 void cs_circle_rooms_set_client (CsCircleRooms *self, CsXmppClient *client);
@@ -21,6 +22,16 @@ void cs_circle_rooms_ensure_room (CsCircleRooms *self, CsCircle *circle);
 /* Call after adding or removing a member: membership in the room follows. */
 void cs_circle_rooms_member_added (CsCircleRooms *self, CsCircle *circle, CsContact *contact);
 void cs_circle_rooms_member_removed (CsCircleRooms *self, CsCircle *circle, CsContact *contact);
+
+/* Makes the local circle for an invitation or an invite link the user accepted, and enters
+ * its room. Returns the store's circle (transfer none), or NULL with @error. */
+CsCircle *cs_circle_rooms_accept (CsCircleRooms *self,
+                                  const char *room,
+                                  const char *name,
+                                  GError **error);
+/* The local circle whose room is @room, or NULL. Transfer none. */
+CsCircle *cs_circle_rooms_find_circle (CsCircleRooms *self, const char *room);
+gboolean cs_circle_rooms_is_signed_in (CsCircleRooms *self);
 
 /* Whether @contact is in @circle's room right now. */
 gboolean cs_circle_rooms_is_online (CsCircleRooms *self, CsCircle *circle, CsContact *contact);

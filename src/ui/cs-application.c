@@ -5,6 +5,7 @@
 
 #include "cs-application.h"
 #include "cs-window.h"
+#include "cs-xmpp-uri.h"
 
 #include <glib/gi18n.h>
 
@@ -72,6 +73,87 @@ on_about_activated (GSimpleAction *action, GVariant *parameter, gpointer user_da
 }
 
 static void
+on_join_response (AdwMessageDialog *dialog, const char *response, CsApplication *self)
+{
+  const char *room = g_object_get_data (G_OBJECT (dialog), "cs-room");
+  const char *name = g_object_get_data (G_OBJECT (dialog), "cs-name");
+  CsWindow *window = get_or_create_window (self);
+  g_autoptr (GError) error = NULL;
+  CsCircle *circle;
+
+  if (g_strcmp0 (response, "join") != 0)
+    return;
+
+  circle = cs_circle_rooms_accept (self->rooms, room, name, &error);
+  if (circle == NULL)
+    cs_window_add_toast (window, adw_toast_new (error->message));
+  else
+    cs_window_show_circle (window, circle);
+}
+
+/* Asks before joining: joining shows the user's address to the circle's members. */
+static void
+ask_to_join (CsApplication *self, const char *from, const char *room, const char *name)
+{
+  CsWindow *window = get_or_create_window (self);
+  CsCircle *existing = cs_circle_rooms_find_circle (self->rooms, room);
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  gtk_window_present (GTK_WINDOW (window));
+  if (existing != NULL)
+    {
+      cs_window_show_circle (window, existing);
+      return;
+    }
+
+  if (!cs_circle_rooms_is_signed_in (self->rooms))
+    {
+      dialog = adw_message_dialog_new (GTK_WINDOW (window), _ ("Sign In to Join"),
+                                       _ ("To join this circle, first connect to your server, "
+                                          "then open the invitation again."));
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"), NULL);
+      gtk_window_present (GTK_WINDOW (dialog));
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.account", NULL);
+      return;
+    }
+
+  /* Translators: %s is the name of a circle, such as "Cousinade Dupont". */
+  heading = g_strdup_printf (_ ("Join “%s”?"), name != NULL && *name != '\0' ? name : room);
+  if (from != NULL)
+    /* Translators: %s is the address of the person who sent the invitation. */
+    body = g_strdup_printf (_ ("%s invites you to this circle. Its members will see your "
+                               "address."),
+                            from);
+  else
+    body = g_strdup (_ ("This invite link leads to a circle. Its members will see your "
+                        "address."));
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (window), heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "not-now", _ ("_Not Now"), "join",
+                                    _ ("_Join"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "join",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "join");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "not-now");
+  g_object_set_data_full (G_OBJECT (dialog), "cs-room", g_strdup (room), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "cs-name", g_strdup (name), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_join_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_invitation (CsCircleRooms *rooms,
+               const char *from,
+               const char *room,
+               const char *name,
+               CsApplication *self)
+{
+  ask_to_join (self, from, room, name);
+}
+
+static void
 on_session_client (CsAccountSession *session, GParamSpec *pspec, CsApplication *self)
 {
   cs_circle_rooms_set_client (self->rooms, cs_account_session_get_client (session));
@@ -127,6 +209,7 @@ cs_application_startup (GApplication *application)
   self->rooms = cs_circle_rooms_new (self->store);
   g_signal_connect_object (self->session, "notify::client", G_CALLBACK (on_session_client), self,
                            0);
+  g_signal_connect_object (self->rooms, "invitation", G_CALLBACK (on_invitation), self, 0);
   cs_account_session_resume (self->session);
 }
 
@@ -158,9 +241,26 @@ cs_application_activate (GApplication *application)
 static void
 cs_application_open (GApplication *application, GFile **files, int n_files, const char *hint)
 {
-  /* xmpp: invite links are handled by the circles-as-rooms work; until then opening one
-   * brings the window up rather than failing. */
-  cs_application_activate (application);
+  CsApplication *self = CS_APPLICATION (application);
+  CsWindow *window = get_or_create_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  if (self->rooms == NULL)
+    return;
+
+  /* Invite links (xmpp:room@service?join) from the desktop, a browser or the command line. */
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *uri = g_file_get_uri (files[i]);
+      g_autofree char *room = NULL;
+      g_autofree char *action = NULL;
+      g_autoptr (GError) error = NULL;
+
+      if (!cs_xmpp_uri_parse (uri, &room, &action, &error))
+        cs_window_add_toast (window, adw_toast_new (error->message));
+      else
+        ask_to_join (self, NULL, room, NULL);
+    }
 }
 
 static void

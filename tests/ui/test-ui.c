@@ -659,6 +659,22 @@ test_account (void)
 
 /* /ui/circle/room-online */
 
+static CsXmppClient *papy_client;
+static gboolean papy_room_ready;
+
+static void
+on_papy_room_joined (CsXmppClient *papy, const char *room, gboolean created)
+{
+  if (g_str_equal (room, "voisins@rooms.localhost"))
+    papy_room_ready = TRUE;
+}
+
+static gpointer
+check_papy_room_ready (gpointer data)
+{
+  return papy_room_ready ? GINT_TO_POINTER (1) : NULL;
+}
+
 static void
 on_papy_invited (CsXmppClient *papy, const char *from, const char *room, const char *reason)
 {
@@ -721,6 +737,22 @@ share_circle (CsApplication *app)
 
   wait_for (check_papy_online, get_widget (window, "members_list"), "Papy to be online");
   save_screenshot (window, "circle-online.png");
+
+  /* Papy invites Mamie to his own circle: she is asked, says yes, and finds it with him in. */
+  cs_xmpp_client_join_room (papy_client, "voisins@rooms.localhost", "papy", TRUE, "Voisins du 12");
+  wait_for (check_papy_room_ready, NULL, "Papy's room");
+  cs_xmpp_client_set_affiliation (papy_client, "voisins@rooms.localhost", "mamie@localhost",
+                                  "member");
+  cs_xmpp_client_invite (papy_client, "voisins@rooms.localhost", "mamie@localhost",
+                         "Voisins du 12");
+  dialog = wait_for_window (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "Join “Voisins du 12”?");
+  save_screenshot (dialog, "invitation.png");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "join");
+  wait_for_label (get_widget (window, "circles_list"), "Voisins du 12");
+  wait_for_label (get_widget (window, "circle_page"), "Voisins du 12");
+  wait_for (check_papy_online, get_widget (window, "members_list"), "Papy in his circle");
 }
 
 static void
@@ -746,6 +778,8 @@ test_room_online (void)
   cs_xmpp_client_set_server (papy, "127.0.0.1", cs_test_server_get_port (account_server));
   cs_xmpp_client_set_ca_file (papy, cs_test_server_get_ca_file (account_server));
   g_signal_connect (papy, "invitation-received", G_CALLBACK (on_papy_invited), NULL);
+  g_signal_connect (papy, "room-joined", G_CALLBACK (on_papy_room_joined), NULL);
+  papy_client = papy;
   cs_xmpp_client_register_async (papy, "papy", NULL, on_registered, &registered);
   while (!registered)
     g_main_context_iteration (NULL, TRUE);
@@ -753,6 +787,7 @@ test_room_online (void)
   run_app (share_circle);
 
   cs_xmpp_client_disconnect (papy);
+  papy_client = NULL;
   g_unsetenv ("COUSINADE_CA_FILE");
   g_clear_pointer (&account_server, cs_test_server_free);
 }
