@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cs-xmpp-client.h"
+#include "cs-xmpp-client-private.h"
 #include "cs-xmpp-worker.h"
 #include "cs-xmpp-address.h"
 
@@ -501,4 +502,13 @@ cs_xmpp_client_invite (CsXmppClient *self,
   g_return_if_fail (self->worker != NULL);
 
   cs_xmpp_worker_invite (self->worker, room, address, reason);
+}
+
+void
+cs_xmpp_client_send_raw_for_testing (CsXmppClient *self, const char *xml)
+{
+  g_return_if_fail (CS_IS_XMPP_CLIENT (self));
+  g_return_if_fail (self->worker != NULL);
+
+  cs_xmpp_worker_send_raw (self->worker, xml);
 }

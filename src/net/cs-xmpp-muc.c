@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cs-xmpp-worker-private.h"
+#include "cs-xmpp-address.h"
 
 #include <glib/gi18n.h>
 
@@ -120,8 +121,15 @@ static int
 on_room_configured (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
   CsXmppWorker *self = userdata;
-  g_autofree char *room = bare_address (xmpp_stanza_get_from (stanza));
+  g_autofree char *room = NULL;
   CsXmppEvent event = { CS_XMPP_EVENT_ROOM_JOINED };
+
+  /* Only the room itself answers for its configuration; ids alone can be guessed. */
+  if (xmpp_stanza_get_from (stanza) == NULL)
+    return 1;
+  room = bare_address (xmpp_stanza_get_from (stanza));
+  if (!g_hash_table_contains (self->rooms, room))
+    return 1;
 
   if (g_strcmp0 (xmpp_stanza_get_type (stanza), "result") != 0)
     {
@@ -230,14 +238,29 @@ on_message (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
   CsXmppEvent event = { CS_XMPP_EVENT_INVITATION };
   g_autofree char *from = NULL;
 
+  g_autofree char *room = NULL;
+  g_autofree char *reason = NULL;
+
   if (direct == NULL || xmpp_stanza_get_attribute (direct, "jid") == NULL ||
       xmpp_stanza_get_from (stanza) == NULL)
     return 1;
 
+  /* Anyone can send an invitation: only a well-formed room address gets to the user, and the
+   * reason is cut to a length a dialog can show. */
+  room = cs_xmpp_address_normalize (xmpp_stanza_get_attribute (direct, "jid"), NULL);
+  if (room == NULL)
+    return 1;
+  if (xmpp_stanza_get_attribute (direct, "reason") != NULL)
+    {
+      reason = g_utf8_make_valid (xmpp_stanza_get_attribute (direct, "reason"), -1);
+      if (g_utf8_strlen (reason, -1) > 200)
+        *g_utf8_offset_to_pointer (reason, 200) = '\0';
+    }
+
   from = bare_address (xmpp_stanza_get_from (stanza));
   event.from = from;
-  event.room = (char *) xmpp_stanza_get_attribute (direct, "jid");
-  event.text = (char *) xmpp_stanza_get_attribute (direct, "reason");
+  event.room = room;
+  event.text = reason;
   cs_xmpp_worker_post (self, &event);
   return 1;
 }
@@ -249,7 +272,12 @@ on_service_info (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
   CsXmppWorker *self = userdata;
   xmpp_stanza_t *query = xmpp_stanza_get_child_by_name_and_ns (stanza, "query", NS_DISCO_INFO);
+  const char *asked = g_hash_table_lookup (self->disco_asked, xmpp_stanza_get_id (stanza));
 
+  /* The answer must come from the service we asked, not from whoever guessed the id. */
+  if (asked == NULL || g_strcmp0 (asked, xmpp_stanza_get_from (stanza)) != 0)
+    return 1;
+  g_hash_table_remove (self->disco_asked, xmpp_stanza_get_id (stanza));
   if (query == NULL)
     return 0;
 
@@ -276,8 +304,13 @@ on_service_items (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
   CsXmppWorker *self = userdata;
   xmpp_stanza_t *query = xmpp_stanza_get_child_by_name_and_ns (stanza, "query", NS_DISCO_ITEMS);
+  char *domain = xmpp_jid_domain (self->ctx, self->login->address);
+  gboolean from_server = g_strcmp0 (xmpp_stanza_get_from (stanza), domain) == 0;
   guint n = 0;
 
+  xmpp_free (self->ctx, domain);
+  if (!from_server)
+    return 1;
   if (query == NULL)
     return 0;
 
@@ -291,7 +324,8 @@ on_service_items (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
       if (g_strcmp0 (xmpp_stanza_get_name (child), "item") != 0 || jid == NULL)
         continue;
 
-      id = g_strdup_printf ("cs-disco-info-%u", n++);
+      id = g_strdup_printf ("cs-disco-info-%u-%08x", n++, g_random_int ());
+      g_hash_table_replace (self->disco_asked, g_strdup (id), g_strdup (jid));
       iq = xmpp_iq_new (self->ctx, "get", id);
       xmpp_stanza_set_to (iq, jid);
       add_child (iq, "query", NS_DISCO_INFO);

@@ -18,6 +18,7 @@ typedef enum
   COMMAND_LEAVE_ROOM,
   COMMAND_SET_AFFILIATION,
   COMMAND_INVITE,
+  COMMAND_SEND_RAW,
 } CommandKind;
 
 typedef struct
@@ -78,6 +79,8 @@ struct _CsXmppWorker
   /* Rooms joined or being joined: room address -> our nickname (and whether to create). */
   GHashTable *rooms;
   GHashTable *creating_rooms;
+  /* Service discovery requests in flight: id -> the address asked. */
+  GHashTable *disco_asked;
 };
 
 /* Posts @event to the main context (strings are copied). */

@@ -608,6 +608,11 @@ handle_command (CsXmppWorker *self, Command *command)
         }
       break;
 
+    case COMMAND_SEND_RAW:
+      if (self->conn != NULL && xmpp_conn_is_connected (self->conn))
+        xmpp_send_raw_string (self->conn, "%s", command->args[0]);
+      break;
+
     case COMMAND_JOIN_ROOM:
     case COMMAND_LEAVE_ROOM:
     case COMMAND_SET_AFFILIATION:
@@ -787,6 +792,7 @@ cs_xmpp_worker_new (GMainContext *context, CsXmppEventFunc func, gpointer user_d
   self->finished_conns = g_ptr_array_new ();
   self->rooms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->creating_rooms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->disco_asked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->thread = g_thread_new ("cs-xmpp", worker_thread, self);
 
   return self;
@@ -831,6 +837,7 @@ cs_xmpp_worker_free (CsXmppWorker *self)
   g_ptr_array_unref (self->finished_conns);
   g_hash_table_unref (self->rooms);
   g_hash_table_unref (self->creating_rooms);
+  g_hash_table_unref (self->disco_asked);
   close (self->wake_fd);
   g_clear_pointer (&self->login, cs_xmpp_login_free);
   g_clear_pointer (&self->rejected_fingerprint, g_free);
@@ -881,4 +888,13 @@ cs_xmpp_worker_invite (CsXmppWorker *self, const char *room, const char *jid, co
   g_return_if_fail (room != NULL && jid != NULL);
 
   push_full (self, COMMAND_INVITE, NULL, room, jid, reason, NULL);
+}
+
+void
+cs_xmpp_worker_send_raw (CsXmppWorker *self, const char *xml)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (xml != NULL);
+
+  push_full (self, COMMAND_SEND_RAW, NULL, xml, NULL, NULL, NULL);
 }

@@ -64,6 +64,8 @@ void cs_xmpp_worker_join_room (CsXmppWorker *self,
                                gboolean create,
                                const char *name);
 void cs_xmpp_worker_leave_room (CsXmppWorker *self, const char *room);
+/* Sends @xml as it is: tests use it to play a misbehaving peer. */
+void cs_xmpp_worker_send_raw (CsXmppWorker *self, const char *xml);
 void cs_xmpp_worker_set_affiliation (CsXmppWorker *self,
                                      const char *room,
                                      const char *jid,
