@@ -5,7 +5,8 @@
 set -eu
 
 home=$(mktemp -d)
-trap 'rm -rf "$home"' EXIT
+xvfb_pid=""
+trap '[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null; rm -rf "$home"' EXIT
 export HOME="$home"
 export XDG_DATA_HOME="$home/.local/share"
 export XDG_CONFIG_HOME="$home/.config"
@@ -36,10 +37,26 @@ cat > "$home/dbus-session.conf" <<CONF
 </busconfig>
 CONF
 
+# Xvfb picks a free display itself and says which (-displayfd): tests running side by side
+# never race for the same one, as xvfb-run --auto-servernum can.
+Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$home/display" 2>"$home/xvfb.log" &
+xvfb_pid=$!
+for _ in $(seq 1 100); do
+  [ -s "$home/display" ] && break
+  sleep 0.1
+done
+if [ ! -s "$home/display" ]; then
+  echo "Xvfb did not start:" >&2
+  cat "$home/xvfb.log" >&2
+  exit 1
+fi
+DISPLAY=":$(cat "$home/display")"
+export DISPLAY
+
 # GNOME Keyring provides the Secret Service for account passwords; an empty unlock password
 # would not create a usable keyring.
 dbus-run-session --config-file="$home/dbus-session.conf" -- sh -c '
   printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null
   gnome-keyring-daemon --start --components=secrets >/dev/null
-  exec xvfb-run --auto-servernum --server-args="-screen 0 1280x1024x24 -nolisten tcp" "$@"
+  exec "$@"
 ' ui-session "$@"
