@@ -155,6 +155,8 @@ test_circle_room (void)
 {
   g_autoptr (GError) error = NULL;
   Participant *alice, *bob, *carol;
+  gint64 restarted_at;
+  double seconds;
 
   server = cs_test_server_start (NULL, &error);
   g_assert_no_error (error);
@@ -190,12 +192,27 @@ test_circle_room (void)
   forget (bob);
   g_assert_true (cs_test_server_stop (server, &error));
   g_assert_true (cs_test_server_restart (server, &error));
+  restarted_at = g_get_monotonic_time ();
   wait_to_see (alice, "occupant " ROOM " bob bob@localhost member on");
   wait_to_see (bob, "occupant " ROOM " alice alice@localhost owner on");
+  seconds = (g_get_monotonic_time () - restarted_at) / (double) G_USEC_PER_SEC;
+  g_test_message ("Both back in the room %.1f s after the server restarted", seconds);
+  g_assert_cmpfloat (seconds, <, 10.0);
 
-  /* Bob leaves: Alice sees him go. */
+  /* Bob goes offline: Alice sees him go. He signs in again and is back in the room. */
   cs_xmpp_client_disconnect (bob->client);
   wait_to_see (alice, "occupant " ROOM " bob bob@localhost member off");
+  forget (alice);
+  cs_xmpp_client_connect_async (bob->client, "password", NULL, NULL, NULL);
+  wait_to_see (alice, "occupant " ROOM " bob bob@localhost member on");
+
+  /* Alice removes Bob from the circle: he is out of the room and cannot come back. */
+  forget (alice);
+  forget (bob);
+  cs_xmpp_client_set_affiliation (alice->client, ROOM, "bob@localhost", "none");
+  wait_to_see (alice, "occupant " ROOM " bob bob@localhost none off");
+  cs_xmpp_client_join_room (bob->client, ROOM, "bob", FALSE, NULL);
+  wait_to_see (bob, "error " ROOM " 2");
 
   participant_free (carol);
   participant_free (bob);
