@@ -14,7 +14,7 @@ build_packages="meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libgli
   libqrencode-dev gettext appstream
   desktop-file-utils"
 test_packages="xvfb xauth dbus x11-utils imagemagick clang-format flatpak-builder
-  prosody openssl glib-networking ca-certificates gnome-keyring"
+  prosody openssl glib-networking ca-certificates gnome-keyring profanity tmux"
 
 install_missing () {
   missing=""
