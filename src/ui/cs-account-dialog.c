@@ -127,14 +127,19 @@ format_fingerprint (const char *hex)
 static void
 on_certificate_response (AdwMessageDialog *dialog, const char *response, CsAccountDialog *self)
 {
+  const char *fingerprint = g_object_get_data (G_OBJECT (dialog), "cs-fingerprint");
+
+  /* The answer is about the certificate that was shown, and for the attempt it belongs to. */
+  if (g_object_get_data (G_OBJECT (dialog), "cs-client") != self->client)
+    return;
+
   if (g_strcmp0 (response, "trust") != 0)
     {
       show_form (self, _ ("Not connected: the server’s identity was not accepted."));
       return;
     }
 
-  cs_xmpp_client_set_pinned_fingerprint (self->client,
-                                         cs_xmpp_client_get_untrusted_fingerprint (self->client));
+  cs_xmpp_client_set_pinned_fingerprint (self->client, fingerprint);
   submit (self);
 }
 
@@ -159,6 +164,10 @@ ask_about_certificate (CsAccountDialog *self)
   adw_message_dialog_set_response_appearance (dialog, "trust", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "cs-fingerprint",
+                          g_strdup (cs_xmpp_client_get_untrusted_fingerprint (self->client)),
+                          g_free);
+  g_object_set_data (G_OBJECT (dialog), "cs-client", self->client);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_certificate_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -657,6 +657,69 @@ test_account (void)
   g_clear_pointer (&account_server, cs_test_server_free);
 }
 
+/* What clicking a button of a message dialog does: answer, then close. */
+static void
+respond (GtkWindow *question, const char *response)
+{
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (question), response);
+  gtk_window_close (question);
+  wait_for_window_gone (ADW_TYPE_MESSAGE_DIALOG);
+}
+
+/* /ui/account/trust-certificate */
+
+static void
+trust_certificate (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+  g_autofree char *server =
+    g_strdup_printf ("127.0.0.1:%u", cs_test_server_get_port (account_server));
+  GtkWindow *dialog;
+  GtkWindow *question;
+
+  click (get_widget (window, "account_button"));
+  dialog = wait_for_window (CS_TYPE_ACCOUNT_DIALOG);
+  click (get_widget (dialog, "create_account_button"));
+  type_text (get_widget (dialog, "address_row"), "mamie@localhost");
+  type_text (get_widget (dialog, "password_row"), "tricot du dimanche");
+  type_text (get_widget (dialog, "confirm_row"), "tricot du dimanche");
+  type_text (get_widget (dialog, "server_row"), server);
+
+  /* The test CA is not trusted here: the user is asked, and saying no keeps her offline. */
+  click (get_widget (dialog, "submit_button"));
+  question = wait_for_window (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (question)), ==,
+                   "Trust This Server?");
+  save_screenshot (question, "trust-certificate.png");
+  respond (question, "cancel");
+  wait_for_label (GTK_WIDGET (dialog), "Not connected: the server’s identity was not accepted.");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget (window, "account_label"))), ==,
+                   "Sign in to share circles");
+
+  /* Asked again, she trusts it: signed in, and the certificate is remembered. */
+  click (get_widget (dialog, "submit_button"));
+  question = wait_for_window (ADW_TYPE_MESSAGE_DIALOG);
+  respond (question, "trust");
+  wait_for_window_gone (CS_TYPE_ACCOUNT_DIALOG);
+  wait_for (check_account_label, window, "the account to be online");
+}
+
+static void
+test_trust_certificate (void)
+{
+  g_autoptr (GError) error = NULL;
+
+  account_server = cs_test_server_start (NULL, &error);
+  g_assert_no_error (error);
+  g_unsetenv ("COUSINADE_CA_FILE");
+
+  run_app (trust_certificate);
+  /* The pinned certificate is used again after a restart, without asking. */
+  run_app (resume_account);
+
+  g_clear_pointer (&account_server, cs_test_server_free);
+}
+
 /* /ui/circle/room-online */
 
 static CsXmppClient *papy_client;
@@ -749,7 +812,7 @@ share_circle (CsApplication *app)
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
                    "Join “Voisins du 12”?");
   save_screenshot (dialog, "invitation.png");
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "join");
+  respond (dialog, "join");
   wait_for_label (get_widget (window, "circles_list"), "Voisins du 12");
   wait_for_label (get_widget (window, "circle_page"), "Voisins du 12");
   wait_for (check_papy_online, get_widget (window, "members_list"), "Papy in his circle");
@@ -808,6 +871,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/window/help-and-about", test_help_and_about);
   g_test_add_func ("/ui/account/create-and-resume", test_account);
   g_test_add_func ("/ui/circle/room-online", test_room_online);
+  g_test_add_func ("/ui/account/trust-certificate", test_trust_certificate);
 
   return g_test_run ();
 }
