@@ -142,9 +142,37 @@ on_room_joined (CsXmppClient *client, const char *room, gboolean created, CsCirc
 {
   CsCircle *circle = find_circle_by_room (self, room);
 
-  /* A new room starts with only its owner: make the circle's members members of it. */
-  if (circle != NULL && created)
+  if (circle == NULL)
+    return;
+
+  /* A new room starts with only its owner: make the circle's members members of it. An
+   * existing one tells who belongs to the circle, away or not. */
+  if (created)
     grant_members (self, circle);
+  else
+    cs_xmpp_client_list_members (client, room);
+}
+
+static void learn_member (CsCircleRooms *self,
+                          CsCircle *circle,
+                          const char *nick,
+                          const char *jid,
+                          const char *affiliation);
+
+static void
+on_member_listed (CsXmppClient *client,
+                  const char *room,
+                  const char *jid,
+                  const char *affiliation,
+                  CsCircleRooms *self)
+{
+  CsCircle *circle = find_circle_by_room (self, room);
+  g_autofree char *name = g_strndup (jid, strcspn (jid, "@"));
+
+  if (circle != NULL && affiliation != NULL &&
+      (g_str_equal (affiliation, "member") || g_str_equal (affiliation, "admin") ||
+       g_str_equal (affiliation, "owner")))
+    learn_member (self, circle, name, jid, affiliation);
 }
 
 static void
@@ -177,8 +205,22 @@ find_contact_by_address (CsCircleRooms *self, const char *address)
 }
 
 /* The people met in a circle's room are its members: add those the user does not have. */
+static CsMemberRole
+role_for_affiliation (const char *affiliation)
+{
+  if (g_strcmp0 (affiliation, "owner") == 0)
+    return CS_MEMBER_ROLE_OWNER;
+  if (g_strcmp0 (affiliation, "admin") == 0)
+    return CS_MEMBER_ROLE_ORGANISER;
+  return CS_MEMBER_ROLE_MEMBER;
+}
+
 static void
-learn_member (CsCircleRooms *self, CsCircle *circle, const char *nick, const char *jid)
+learn_member (CsCircleRooms *self,
+              CsCircle *circle,
+              const char *nick,
+              const char *jid,
+              const char *affiliation)
 {
   CsContact *contact = find_contact_by_address (self, jid);
   g_autoptr (GError) error = NULL;
@@ -200,7 +242,8 @@ learn_member (CsCircleRooms *self, CsCircle *circle, const char *nick, const cha
         }
     }
 
-  if (!cs_store_add_member (self->store, circle, contact, CS_MEMBER_ROLE_MEMBER, &error))
+  if (!cs_store_add_member (self->store, circle, contact, role_for_affiliation (affiliation),
+                            &error))
     g_message ("Could not add %s to %s: %s", jid, cs_circle_get_name (circle), error->message);
 }
 
@@ -234,7 +277,7 @@ on_occupant (CsXmppClient *client,
   if (circle != NULL && available && affiliation != NULL &&
       (g_str_equal (affiliation, "member") || g_str_equal (affiliation, "admin") ||
        g_str_equal (affiliation, "owner")))
-    learn_member (self, circle, nick, jid);
+    learn_member (self, circle, nick, jid, affiliation);
   if (circle != NULL)
     g_signal_emit (self, signals[PRESENCE_CHANGED], 0, circle);
 }
@@ -316,6 +359,7 @@ cs_circle_rooms_set_client (CsCircleRooms *self, CsXmppClient *client)
   g_signal_connect_object (client, "room-error", G_CALLBACK (on_room_error), self, 0);
   g_signal_connect_object (client, "occupant-changed", G_CALLBACK (on_occupant), self, 0);
   g_signal_connect_object (client, "invitation-received", G_CALLBACK (on_invitation), self, 0);
+  g_signal_connect_object (client, "member-listed", G_CALLBACK (on_member_listed), self, 0);
   on_client_state (client, NULL, self);
 }
 

@@ -48,6 +48,7 @@ enum
   ROOM_ERROR,
   OCCUPANT_CHANGED,
   INVITATION_RECEIVED,
+  MEMBER_LISTED,
   N_SIGNALS
 };
 
@@ -125,6 +126,10 @@ on_worker_event (CsXmppEvent *event, gpointer user_data)
     case CS_XMPP_EVENT_OCCUPANT:
       g_signal_emit (self, signals[OCCUPANT_CHANGED], 0, event->room, event->nick, event->jid,
                      event->text, event->available);
+      break;
+
+    case CS_XMPP_EVENT_MEMBER_LISTED:
+      g_signal_emit (self, signals[MEMBER_LISTED], 0, event->room, event->jid, event->text);
       break;
 
     case CS_XMPP_EVENT_INVITATION:
@@ -289,6 +294,9 @@ cs_xmpp_client_class_init (CsXmppClientClass *klass)
     g_signal_new ("occupant-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 5, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
                   G_TYPE_BOOLEAN);
+  signals[MEMBER_LISTED] =
+    g_signal_new ("member-listed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
   signals[INVITATION_RECEIVED] =
     g_signal_new ("invitation-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
@@ -511,4 +519,13 @@ cs_xmpp_client_send_raw_for_testing (CsXmppClient *self, const char *xml)
   g_return_if_fail (self->worker != NULL);
 
   cs_xmpp_worker_send_raw (self->worker, xml);
+}
+
+void
+cs_xmpp_client_list_members (CsXmppClient *self, const char *room)
+{
+  g_return_if_fail (CS_IS_XMPP_CLIENT (self));
+  g_return_if_fail (self->worker != NULL);
+
+  cs_xmpp_worker_list_members (self->worker, room);
 }

@@ -86,6 +86,9 @@ void cs_xmpp_client_join_room (CsXmppClient *self,
                                gboolean create,
                                const char *name);
 void cs_xmpp_client_leave_room (CsXmppClient *self, const char *room);
+/* Asks a joined room for its owners, admins and members: each arrives as "member-listed"
+ * (room, bare address, affiliation). */
+void cs_xmpp_client_list_members (CsXmppClient *self, const char *room);
 /* "member", "admin", "owner" or "none". */
 void cs_xmpp_client_set_affiliation (CsXmppClient *self,
                                      const char *room,

@@ -166,6 +166,68 @@ configure_room (CsXmppWorker *self, const char *room, const char *name)
   xmpp_stanza_release (iq);
 }
 
+/* The affiliation lists (XEP-0045 §9.5): a members-only, non-anonymous room shows them to its
+ * members, so that everyone's app knows the whole circle, not only who is there now. */
+
+static int
+on_member_list (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+{
+  CsXmppWorker *self = userdata;
+  g_autofree char *room = NULL;
+  xmpp_stanza_t *query;
+
+  if (xmpp_stanza_get_from (stanza) == NULL)
+    return 1;
+  room = bare_address (xmpp_stanza_get_from (stanza));
+  if (!g_hash_table_contains (self->rooms, room))
+    return 1; /* not the room we asked */
+
+  query = xmpp_stanza_get_child_by_name_and_ns (stanza, "query", NS_MUC_ADMIN);
+  if (g_strcmp0 (xmpp_stanza_get_type (stanza), "result") != 0 || query == NULL)
+    return 0;
+
+  for (xmpp_stanza_t *item = xmpp_stanza_get_children (query); item != NULL;
+       item = xmpp_stanza_get_next (item))
+    {
+      CsXmppEvent event = { CS_XMPP_EVENT_MEMBER_LISTED };
+      g_autofree char *jid = NULL;
+
+      if (g_strcmp0 (xmpp_stanza_get_name (item), "item") != 0 ||
+          xmpp_stanza_get_attribute (item, "jid") == NULL)
+        continue;
+      jid = cs_xmpp_address_normalize (xmpp_stanza_get_attribute (item, "jid"), NULL);
+      if (jid == NULL)
+        continue;
+
+      event.room = room;
+      event.jid = jid;
+      event.text = (char *) xmpp_stanza_get_attribute (item, "affiliation");
+      cs_xmpp_worker_post (self, &event);
+    }
+
+  return 0;
+}
+
+static void
+request_member_list (CsXmppWorker *self, const char *room)
+{
+  const char *affiliations[] = { "owner", "admin", "member" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (affiliations); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("cs-members-%08x", g_random_int ());
+      xmpp_stanza_t *iq = xmpp_iq_new (self->ctx, "get", id);
+      xmpp_stanza_t *item;
+
+      xmpp_stanza_set_to (iq, room);
+      item = add_child (add_child (iq, "query", NS_MUC_ADMIN), "item", NULL);
+      xmpp_stanza_set_attribute (item, "affiliation", affiliations[i]);
+      xmpp_id_handler_add (self->conn, on_member_list, id, self);
+      xmpp_send (self->conn, iq);
+      xmpp_stanza_release (iq);
+    }
+}
+
 /* Occupants. */
 
 static int
@@ -415,6 +477,11 @@ cs_xmpp_muc_handle_command (CsXmppWorker *self, Command *command)
           xmpp_stanza_release (presence);
         }
       g_hash_table_remove (self->rooms, room);
+      break;
+
+    case COMMAND_LIST_MEMBERS:
+      if (is_online (self) && g_hash_table_contains (self->rooms, room))
+        request_member_list (self, room);
       break;
 
     case COMMAND_SET_AFFILIATION:

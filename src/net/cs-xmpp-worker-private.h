@@ -19,6 +19,7 @@ typedef enum
   COMMAND_SET_AFFILIATION,
   COMMAND_INVITE,
   COMMAND_SEND_RAW,
+  COMMAND_LIST_MEMBERS,
 } CommandKind;
 
 typedef struct

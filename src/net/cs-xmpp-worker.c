@@ -613,6 +613,7 @@ handle_command (CsXmppWorker *self, Command *command)
         xmpp_send_raw_string (self->conn, "%s", command->args[0]);
       break;
 
+    case COMMAND_LIST_MEMBERS:
     case COMMAND_JOIN_ROOM:
     case COMMAND_LEAVE_ROOM:
     case COMMAND_SET_AFFILIATION:
@@ -897,4 +898,13 @@ cs_xmpp_worker_send_raw (CsXmppWorker *self, const char *xml)
   g_return_if_fail (xml != NULL);
 
   push_full (self, COMMAND_SEND_RAW, NULL, xml, NULL, NULL, NULL);
+}
+
+void
+cs_xmpp_worker_list_members (CsXmppWorker *self, const char *room)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (room != NULL);
+
+  push_full (self, COMMAND_LIST_MEMBERS, NULL, room, NULL, NULL, NULL);
 }

@@ -30,6 +30,7 @@ typedef enum
   CS_XMPP_EVENT_ROOM_ERROR,
   CS_XMPP_EVENT_OCCUPANT,
   CS_XMPP_EVENT_INVITATION,
+  CS_XMPP_EVENT_MEMBER_LISTED,
 } CsXmppEventKind;
 
 typedef struct
@@ -64,6 +65,8 @@ void cs_xmpp_worker_join_room (CsXmppWorker *self,
                                gboolean create,
                                const char *name);
 void cs_xmpp_worker_leave_room (CsXmppWorker *self, const char *room);
+/* Asks @room for its owners, admins and members (each arrives as a MEMBER_LISTED event). */
+void cs_xmpp_worker_list_members (CsXmppWorker *self, const char *room);
 /* Sends @xml as it is: tests use it to play a misbehaving peer. */
 void cs_xmpp_worker_send_raw (CsXmppWorker *self, const char *xml);
 void cs_xmpp_worker_set_affiliation (CsXmppWorker *self,

@@ -74,6 +74,16 @@ on_invitation (CsXmppClient *client,
   record (p, g_strdup_printf ("invited %s by %s: %s", room, from, reason));
 }
 
+static void
+on_member_listed (CsXmppClient *client,
+                  const char *room,
+                  const char *jid,
+                  const char *affiliation,
+                  Participant *p)
+{
+  record (p, g_strdup_printf ("listed %s %s %s", room, jid, affiliation));
+}
+
 static gboolean
 has_seen (Participant *p, const char *line)
 {
@@ -121,6 +131,7 @@ participant_new (const char *local)
   g_signal_connect (p->client, "room-error", G_CALLBACK (on_room_error), p);
   g_signal_connect (p->client, "occupant-changed", G_CALLBACK (on_occupant), p);
   g_signal_connect (p->client, "invitation-received", G_CALLBACK (on_invitation), p);
+  g_signal_connect (p->client, "member-listed", G_CALLBACK (on_member_listed), p);
 
   cs_xmpp_client_register_async (p->client, "password", NULL, on_done, &result);
   while (result == NULL)
@@ -181,6 +192,11 @@ test_circle_room (void)
   wait_to_see (bob, "joined " ROOM);
   wait_to_see (alice, "occupant " ROOM " bob bob@localhost member on");
   wait_to_see (bob, "occupant " ROOM " alice alice@localhost owner on");
+
+  /* A member may read the whole member list, even who is away. */
+  cs_xmpp_client_list_members (bob->client, ROOM);
+  wait_to_see (bob, "listed " ROOM " alice@localhost owner");
+  wait_to_see (bob, "listed " ROOM " bob@localhost member");
 
   /* Carol is not a member: the room refuses her. */
   cs_xmpp_client_join_room (carol->client, ROOM, "carol", FALSE, NULL);

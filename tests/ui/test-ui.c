@@ -806,6 +806,8 @@ share_circle (CsApplication *app)
   wait_for (check_papy_room_ready, NULL, "Papy's room");
   cs_xmpp_client_set_affiliation (papy_client, "voisins@rooms.localhost", "mamie@localhost",
                                   "member");
+  cs_xmpp_client_set_affiliation (papy_client, "voisins@rooms.localhost", "tata@localhost",
+                                  "member");
   cs_xmpp_client_invite (papy_client, "voisins@rooms.localhost", "mamie@localhost",
                          "Voisins du 12");
   dialog = wait_for_window (ADW_TYPE_MESSAGE_DIALOG);
@@ -816,6 +818,9 @@ share_circle (CsApplication *app)
   wait_for_label (get_widget (window, "circles_list"), "Voisins du 12");
   wait_for_label (get_widget (window, "circle_page"), "Voisins du 12");
   wait_for (check_papy_online, get_widget (window, "members_list"), "Papy in his circle");
+  /* Tata is a member too, though not online: the room's member list brings her in. */
+  wait_for_row (get_widget (window, "members_list"), "tata");
+  save_screenshot (window, "joined-circle.png");
 }
 
 static void
@@ -832,6 +837,7 @@ test_room_online (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (CsXmppClient) papy = cs_xmpp_client_new ("papy@localhost");
+  g_autoptr (CsXmppClient) tata = cs_xmpp_client_new ("tata@localhost");
   gboolean registered = FALSE;
 
   account_server = cs_test_server_start (NULL, &error);
@@ -846,6 +852,15 @@ test_room_online (void)
   cs_xmpp_client_register_async (papy, "papy", NULL, on_registered, &registered);
   while (!registered)
     g_main_context_iteration (NULL, TRUE);
+
+  /* Tata has an account but stays away. */
+  cs_xmpp_client_set_server (tata, "127.0.0.1", cs_test_server_get_port (account_server));
+  cs_xmpp_client_set_ca_file (tata, cs_test_server_get_ca_file (account_server));
+  registered = FALSE;
+  cs_xmpp_client_register_async (tata, "tata", NULL, on_registered, &registered);
+  while (!registered)
+    g_main_context_iteration (NULL, TRUE);
+  cs_xmpp_client_disconnect (tata);
 
   run_app (share_circle);
 
