@@ -657,6 +657,14 @@ test_account (void)
   g_clear_pointer (&account_server, cs_test_server_free);
 }
 
+static void
+open_link (CsApplication *app, const char *uri)
+{
+  g_autoptr (GFile) file = g_file_new_for_uri (uri);
+
+  g_application_open (G_APPLICATION (app), &file, 1, "");
+}
+
 /* What clicking a button of a message dialog does: answer, then close. */
 static void
 respond (GtkWindow *question, const char *response)
@@ -821,6 +829,19 @@ share_circle (CsApplication *app)
   /* Tata is a member too, though not online: the room's member list brings her in. */
   wait_for_row (get_widget (window, "members_list"), "tata");
   save_screenshot (window, "joined-circle.png");
+
+  /* Opening the link of a circle she has, as the desktop would, shows that circle. */
+  click (gtk_widget_get_ancestor (wait_for_label (get_widget (window, "circles_list"),
+                                                  "Cousinade Dupont"),
+                                  GTK_TYPE_LIST_BOX_ROW));
+  wait_for_label (get_widget (window, "circle_page"), "Cousinade Dupont");
+  open_link (app, "xmpp:voisins@rooms.localhost?join");
+  wait_for_label (get_widget (window, "circle_page"), "Voisins du 12");
+
+  /* A link that is not an invitation is refused in plain words. */
+  open_link (app, "xmpp://someone@evil.example/room@rooms.localhost?join");
+  wait_for_label (GTK_WIDGET (window), "This is not a Cousinade invite link. An invite link looks "
+                                       "like xmpp:family@rooms.example.org?join.");
 }
 
 static void
