@@ -28,6 +28,14 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+enum
+{
+  PASSWORD_NEEDED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 set_client (CsAccountSession *self, CsXmppClient *client)
 {
@@ -73,6 +81,7 @@ on_password_found (GObject *source, GAsyncResult *result, gpointer user_data)
       /* The keyring lost it, or is locked: the account page asks for it again. */
       g_message ("No password stored for %s: %s", cs_account_get_address (account),
                  error != NULL ? error->message : "none");
+      g_signal_emit (self, signals[PASSWORD_NEEDED], 0);
       return;
     }
 
@@ -164,6 +173,9 @@ cs_account_session_class_init (CsAccountSessionClass *klass)
     g_param_spec_object ("client", NULL, NULL, CS_TYPE_XMPP_CLIENT,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[PASSWORD_NEEDED] = g_signal_new ("password-needed", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

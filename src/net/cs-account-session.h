@@ -10,7 +10,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CsAccountSession, cs_account_session, CS, ACCOUNT_SESSION, GObject)
 
 /* Keeps the user's account signed in: the address from the store, the password from the
- * Secret Service, the connection in a CsXmppClient. */
+ * Secret Service, the connection in a CsXmppClient. Emits "password-needed" when the stored
+ * account has no password in the keyring any more. */
 CsAccountSession *cs_account_session_new (CsStore *store);
 
 /* The signed-in (or reconnecting) client, or NULL when there is no account. */

@@ -352,3 +352,31 @@ cs_parse_server (const char *text, char **host, guint16 *port)
   *port = (guint16) number;
   return TRUE;
 }
+
+CsAccountDialog *
+cs_account_dialog_new_for_account (GtkWindow *parent,
+                                   CsAccountSession *session,
+                                   CsAccount *account,
+                                   const char *reason)
+{
+  CsAccountDialog *self;
+  g_autofree char *server = NULL;
+
+  g_return_val_if_fail (CS_IS_ACCOUNT (account), NULL);
+
+  self = cs_account_dialog_new (parent, session);
+  open_form (self, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->address_row), cs_account_get_address (account));
+  if (cs_account_get_host (account) != NULL)
+    {
+      server =
+        cs_account_get_port (account) != 0
+          ? g_strdup_printf ("%s:%u", cs_account_get_host (account), cs_account_get_port (account))
+          : g_strdup (cs_account_get_host (account));
+      gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
+    }
+  show_error (self, reason);
+  gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+
+  return self;
+}

@@ -249,6 +249,25 @@ on_session_client_notify (CsAccountSession *session, GParamSpec *pspec, CsWindow
 }
 
 static void
+ask_password_again (CsWindow *self, const char *reason)
+{
+  CsAccount *account = cs_store_get_account (self->store);
+
+  if (account == NULL)
+    return;
+
+  gtk_window_present (GTK_WINDOW (
+    cs_account_dialog_new_for_account (GTK_WINDOW (self), self->session, account, reason)));
+}
+
+static void
+on_password_needed (CsAccountSession *session, CsWindow *self)
+{
+  ask_password_again (self, _ ("Your password could not be found in the system’s password "
+                               "store. Please enter it again."));
+}
+
+static void
 on_sign_out_response (AdwMessageDialog *dialog, const char *response, CsWindow *self)
 {
   if (g_strcmp0 (response, "sign-out") == 0)
@@ -267,6 +286,15 @@ account_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   if (self->client == NULL)
     {
       gtk_window_present (GTK_WINDOW (cs_account_dialog_new (GTK_WINDOW (self), self->session)));
+      return;
+    }
+
+  /* Stopped for good (a refused password, a certificate): sign in again from here. */
+  if (cs_xmpp_client_get_state (self->client) == CS_XMPP_STATE_OFFLINE)
+    {
+      const GError *error = cs_xmpp_client_get_error (self->client);
+
+      ask_password_again (self, error != NULL ? error->message : NULL);
       return;
     }
 
@@ -495,6 +523,8 @@ setup (CsWindow *self, CsApplication *app)
   self->session = g_object_ref (cs_application_get_session (app));
   g_signal_connect_object (self->session, "notify::client", G_CALLBACK (on_session_client_notify),
                            self, 0);
+  g_signal_connect_object (self->session, "password-needed", G_CALLBACK (on_password_needed), self,
+                           0);
   on_session_client_notify (self->session, NULL, self);
 }
 

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cs-account-dialog.h"
+#include "cs-account-secrets.h"
 #include "cs-application.h"
 #include "cs-circle-editor.h"
 #include "cs-contact-editor.h"
@@ -635,11 +636,37 @@ resume_account (CsApplication *app)
 }
 
 static void
+reenter_password (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+  GtkWindow *dialog = wait_for_window (CS_TYPE_ACCOUNT_DIALOG);
+
+  /* The keyring lost the password: she is asked for it, her address already filled in. */
+  wait_for_label (GTK_WIDGET (dialog), "Your password could not be found in the system’s "
+                                       "password store. Please enter it again.");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (get_widget (dialog, "address_row"))), ==,
+                   "mamie@localhost");
+  save_screenshot (dialog, "account-password-again.png");
+  type_text (get_widget (dialog, "password_row"), "tricot du dimanche");
+  click (get_widget (dialog, "submit_button"));
+  wait_for_window_gone (CS_TYPE_ACCOUNT_DIALOG);
+  wait_for (check_account_label, window, "the account to be online after the password");
+}
+
+static void
+on_secret_cleared (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_assert_true (cs_account_secrets_clear_finish (result, NULL));
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
 test_account (void)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *database = NULL;
   g_autofree char *contents = NULL;
+  gboolean cleared = FALSE;
 
   account_server = cs_test_server_start (NULL, &error);
   g_assert_no_error (error);
@@ -652,6 +679,13 @@ test_account (void)
   database = cs_store_default_path ();
   g_assert_true (g_file_get_contents (database, &contents, NULL, NULL));
   g_assert_null (g_strstr_len (contents, -1, "tricot"));
+
+  /* The keyring forgets the password: the next start asks for it, and then works again. */
+  cs_account_secrets_clear_async ("mamie@localhost", NULL, on_secret_cleared, &cleared);
+  while (!cleared)
+    g_main_context_iteration (NULL, TRUE);
+  run_app (reenter_password);
+  run_app (resume_account);
 
   g_unsetenv ("COUSINADE_CA_FILE");
   g_clear_pointer (&account_server, cs_test_server_free);
