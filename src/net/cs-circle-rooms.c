@@ -84,6 +84,29 @@ make_room_address (CsCircle *circle, const char *service)
   return g_string_free (local, FALSE);
 }
 
+/* Organisers administer the room; the owner stays the one who made it. */
+static const char *
+affiliation_for_role (CsMemberRole role)
+{
+  return role == CS_MEMBER_ROLE_ORGANISER ? "admin" : "member";
+}
+
+static CsMemberRole
+member_role (CsCircleRooms *self, CsCircle *circle, CsContact *contact)
+{
+  GListModel *members = cs_store_get_members (self->store, circle);
+
+  for (guint i = 0; i < g_list_model_get_n_items (members); i++)
+    {
+      g_autoptr (CsMember) member = g_list_model_get_item (members, i);
+
+      if (cs_member_get_contact (member) == contact)
+        return cs_member_get_role (member);
+    }
+
+  return CS_MEMBER_ROLE_MEMBER;
+}
+
 static void
 grant_members (CsCircleRooms *self, CsCircle *circle)
 {
@@ -409,7 +432,8 @@ cs_circle_rooms_member_added (CsCircleRooms *self, CsCircle *circle, CsContact *
   if (!is_online (self) || room == NULL || address == NULL)
     return;
 
-  cs_xmpp_client_set_affiliation (self->client, room, address, "member");
+  cs_xmpp_client_set_affiliation (self->client, room, address,
+                                  affiliation_for_role (member_role (self, circle, contact)));
   cs_xmpp_client_invite (self->client, room, address, cs_circle_get_name (circle));
 }
 
@@ -499,4 +523,44 @@ cs_circle_rooms_accept (CsCircleRooms *self, const char *room, const char *name,
     cs_xmpp_client_join_room (self->client, room, own_nickname (self, &buffer), FALSE, NULL);
 
   return circle;
+}
+
+void
+cs_circle_rooms_circle_changed (CsCircleRooms *self, CsCircle *circle)
+{
+  g_return_if_fail (CS_IS_CIRCLE_ROOMS (self));
+  g_return_if_fail (CS_IS_CIRCLE (circle));
+
+  if (cs_circle_get_room_address (circle) == NULL)
+    {
+      cs_circle_rooms_ensure_room (self, circle);
+      return;
+    }
+
+  /* Only the room's owner may rename it; for others the server says no, harmlessly. */
+  if (is_online (self))
+    cs_xmpp_client_configure_room (self->client, cs_circle_get_room_address (circle),
+                                   cs_circle_get_name (circle));
+}
+
+void
+cs_circle_rooms_circle_trashed (CsCircleRooms *self, CsCircle *circle)
+{
+  g_return_if_fail (CS_IS_CIRCLE_ROOMS (self));
+
+  /* Leaving, not destroying: the deletion can be undone, and the others keep their circle. */
+  if (self->client != NULL && cs_circle_get_room_address (circle) != NULL)
+    cs_xmpp_client_leave_room (self->client, cs_circle_get_room_address (circle));
+}
+
+void
+cs_circle_rooms_circle_restored (CsCircleRooms *self, CsCircle *circle)
+{
+  g_autofree char *buffer = NULL;
+
+  g_return_if_fail (CS_IS_CIRCLE_ROOMS (self));
+
+  if (is_online (self) && cs_circle_get_room_address (circle) != NULL)
+    cs_xmpp_client_join_room (self->client, cs_circle_get_room_address (circle),
+                              own_nickname (self, &buffer), FALSE, NULL);
 }

@@ -19,6 +19,10 @@ void cs_circle_rooms_set_client (CsCircleRooms *self, CsXmppClient *client);
 
 /* Gives @circle a room if it has none yet and the account is online. */
 void cs_circle_rooms_ensure_room (CsCircleRooms *self, CsCircle *circle);
+/* Call after a circle was edited, deleted (trashed) or brought back. */
+void cs_circle_rooms_circle_changed (CsCircleRooms *self, CsCircle *circle);
+void cs_circle_rooms_circle_trashed (CsCircleRooms *self, CsCircle *circle);
+void cs_circle_rooms_circle_restored (CsCircleRooms *self, CsCircle *circle);
 /* Call after adding or removing a member: membership in the room follows. */
 void cs_circle_rooms_member_added (CsCircleRooms *self, CsCircle *circle, CsContact *contact);
 void cs_circle_rooms_member_removed (CsCircleRooms *self, CsCircle *circle, CsContact *contact);

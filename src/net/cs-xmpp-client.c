@@ -529,3 +529,12 @@ cs_xmpp_client_list_members (CsXmppClient *self, const char *room)
 
   cs_xmpp_worker_list_members (self->worker, room);
 }
+
+void
+cs_xmpp_client_configure_room (CsXmppClient *self, const char *room, const char *name)
+{
+  g_return_if_fail (CS_IS_XMPP_CLIENT (self));
+  g_return_if_fail (self->worker != NULL);
+
+  cs_xmpp_worker_configure_room (self->worker, room, name);
+}

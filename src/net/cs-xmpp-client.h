@@ -86,6 +86,8 @@ void cs_xmpp_client_join_room (CsXmppClient *self,
                                gboolean create,
                                const char *name);
 void cs_xmpp_client_leave_room (CsXmppClient *self, const char *room);
+/* Renames a room we own (its other settings are set again as for a circle's room). */
+void cs_xmpp_client_configure_room (CsXmppClient *self, const char *room, const char *name);
 /* Asks a joined room for its owners, admins and members: each arrives as "member-listed"
  * (room, bare address, affiliation). */
 void cs_xmpp_client_list_members (CsXmppClient *self, const char *room);

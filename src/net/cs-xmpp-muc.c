@@ -137,16 +137,21 @@ on_room_configured (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
       return 0;
     }
 
-  event.room = room;
-  event.available = TRUE; /* created */
-  cs_xmpp_worker_post (self, &event);
+  /* A new room is ready once configured; a renamed one needs no news. */
+  if (g_str_has_prefix (xmpp_stanza_get_id (stanza), "cs-config-new-"))
+    {
+      event.room = room;
+      event.available = TRUE; /* created */
+      cs_xmpp_worker_post (self, &event);
+    }
   return 0;
 }
 
 static void
-configure_room (CsXmppWorker *self, const char *room, const char *name)
+configure_room (CsXmppWorker *self, const char *room, const char *name, gboolean is_new)
 {
-  g_autofree char *id = g_strdup_printf ("cs-config-%s", room);
+  g_autofree char *id =
+    g_strdup_printf ("cs-config-%s-%08x", is_new ? "new" : "edit", g_random_int ());
   xmpp_stanza_t *iq = xmpp_iq_new (self->ctx, "set", id);
   xmpp_stanza_t *form;
 
@@ -266,7 +271,7 @@ on_room_presence (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
     {
       if (has_status (x, "201"))
         {
-          configure_room (self, room, g_hash_table_lookup (self->creating_rooms, room));
+          configure_room (self, room, g_hash_table_lookup (self->creating_rooms, room), TRUE);
         }
       else
         {
@@ -477,6 +482,11 @@ cs_xmpp_muc_handle_command (CsXmppWorker *self, Command *command)
           xmpp_stanza_release (presence);
         }
       g_hash_table_remove (self->rooms, room);
+      break;
+
+    case COMMAND_CONFIGURE_ROOM:
+      if (is_online (self) && g_hash_table_contains (self->rooms, room))
+        configure_room (self, room, command->args[1], FALSE);
       break;
 
     case COMMAND_LIST_MEMBERS:

@@ -20,6 +20,7 @@ typedef enum
   COMMAND_INVITE,
   COMMAND_SEND_RAW,
   COMMAND_LIST_MEMBERS,
+  COMMAND_CONFIGURE_ROOM,
 } CommandKind;
 
 typedef struct

@@ -614,6 +614,7 @@ handle_command (CsXmppWorker *self, Command *command)
       break;
 
     case COMMAND_LIST_MEMBERS:
+    case COMMAND_CONFIGURE_ROOM:
     case COMMAND_JOIN_ROOM:
     case COMMAND_LEAVE_ROOM:
     case COMMAND_SET_AFFILIATION:
@@ -907,4 +908,13 @@ cs_xmpp_worker_list_members (CsXmppWorker *self, const char *room)
   g_return_if_fail (room != NULL);
 
   push_full (self, COMMAND_LIST_MEMBERS, NULL, room, NULL, NULL, NULL);
+}
+
+void
+cs_xmpp_worker_configure_room (CsXmppWorker *self, const char *room, const char *name)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (room != NULL && name != NULL);
+
+  push_full (self, COMMAND_CONFIGURE_ROOM, NULL, room, name, NULL, NULL);
 }

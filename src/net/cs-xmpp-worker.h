@@ -65,6 +65,8 @@ void cs_xmpp_worker_join_room (CsXmppWorker *self,
                                gboolean create,
                                const char *name);
 void cs_xmpp_worker_leave_room (CsXmppWorker *self, const char *room);
+/* Gives @room (which we own) the name @name, with a circle's room settings. */
+void cs_xmpp_worker_configure_room (CsXmppWorker *self, const char *room, const char *name);
 /* Asks @room for its owners, admins and members (each arrives as a MEMBER_LISTED event). */
 void cs_xmpp_worker_list_members (CsXmppWorker *self, const char *room);
 /* Sends @xml as it is: tests use it to play a misbehaving peer. */

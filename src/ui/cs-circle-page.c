@@ -283,6 +283,14 @@ on_rooms_presence_changed (CsCircleRooms *rooms, CsCircle *circle, CsCirclePage 
 }
 
 static void
+on_circle_edited (CsCircleEditor *editor, CsCircle *circle, CsCirclePage *self)
+{
+  /* The room's name follows the circle's. */
+  if (self->rooms != NULL)
+    cs_circle_rooms_circle_changed (self->rooms, circle);
+}
+
+static void
 rename_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CsCirclePage *self = CS_CIRCLE_PAGE (widget);
@@ -293,6 +301,7 @@ rename_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
   editor =
     cs_circle_editor_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->store, self->circle);
+  g_signal_connect_object (editor, "saved", G_CALLBACK (on_circle_edited), self, 0);
   gtk_window_present (GTK_WINDOW (editor));
 }
 

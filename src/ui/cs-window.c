@@ -174,7 +174,7 @@ on_circle_saved (CsCircleEditor *editor, CsCircle *circle, CsWindow *self)
 {
   CsApplication *app = CS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
 
-  cs_circle_rooms_ensure_room (cs_application_get_rooms (app), circle);
+  cs_circle_rooms_circle_changed (cs_application_get_rooms (app), circle);
   cs_window_show_circle (self, circle);
 }
 
@@ -380,6 +380,12 @@ report_error (CsWindow *self, const GError *error)
   cs_window_add_toast (self, adw_toast_new (error->message));
 }
 
+static CsCircleRooms *
+rooms_of (CsWindow *self)
+{
+  return cs_application_get_rooms (CS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+}
+
 static void
 undo_delete_circle (CsWindow *self, gpointer data)
 {
@@ -387,9 +393,13 @@ undo_delete_circle (CsWindow *self, gpointer data)
   g_autoptr (GError) error = NULL;
 
   if (!cs_store_restore_circle (self->store, id, &error))
-    report_error (self, error);
-  else
-    cs_window_show_circle (self, cs_store_find_circle (self->store, id));
+    {
+      report_error (self, error);
+      return;
+    }
+
+  cs_circle_rooms_circle_restored (rooms_of (self), cs_store_find_circle (self->store, id));
+  cs_window_show_circle (self, cs_store_find_circle (self->store, id));
 }
 
 static void
@@ -406,6 +416,7 @@ delete_circle_action (GtkWidget *widget, const char *action_name, GVariant *para
 
   /* Translators: %s is the name of a circle, such as "Cousinade Dupont". */
   title = g_strdup_printf (_ ("Circle “%s” deleted"), cs_circle_get_name (circle));
+  cs_circle_rooms_circle_trashed (rooms_of (self), circle);
   if (!cs_store_trash_circle (self->store, circle, &error))
     report_error (self, error);
   else

@@ -39,6 +39,16 @@ on_room_joined (CsXmppClient *client, const char *room, gboolean created, gboole
   *joined = TRUE;
 }
 
+static void
+on_member_listed (CsXmppClient *client,
+                  const char *room,
+                  const char *jid,
+                  const char *affiliation,
+                  gboolean *listed)
+{
+  *listed = TRUE;
+}
+
 /* Profanity, another client, joins a room Cousinade created and shows the circle's name. */
 static void
 test_profanity_joins (void)
@@ -51,6 +61,7 @@ test_profanity_joins (void)
   g_autoptr (GAsyncResult) result = NULL;
   g_autofree char *port = NULL;
   gboolean joined = FALSE;
+  gboolean listed = FALSE;
 
   g_assert_no_error (error);
 
@@ -66,6 +77,14 @@ test_profanity_joins (void)
   while (!joined)
     g_main_context_iteration (NULL, TRUE);
   cs_xmpp_client_set_affiliation (owner, ROOM, "prof@localhost", "member");
+
+  /* The circle is renamed: the room's name follows. The member list, asked after, answers
+   * only once the server has handled the rename before it. */
+  cs_xmpp_client_configure_room (owner, ROOM, "Cousinade Dupont-Martin");
+  g_signal_connect (owner, "member-listed", G_CALLBACK (on_member_listed), &listed);
+  cs_xmpp_client_list_members (owner, ROOM);
+  while (!listed)
+    g_main_context_iteration (NULL, TRUE);
 
   port = g_strdup_printf ("%u", cs_test_server_get_port (server));
   profanity =
