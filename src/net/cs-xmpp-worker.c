@@ -122,7 +122,11 @@ on_strophe_log (void *userdata, xmpp_log_level_t level, const char *area, const 
   if (g_strcmp0 (area, "xmpp") == 0 && strstr (msg, "auth failed") != NULL)
     self->auth_failed = TRUE;
 
-  /* Stanzas can carry passwords: only warnings, unless a developer asks for everything. */
+  /* Stanzas can carry passwords (registration forms, SASL exchanges): only warnings, unless
+   * a developer asks for everything, and even then never those. */
+  if (strstr (msg, "password") != NULL || strstr (msg, "<auth") != NULL ||
+      strstr (msg, "<response") != NULL || strstr (msg, "<challenge") != NULL)
+    msg = "(a stanza that may carry a password, not logged)";
   if (level >= XMPP_LEVEL_WARN || g_getenv ("CS_XMPP_TRACE") != NULL)
     g_debug ("libstrophe %s: %s", area, msg);
 }

@@ -36,6 +36,7 @@ struct _CsWindow
   GtkButton *account_button;
   GtkImage *account_icon;
   GtkLabel *account_label;
+  GtkLabel *account_detail_label;
 };
 
 G_DEFINE_FINAL_TYPE (CsWindow, cs_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -221,6 +222,9 @@ update_account_status (CsWindow *self)
 
   gtk_image_set_from_icon_name (self->account_icon, icon);
   gtk_label_set_label (self->account_label, text);
+  /* Why it is offline stays on screen, not only in a tooltip. */
+  gtk_label_set_label (self->account_detail_label, error != NULL ? error->message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->account_detail_label), error != NULL);
   /* The reason stays one hover (or one screen reader query) away. */
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->account_button),
                                error != NULL ? error->message : text);
@@ -581,6 +585,7 @@ cs_window_class_init (CsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsWindow, account_button);
   gtk_widget_class_bind_template_child (widget_class, CsWindow, account_icon);
   gtk_widget_class_bind_template_child (widget_class, CsWindow, account_label);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, account_detail_label);
   gtk_widget_class_bind_template_callback (widget_class, on_circle_row_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_circle_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_places_row_selected);

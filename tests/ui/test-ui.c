@@ -624,6 +624,15 @@ create_account (CsApplication *app)
 
   sign_up (window);
   save_screenshot (window, "account-online.png");
+
+  /* The server goes away: the sidebar says so, and why, until it is back. */
+  g_assert_true (cs_test_server_stop (account_server, NULL));
+  wait_for_label (GTK_WIDGET (window), "Connection lost, trying again…");
+  wait_for_label (GTK_WIDGET (window), "The connection to the server was lost. Cousinade will try "
+                                       "again by itself.");
+  save_screenshot (window, "account-reconnecting.png");
+  g_assert_true (cs_test_server_restart (account_server, NULL));
+  wait_for (check_account_label, window, "the account to be back online");
 }
 
 static void
