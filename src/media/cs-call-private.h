@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "cs-call-adaptation.h"
+#include "cs-call.h"
+
+G_BEGIN_DECLS
+
+/* What a peer needs from its call. */
+GstElement *cs_call_get_pipeline (CsCall *self);
+/* Where the peer takes its outgoing media: the shared encoders' payloaded RTP, or raw media
+ * when every peer encodes for itself. */
+GstElement *cs_call_get_video_tee (CsCall *self);
+GstElement *cs_call_get_audio_tee (CsCall *self);
+gboolean cs_call_get_share_encoders_internal (CsCall *self);
+GstElement *cs_call_make_video_encoder (CsCall *self, const char *name, GError **error);
+GstElement *cs_call_make_audio_encoder (CsCall *self, const char *name, GError **error);
+GstElement *cs_call_get_mixer (CsCall *self);
+void cs_call_forget_encoders (CsCall *self, GstElement *video_encoder, GstElement *audio_encoder);
+guint cs_call_get_latency (CsCall *self);
+GstElement *cs_call_make_video_sink (CsCall *self, CsCallPeer *peer);
+CsCallSignaling *cs_call_get_signaling (CsCall *self);
+const CsBitrateBounds *cs_call_get_bounds (CsCall *self);
+void cs_call_peer_lost (CsCall *self, CsCallPeer *peer, const char *why);
+void cs_call_request_keyframe (CsCall *self);
+
+CsCallPeer *cs_call_peer_new (CsCall *call,
+                              const char *id,
+                              const char *display_name,
+                              gboolean offerer,
+                              GError **error);
+void cs_call_peer_handle_description (CsCallPeer *self, const char *type, const char *sdp);
+void cs_call_peer_handle_candidate (CsCallPeer *self, guint mline_index, const char *candidate);
+void cs_call_peer_set_remote_state (CsCallPeer *self, gboolean muted, gboolean camera_off);
+void cs_call_peer_handle_element_message (CsCallPeer *self, GstMessage *message);
+void cs_call_peer_poll (CsCallPeer *self);
+/* This peer's own bitrate estimate, from its receiver reports. */
+guint cs_call_peer_get_estimate_kbps (CsCallPeer *self);
+const char *cs_call_peer_get_estimate_reason (CsCallPeer *self);
+/* Takes the peer's elements out of the running pipeline; the call keeps going. */
+void cs_call_peer_close (CsCallPeer *self);
+gboolean cs_call_peer_owns_element (CsCallPeer *self, GstObject *element);
+
+G_END_DECLS

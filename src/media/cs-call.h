@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <gst/gst.h>
+
+#include "cs-call-peer.h"
+#include "cs-call-signaling.h"
+#include "cs-media-elements.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CS_CALL_STATE_IDLE,
+  CS_CALL_STATE_JOINING,
+  CS_CALL_STATE_IN_CALL,
+  CS_CALL_STATE_LEFT,
+  /* See cs_call_get_error(): the call is full, an element is missing, signalling broke... */
+  CS_CALL_STATE_FAILED,
+} CsCallState;
+
+#define CS_CALL_DEFAULT_MAX_PARTICIPANTS 6
+
+#define CS_TYPE_CALL (cs_call_get_type ())
+G_DECLARE_FINAL_TYPE (CsCall, cs_call, CS, CALL, GObject)
+
+/* Makes the element that shows one peer's video (raw video in), or NULL for none. Called on
+ * a GStreamer thread. */
+typedef GstElement *(*CsCallVideoSinkFunc) (CsCall *call, CsCallPeer *peer, gpointer user_data);
+
+CsCall *cs_call_new (CsCallSignaling *signaling, const char *display_name);
+
+void cs_call_set_video_size (CsCall *self, guint width, guint height, guint framerate);
+void cs_call_set_max_participants (CsCall *self, guint max_participants);
+/* One encoder per peer instead of one shared by all: only to measure what sharing saves. */
+void cs_call_set_share_encoders (CsCall *self, gboolean share);
+/* Jitter buffer depth, ms: small enough to talk, big enough to ride out jitter. */
+void cs_call_set_latency (CsCall *self, guint latency_ms);
+void cs_call_set_video_sink_func (CsCall *self,
+                                  CsCallVideoSinkFunc func,
+                                  gpointer user_data,
+                                  GDestroyNotify destroy);
+
+gboolean cs_call_join (CsCall *self, GError **error);
+void cs_call_leave (CsCall *self);
+
+CsCallState cs_call_get_state (CsCall *self);
+const GError *cs_call_get_error (CsCall *self);
+/* The CsCallPeer of everyone else in the call. */
+GListModel *cs_call_get_peers (CsCall *self);
+CsCallPeer *cs_call_find_peer (CsCall *self, const char *id);
+
+void cs_call_set_muted (CsCall *self, gboolean muted);
+gboolean cs_call_get_muted (CsCall *self);
+void cs_call_set_camera_off (CsCall *self, gboolean camera_off);
+gboolean cs_call_get_camera_off (CsCall *self);
+
+guint cs_call_get_video_bitrate (CsCall *self);
+/* How many times capture and encoders were started since join: 1 each, however many peers
+ * come and go. */
+guint cs_call_get_capture_starts (CsCall *self);
+guint cs_call_get_encoder_starts (CsCall *self);
+/* Video frames encoded and sent since join. */
+guint64 cs_call_get_frames_sent (CsCall *self);
+/* Monotonic time (µs) of the join. */
+gint64 cs_call_get_join_time (CsCall *self);
+
+G_END_DECLS

@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cousinade-bot"
+
+#include "config.h"
+
+#include "cs-call.h"
+#include "cs-local-signaling.h"
+
+#include <glib-unix.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+
+/*
+ * A headless call participant for tests, benchmarks and demos. It joins a call with a test
+ * pattern and a tone, and prints one JSON object per line for everything that happens:
+ *
+ *   {"event":"joined","id":"p1","ms":0}
+ *   {"event":"peer-joined","peer":"p2","name":"Bob"}
+ *   {"event":"first-frame","peer":"p2","kind":"video","ms_since_join":312}
+ *   {"event":"stats","peer":"p2","rtt_ms":1.2,...}            (each peer, every second)
+ *   {"event":"call","frames_sent":300,"encoder_starts":1,...} (every second)
+ *   {"event":"bitrate","kbps":350,"reason":"…"}
+ *   {"event":"peer-left","peer":"p2","reason":"left"}
+ *   {"event":"refused","reason":"full","message":"…"}
+ *   {"event":"left"}
+ */
+
+typedef struct
+{
+  GMainLoop *loop;
+  CsCall *call;
+  int exit_status;
+} Bot;
+
+static char *opt_hub;
+static char *opt_call = "call";
+static char *opt_id;
+static char *opt_name;
+static int opt_duration = 0;
+static int opt_width = 320;
+static int opt_height = 180;
+static int opt_fps = 15;
+static int opt_max_participants = CS_CALL_DEFAULT_MAX_PARTICIPANTS;
+static int opt_latency = 60;
+static gboolean opt_per_peer_encoders;
+static gboolean opt_real_devices;
+static double opt_mute_at = -1;
+static double opt_camera_off_at = -1;
+
+static const GOptionEntry options[] = {
+  { "hub", 0, 0, G_OPTION_ARG_FILENAME, &opt_hub, "Local signalling hub socket", "PATH" },
+  { "call", 0, 0, G_OPTION_ARG_STRING, &opt_call, "Call id", "ID" },
+  { "id", 0, 0, G_OPTION_ARG_STRING, &opt_id, "This participant's id", "ID" },
+  { "name", 0, 0, G_OPTION_ARG_STRING, &opt_name, "Display name", "NAME" },
+  { "duration", 0, 0, G_OPTION_ARG_INT, &opt_duration, "Leave after this many seconds", "S" },
+  { "width", 0, 0, G_OPTION_ARG_INT, &opt_width, "Video width", "PX" },
+  { "height", 0, 0, G_OPTION_ARG_INT, &opt_height, "Video height", "PX" },
+  { "fps", 0, 0, G_OPTION_ARG_INT, &opt_fps, "Frames per second", "N" },
+  { "max-participants", 0, 0, G_OPTION_ARG_INT, &opt_max_participants, "Mesh cap", "N" },
+  { "latency", 0, 0, G_OPTION_ARG_INT, &opt_latency, "Jitter buffer, ms", "MS" },
+  { "per-peer-encoders", 0, 0, G_OPTION_ARG_NONE, &opt_per_peer_encoders,
+    "One encoder per peer (to measure what sharing saves)", NULL },
+  { "real-devices", 0, 0, G_OPTION_ARG_NONE, &opt_real_devices,
+    "Use the camera and microphone instead of test sources", NULL },
+  { "mute-at", 0, 0, G_OPTION_ARG_DOUBLE, &opt_mute_at, "Mute after S seconds", "S" },
+  { "camera-off-at", 0, 0, G_OPTION_ARG_DOUBLE, &opt_camera_off_at,
+    "Turn the camera off after S seconds", "S" },
+  { NULL },
+};
+
+static void
+emit (JsonBuilder *builder)
+{
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+  fflush (stdout);
+}
+
+static JsonBuilder *
+begin (const char *event)
+{
+  JsonBuilder *builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "event");
+  json_builder_add_string_value (builder, event);
+  return builder;
+}
+
+static void
+add_string (JsonBuilder *builder, const char *name, const char *value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+static void
+add_double (JsonBuilder *builder, const char *name, double value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_double_value (builder, value);
+}
+
+static void
+add_int (JsonBuilder *builder, const char *name, gint64 value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+static void
+add_boolean (JsonBuilder *builder, const char *name, gboolean value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_boolean_value (builder, value);
+}
+
+static gint64
+ms_since_join (Bot *bot, gint64 monotonic)
+{
+  return (monotonic - cs_call_get_join_time (bot->call)) / 1000;
+}
+
+static void
+on_peer_first_frame (CsCallPeer *peer, Bot *bot)
+{
+  g_autoptr (JsonBuilder) builder = begin ("first-frame");
+
+  add_string (builder, "peer", cs_call_peer_get_id (peer));
+  add_string (builder, "kind", "video");
+  add_int (builder, "ms_since_join", ms_since_join (bot, cs_call_peer_get_first_frame_time (peer)));
+  emit (builder);
+}
+
+static void
+on_peer_stats (CsCallPeer *peer, GParamSpec *pspec, Bot *bot)
+{
+  CsCallStats *stats = cs_call_peer_get_stats (peer);
+  const CsCallStatsValues *values;
+  g_autoptr (JsonBuilder) builder = NULL;
+  guint64 *shown = g_object_get_data (G_OBJECT (peer), "frames-shown");
+
+  if (stats == NULL)
+    return;
+
+  values = cs_call_stats_get_values (stats);
+  builder = begin ("stats");
+  add_string (builder, "peer", cs_call_peer_get_id (peer));
+  add_double (builder, "rtt_ms", values->rtt_ms);
+  add_double (builder, "loss_sent", values->loss_sent);
+  add_double (builder, "loss_received", values->loss_received);
+  add_double (builder, "jitter_ms", values->jitter_ms);
+  add_double (builder, "send_kbps", values->send_kbps);
+  add_double (builder, "receive_kbps", values->receive_kbps);
+  add_int (builder, "frames_decoded", values->frames_decoded);
+  add_int (builder, "frames_dropped", values->frames_dropped);
+  add_int (builder, "frames_shown", shown != NULL ? (gint64) g_atomic_pointer_get (shown) : 0);
+  add_double (builder, "fps", values->frame_rate);
+  add_string (builder, "candidate_type", cs_candidate_type_to_string (values->candidate_type));
+  add_int (builder, "audio_ms", values->audio_ms);
+  add_double (builder, "audio_max_gap_ms", values->audio_max_gap_ms);
+  add_double (builder, "latency_ms", values->latency_ms);
+  add_double (builder, "audio_level", cs_call_peer_get_audio_level (peer));
+  add_boolean (builder, "speaking", cs_call_peer_get_speaking (peer));
+  add_boolean (builder, "muted", cs_call_peer_get_muted (peer));
+  add_boolean (builder, "camera_off", cs_call_peer_get_camera_off (peer));
+  emit (builder);
+}
+
+static void
+on_peer_added (CsCall *call, CsCallPeer *peer, Bot *bot)
+{
+  g_autoptr (JsonBuilder) builder = begin ("peer-joined");
+
+  add_string (builder, "peer", cs_call_peer_get_id (peer));
+  add_string (builder, "name", cs_call_peer_get_display_name (peer));
+  emit (builder);
+
+  g_signal_connect (peer, "first-frame", G_CALLBACK (on_peer_first_frame), bot);
+  g_signal_connect (peer, "notify::stats", G_CALLBACK (on_peer_stats), bot);
+}
+
+static void
+on_peer_removed (CsCall *call, CsCallPeer *peer, const char *reason, Bot *bot)
+{
+  g_autoptr (JsonBuilder) builder = begin ("peer-left");
+
+  g_signal_handlers_disconnect_by_data (peer, bot);
+  add_string (builder, "peer", cs_call_peer_get_id (peer));
+  add_string (builder, "reason", reason);
+  emit (builder);
+}
+
+static void
+on_bitrate_changed (CsCall *call, guint kbps, const char *reason, Bot *bot)
+{
+  g_autoptr (JsonBuilder) builder = begin ("bitrate");
+
+  add_int (builder, "kbps", kbps);
+  add_string (builder, "reason", reason);
+  emit (builder);
+}
+
+static void
+on_state (CsCall *call, GParamSpec *pspec, Bot *bot)
+{
+  switch (cs_call_get_state (call))
+    {
+    case CS_CALL_STATE_IN_CALL:
+      {
+        g_autoptr (JsonBuilder) builder = begin ("joined");
+
+        add_string (builder, "id", opt_id);
+        add_int (builder, "ms", ms_since_join (bot, g_get_monotonic_time ()));
+        emit (builder);
+        break;
+      }
+
+    case CS_CALL_STATE_FAILED:
+      {
+        const GError *error = cs_call_get_error (call);
+        gboolean full = g_error_matches (error, CS_MEDIA_ERROR, CS_MEDIA_ERROR_CALL_FULL);
+        g_autoptr (JsonBuilder) builder = begin (full ? "refused" : "error");
+
+        if (full)
+          add_string (builder, "reason", "full");
+        add_string (builder, "message", error->message);
+        emit (builder);
+        bot->exit_status = full ? 3 : 1;
+        g_main_loop_quit (bot->loop);
+        break;
+      }
+
+    case CS_CALL_STATE_LEFT:
+      {
+        g_autoptr (JsonBuilder) builder = begin ("left");
+
+        emit (builder);
+        g_main_loop_quit (bot->loop);
+        break;
+      }
+
+    case CS_CALL_STATE_IDLE:
+    case CS_CALL_STATE_JOINING:
+    default:
+      break;
+    }
+}
+
+static gboolean
+on_tick (gpointer user_data)
+{
+  Bot *bot = user_data;
+  g_autoptr (JsonBuilder) builder = begin ("call");
+
+  add_int (builder, "frames_sent", cs_call_get_frames_sent (bot->call));
+  add_int (builder, "capture_starts", cs_call_get_capture_starts (bot->call));
+  add_int (builder, "encoder_starts", cs_call_get_encoder_starts (bot->call));
+  add_int (builder, "bitrate_kbps", cs_call_get_video_bitrate (bot->call));
+  add_int (builder, "peers", g_list_model_get_n_items (cs_call_get_peers (bot->call)));
+  emit (builder);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_leave (gpointer user_data)
+{
+  Bot *bot = user_data;
+
+  cs_call_leave (bot->call);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_mute (gpointer user_data)
+{
+  cs_call_set_muted (((Bot *) user_data)->call, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_camera_off (gpointer user_data)
+{
+  cs_call_set_camera_off (((Bot *) user_data)->call, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_frame_shown (GstElement *sink, GstBuffer *buffer, GstPad *pad, gpointer user_data)
+{
+  g_atomic_pointer_add ((gsize *) user_data, 1);
+}
+
+/* A sink that counts what it shows, as a window would show it (in sync with the clock). */
+static GstElement *
+make_counting_sink (CsCall *call, CsCallPeer *peer, gpointer user_data)
+{
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+  gsize *shown = g_new0 (gsize, 1);
+
+  g_object_set_data_full (G_OBJECT (peer), "frames-shown", shown, g_free);
+  g_object_set (sink, "sync", TRUE, "async", FALSE, "signal-handoffs", TRUE, "qos", TRUE, NULL);
+  g_signal_connect (sink, "handoff", G_CALLBACK (on_frame_shown), shown);
+  return sink;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new ("— a headless call participant");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsLocalSignaling) signaling = NULL;
+  Bot bot = { 0 };
+
+  /* Standard output carries the events, and only them. */
+  g_log_writer_default_set_use_stderr (TRUE);
+  g_option_context_add_main_entries (context, options, NULL);
+  g_option_context_add_group (context, gst_init_get_option_group ());
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (opt_hub == NULL || opt_id == NULL)
+    {
+      g_printerr ("--hub and --id are needed\n");
+      return 2;
+    }
+  if (!opt_real_devices)
+    g_setenv ("COUSINADE_MEDIA", "test", TRUE);
+
+  bot.loop = g_main_loop_new (NULL, FALSE);
+  signaling = cs_local_signaling_new (opt_hub, opt_call, opt_id);
+  bot.call = cs_call_new (CS_CALL_SIGNALING (signaling), opt_name != NULL ? opt_name : opt_id);
+  cs_call_set_video_size (bot.call, opt_width, opt_height, opt_fps);
+  cs_call_set_max_participants (bot.call, opt_max_participants);
+  cs_call_set_share_encoders (bot.call, !opt_per_peer_encoders);
+  cs_call_set_latency (bot.call, opt_latency);
+  cs_call_set_video_sink_func (bot.call, make_counting_sink, NULL, NULL);
+
+  g_signal_connect (bot.call, "notify::state", G_CALLBACK (on_state), &bot);
+  g_signal_connect (bot.call, "peer-added", G_CALLBACK (on_peer_added), &bot);
+  g_signal_connect (bot.call, "peer-removed", G_CALLBACK (on_peer_removed), &bot);
+  g_signal_connect (bot.call, "bitrate-changed", G_CALLBACK (on_bitrate_changed), &bot);
+  g_unix_signal_add (SIGTERM, on_leave, &bot);
+  g_unix_signal_add (SIGINT, on_leave, &bot);
+
+  if (!cs_call_join (bot.call, &error))
+    {
+      g_autoptr (JsonBuilder) builder = begin ("error");
+
+      add_string (builder, "message", error->message);
+      emit (builder);
+      return 1;
+    }
+
+  g_timeout_add_seconds (1, on_tick, &bot);
+  if (opt_duration > 0)
+    g_timeout_add_seconds (opt_duration, on_leave, &bot);
+  if (opt_mute_at >= 0)
+    g_timeout_add (opt_mute_at * 1000, on_mute, &bot);
+  if (opt_camera_off_at >= 0)
+    g_timeout_add (opt_camera_off_at * 1000, on_camera_off, &bot);
+
+  g_main_loop_run (bot.loop);
+
+  g_signal_handlers_disconnect_by_data (bot.call, &bot);
+  g_clear_object (&bot.call);
+  g_main_loop_unref (bot.loop);
+  return bot.exit_status;
+}

@@ -1,0 +1,491 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-call"
+
+#include "config.h"
+
+#include "cs-bot-runner.h"
+#include "cs-lab.h"
+#include "cs-local-hub.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+
+/*
+ * Calls between real participants: each one a cousinade-bot process in a network namespace
+ * of its own, linked by a bridge, signalling through a local hub run by this test. Frames are
+ * counted where they are decoded, so "connected" is never mistaken for "working".
+ */
+
+#define FPS 15
+
+typedef struct
+{
+  char *dir;
+  CsLocalHub *hub;
+  CsLab *lab;
+  GPtrArray *bots;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
+  guint n_hosts = GPOINTER_TO_UINT (data);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *why = NULL;
+  g_autofree char *socket_path = NULL;
+
+  if (!cs_lab_available (&why))
+    {
+      if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
+        g_error ("Network namespaces are needed and unavailable: %s", why);
+      g_test_skip (why);
+      return;
+    }
+
+  fixture->dir = g_dir_make_tmp ("cs-call-XXXXXX", &error);
+  g_assert_no_error (error);
+  socket_path = g_build_filename (fixture->dir, "hub", NULL);
+  fixture->hub = cs_local_hub_new (socket_path, &error);
+  g_assert_no_error (error);
+  fixture->lab = cs_lab_new (n_hosts, &error);
+  g_assert_no_error (error);
+  fixture->bots = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer data)
+{
+  g_clear_pointer (&fixture->bots, g_ptr_array_unref);
+  g_clear_pointer (&fixture->lab, cs_lab_free);
+  g_clear_object (&fixture->hub);
+  if (fixture->dir != NULL)
+    g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static CsBot *
+spawn_bot (Fixture *fixture, guint host, const char *const *extra, const char *const *env)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) argv = NULL;
+  g_autofree char *id = g_strdup_printf ("p%u", host);
+  g_autofree char *name = g_strdup_printf ("Participant %u", host);
+  g_autofree char *fps = g_strdup_printf ("%d", FPS);
+  g_autoptr (GError) error = NULL;
+  CsBot *bot;
+
+  if (env != NULL)
+    {
+      g_strv_builder_add (builder, "env");
+      g_strv_builder_addv (builder, (const char **) env);
+    }
+  g_strv_builder_add_many (builder, CS_BOT_PATH, "--hub", cs_local_hub_get_path (fixture->hub),
+                           "--id", id, "--name", name, "--fps", fps, NULL);
+  if (extra != NULL)
+    g_strv_builder_addv (builder, (const char **) extra);
+  argv = g_strv_builder_end (builder);
+
+  bot = cs_bot_spawn (fixture->lab, host, id, (const char *const *) argv, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (fixture->bots, bot);
+  return bot;
+}
+
+static const char *
+peer_id (guint host)
+{
+  static char ids[8][4];
+
+  g_snprintf (ids[host], sizeof ids[host], "p%u", host);
+  return ids[host];
+}
+
+/* The latest statistics @bot printed about @peer. */
+static JsonObject *
+last_stats (CsBot *bot, guint peer)
+{
+  return cs_bot_find_event (bot, "stats", "peer", peer_id (peer));
+}
+
+static gint64
+frames_from (CsBot *bot, guint peer)
+{
+  JsonObject *stats = last_stats (bot, peer);
+
+  return stats != NULL ? json_object_get_int_member (stats, "frames_decoded") : 0;
+}
+
+static gint64
+audio_ms_from (CsBot *bot, guint peer)
+{
+  JsonObject *stats = last_stats (bot, peer);
+
+  return stats != NULL ? json_object_get_int_member (stats, "audio_ms") : 0;
+}
+
+static gint64
+call_member (CsBot *bot, const char *member)
+{
+  JsonObject *call = cs_bot_find_event (bot, "call", NULL, NULL);
+
+  return call != NULL ? json_object_get_int_member (call, member) : -1;
+}
+
+static void
+wait_ms (guint ms)
+{
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  g_timeout_add_once (ms, (GSourceOnceFunc) g_main_loop_quit, loop);
+  g_main_loop_run (loop);
+}
+
+/* Everyone sees a decoded picture from everyone else. */
+static void
+assert_full_mesh (Fixture *fixture, const guint *hosts, guint n, guint timeout_ms)
+{
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j < n; j++)
+      {
+        CsBot *bot = g_ptr_array_index (fixture->bots, hosts[i]);
+
+        if (i == j)
+          continue;
+        if (!cs_bot_wait_for_event (bot, "first-frame", "peer", peer_id (hosts[j]), timeout_ms))
+          g_error ("Participant %u never decoded a picture from participant %u", hosts[i],
+                   hosts[j]);
+      }
+}
+
+/* The next statistics @bot prints about @peer, so that a measurement starts and ends with
+ * fresh numbers rather than ones up to a second old. */
+static JsonObject *
+fresh_stats (CsBot *bot, guint peer)
+{
+  guint seen = cs_bot_count_events (bot, "stats", "peer", peer_id (peer));
+  gint64 deadline = g_get_monotonic_time () + 3 * G_TIME_SPAN_SECOND;
+
+  while (cs_bot_count_events (bot, "stats", "peer", peer_id (peer)) == seen)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Participant %s printed no statistics about p%u for 3 s", cs_bot_get_name (bot),
+                 peer);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  return last_stats (bot, peer);
+}
+
+/* Frames and sound decoded from each peer keep coming over @ms. */
+static void
+assert_flowing (Fixture *fixture, const guint *hosts, guint n, guint ms)
+{
+  gint64 frames[8][8] = { { 0 } };
+  gint64 audio[8][8] = { { 0 } };
+  gint64 started[8][8] = { { 0 } };
+
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j < n; j++)
+      if (i != j)
+        {
+          CsBot *bot = g_ptr_array_index (fixture->bots, hosts[i]);
+          JsonObject *stats = fresh_stats (bot, hosts[j]);
+
+          frames[i][j] = json_object_get_int_member (stats, "frames_decoded");
+          audio[i][j] = json_object_get_int_member (stats, "audio_ms");
+          started[i][j] = g_get_monotonic_time ();
+        }
+
+  wait_ms (ms);
+
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j < n; j++)
+      if (i != j)
+        {
+          CsBot *bot = g_ptr_array_index (fixture->bots, hosts[i]);
+          JsonObject *stats = fresh_stats (bot, hosts[j]);
+          gint64 elapsed_ms = (g_get_monotonic_time () - started[i][j]) / 1000;
+          gint64 new_frames = json_object_get_int_member (stats, "frames_decoded") - frames[i][j];
+          gint64 new_audio = json_object_get_int_member (stats, "audio_ms") - audio[i][j];
+
+          g_test_message ("%u from %u: %" G_GINT64_FORMAT " frames, %" G_GINT64_FORMAT
+                          " ms of sound in about %" G_GINT64_FORMAT " ms",
+                          hosts[i], hosts[j], new_frames, new_audio, elapsed_ms);
+          /* Half the frame rate at least, and sound most of the time: a stall or a frozen
+           * picture fails. Statistics lag by up to a second, hence the margin. */
+          g_assert_cmpint (new_frames, >=, (gint64) FPS * (elapsed_ms - 1000) / 1000 / 2);
+          g_assert_cmpint (new_audio, >=, (elapsed_ms - 1000) / 2);
+        }
+}
+
+static void
+test_mesh (Fixture *fixture, gconstpointer data)
+{
+  guint n = GPOINTER_TO_UINT (data);
+  guint hosts[8];
+
+  if (g_test_failed () || fixture->lab == NULL)
+    return;
+
+  for (guint i = 0; i < n; i++)
+    {
+      hosts[i] = i;
+      spawn_bot (fixture, i, NULL, NULL);
+      g_assert_true (
+        cs_bot_wait_for_event (g_ptr_array_index (fixture->bots, i), "joined", NULL, NULL, 10000));
+    }
+
+  assert_full_mesh (fixture, hosts, n, 20000);
+  assert_flowing (fixture, hosts, n, 3000);
+  g_assert_cmpuint (cs_local_hub_get_n_participants (fixture->hub, "call"), ==, n);
+}
+
+static void
+test_late_join_and_leave (Fixture *fixture, gconstpointer data)
+{
+  const guint first[] = { 0, 1, 2 };
+  const guint stayers[] = { 0, 2, 3 };
+  const guint all[] = { 0, 1, 2, 3 };
+  CsBot *leaver;
+  int status = -1;
+
+  if (fixture->lab == NULL)
+    return;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      spawn_bot (fixture, i, NULL, NULL);
+      g_assert_true (
+        cs_bot_wait_for_event (g_ptr_array_index (fixture->bots, i), "joined", NULL, NULL, 10000));
+    }
+  assert_full_mesh (fixture, first, 3, 20000);
+
+  /* A latecomer: the others keep receiving each other throughout. */
+  spawn_bot (fixture, 3, NULL, NULL);
+  assert_flowing (fixture, first, 3, 2000);
+  assert_full_mesh (fixture, all, 4, 20000);
+
+  /* Someone leaves: the others keep going. */
+  leaver = g_ptr_array_index (fixture->bots, 1);
+  cs_bot_kill (leaver, SIGTERM);
+  g_assert_true (cs_bot_wait_exit (leaver, 10000, &status));
+  g_assert_cmpint (status, ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (stayers); i++)
+    g_assert_true (cs_bot_wait_for_event (g_ptr_array_index (fixture->bots, stayers[i]),
+                                          "peer-left", "peer", "p1", 5000));
+  assert_flowing (fixture, stayers, 3, 3000);
+
+  /* Neither capture nor encoding ever restarted for those who stayed. */
+  for (guint i = 0; i < G_N_ELEMENTS (stayers); i++)
+    {
+      CsBot *bot = g_ptr_array_index (fixture->bots, stayers[i]);
+
+      g_assert_cmpint (call_member (bot, "capture_starts"), ==, 1);
+      g_assert_cmpint (call_member (bot, "encoder_starts"), ==, 1);
+      g_assert_cmpint (call_member (bot, "peers"), ==, 2);
+    }
+}
+
+static void
+test_killed (Fixture *fixture, gconstpointer data)
+{
+  const guint survivors[] = { 0, 1 };
+  const guint all[] = { 0, 1, 2 };
+  CsBot *victim;
+  gint64 killed_at;
+
+  if (fixture->lab == NULL)
+    return;
+
+  /* Like a server that has not noticed a dead link yet: the engine must notice by itself. */
+  cs_local_hub_set_announce_departures (fixture->hub, FALSE);
+  for (guint i = 0; i < 3; i++)
+    {
+      spawn_bot (fixture, i, NULL, NULL);
+      g_assert_true (
+        cs_bot_wait_for_event (g_ptr_array_index (fixture->bots, i), "joined", NULL, NULL, 10000));
+    }
+  assert_full_mesh (fixture, all, 3, 20000);
+
+  victim = g_ptr_array_index (fixture->bots, 2);
+  cs_bot_kill (victim, SIGKILL);
+  killed_at = g_get_monotonic_time ();
+  for (guint i = 0; i < G_N_ELEMENTS (survivors); i++)
+    g_assert_true (cs_bot_wait_for_event (g_ptr_array_index (fixture->bots, survivors[i]),
+                                          "peer-left", "peer", "p2", 10000));
+  g_test_message ("Dead participant dropped after %" G_GINT64_FORMAT " ms",
+                  (g_get_monotonic_time () - killed_at) / 1000);
+  g_assert_cmpint (g_get_monotonic_time () - killed_at, <, 10 * G_TIME_SPAN_SECOND);
+  assert_flowing (fixture, survivors, 2, 3000);
+}
+
+static void
+test_loss_and_delay (Fixture *fixture, gconstpointer data)
+{
+  const char *const delayed[] = { "COUSINADE_TEST_DELAY_MS=50", NULL };
+  const guint both[] = { 0, 1 };
+  g_autoptr (GError) error = NULL;
+  CsBot *sender;
+  CsBot *receiver;
+  gint64 sent_before, sent_after, decoded_before, decoded_after, audio_before, audio_after;
+  gint64 start_kbps;
+  const guint window_ms = 10000;
+  JsonObject *bitrate;
+  double max_gap = 0;
+
+  if (fixture->lab == NULL)
+    return;
+
+  sender = spawn_bot (fixture, 0, NULL, NULL);
+  g_assert_true (cs_bot_wait_for_event (sender, "joined", NULL, NULL, 10000));
+  /* Participant 1 is behind the bad link: 10% of what reaches it is lost, and what it sends
+   * arrives 50 ms late. */
+  receiver = spawn_bot (fixture, 1, NULL, delayed);
+  assert_full_mesh (fixture, both, 2, 20000);
+  g_assert_true (cs_bot_wait_for_event (sender, "call", NULL, NULL, 3000));
+  start_kbps = call_member (sender, "bitrate_kbps");
+
+  cs_lab_set_loss (fixture->lab, 1, 0.10, &error);
+  g_assert_no_error (error);
+  wait_ms (3000);
+
+  sent_before = call_member (sender, "frames_sent");
+  decoded_before = frames_from (receiver, 0);
+  audio_before = audio_ms_from (receiver, 0);
+  wait_ms (window_ms);
+  sent_after = call_member (sender, "frames_sent");
+  decoded_after = frames_from (receiver, 0);
+  audio_after = audio_ms_from (receiver, 0);
+
+  for (guint i = 0; i < cs_bot_get_events (receiver)->len; i++)
+    {
+      JsonObject *event = g_ptr_array_index (cs_bot_get_events (receiver), i);
+
+      if (g_str_equal (json_object_get_string_member (event, "event"), "stats") &&
+          g_str_equal (json_object_get_string_member (event, "peer"), "p0"))
+        max_gap = MAX (max_gap, json_object_get_double_member (event, "audio_max_gap_ms"));
+    }
+
+  g_test_message ("Behind 10%% loss and 50 ms delay: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+                  " frames decoded, %" G_GINT64_FORMAT " ms of sound in %u ms, longest gap "
+                  "%.0f ms",
+                  decoded_after - decoded_before, sent_after - sent_before,
+                  audio_after - audio_before, window_ms, max_gap);
+  g_assert_cmpint (sent_after - sent_before, >, FPS * window_ms / 1000 / 2);
+  g_assert_cmpfloat ((double) (decoded_after - decoded_before), >=,
+                     0.8 * (sent_after - sent_before));
+  /* Continuous sound: lost packets are concealed, not skipped. */
+  g_assert_cmpfloat ((double) (audio_after - audio_before), >=, 0.9 * window_ms);
+  g_assert_cmpfloat (max_gap, <, 250);
+
+  bitrate = cs_bot_find_event (sender, "bitrate", NULL, NULL);
+  g_assert_nonnull (bitrate);
+  g_test_message ("Bitrate %" G_GINT64_FORMAT " → %" G_GINT64_FORMAT " kbit/s: %s", start_kbps,
+                  json_object_get_int_member (bitrate, "kbps"),
+                  json_object_get_string_member (bitrate, "reason"));
+  g_assert_cmpint (json_object_get_int_member (bitrate, "kbps"), <, start_kbps);
+  g_assert_nonnull (strstr (json_object_get_string_member (bitrate, "reason"), "loss"));
+}
+
+static void
+test_mute_and_camera_off (Fixture *fixture, gconstpointer data)
+{
+  const char *const later_off[] = { "--mute-at", "6", "--camera-off-at", "6", NULL };
+  const guint both[] = { 0, 1 };
+  CsBot *watcher;
+  JsonObject *stats;
+  gint64 frames_before;
+
+  if (fixture->lab == NULL)
+    return;
+
+  watcher = spawn_bot (fixture, 0, NULL, NULL);
+  g_assert_true (cs_bot_wait_for_event (watcher, "joined", NULL, NULL, 10000));
+  spawn_bot (fixture, 1, later_off, NULL);
+  assert_full_mesh (fixture, both, 2, 20000);
+
+  /* Before: heard speaking, camera on. */
+  wait_ms (1500);
+  stats = last_stats (watcher, 1);
+  g_assert_nonnull (stats);
+  g_assert_true (json_object_get_boolean_member (stats, "speaking"));
+  g_assert_false (json_object_get_boolean_member (stats, "muted"));
+  g_assert_false (json_object_get_boolean_member (stats, "camera_off"));
+
+  /* After: muted and camera off, seen as such; the picture keeps coming (black), not frozen. */
+  for (guint tries = 0; tries < 100; tries++)
+    {
+      stats = last_stats (watcher, 1);
+      if (json_object_get_boolean_member (stats, "camera_off") &&
+          json_object_get_boolean_member (stats, "muted") &&
+          !json_object_get_boolean_member (stats, "speaking"))
+        break;
+      wait_ms (200);
+    }
+  g_assert_true (json_object_get_boolean_member (stats, "muted"));
+  g_assert_true (json_object_get_boolean_member (stats, "camera_off"));
+  g_assert_false (json_object_get_boolean_member (stats, "speaking"));
+  frames_before = frames_from (watcher, 1);
+  wait_ms (2000);
+  g_assert_cmpint (frames_from (watcher, 1) - frames_before, >=, FPS);
+}
+
+static void
+test_full (Fixture *fixture, gconstpointer data)
+{
+  const char *const small[] = { "--width", "160", "--height", "96", NULL };
+  const guint six[] = { 0, 1, 2, 3, 4, 5 };
+  CsBot *seventh;
+  JsonObject *refused;
+  int status = -1;
+
+  if (fixture->lab == NULL)
+    return;
+
+  for (guint i = 0; i < 6; i++)
+    {
+      spawn_bot (fixture, i, small, NULL);
+      g_assert_true (
+        cs_bot_wait_for_event (g_ptr_array_index (fixture->bots, i), "joined", NULL, NULL, 10000));
+    }
+  assert_full_mesh (fixture, six, 6, 30000);
+
+  seventh = spawn_bot (fixture, 6, small, NULL);
+  g_assert_true (cs_bot_wait_for_event (seventh, "refused", NULL, NULL, 10000));
+  refused = cs_bot_find_event (seventh, "refused", NULL, NULL);
+  g_assert_cmpstr (json_object_get_string_member (refused, "reason"), ==, "full");
+  g_assert_nonnull (strstr (json_object_get_string_member (refused, "message"), "full"));
+  g_assert_true (cs_bot_wait_exit (seventh, 5000, &status));
+  g_assert_cmpint (status, ==, 3);
+
+  /* The six never saw the seventh, and their call goes on. */
+  for (guint i = 0; i < 6; i++)
+    g_assert_cmpuint (cs_bot_count_events (g_ptr_array_index (fixture->bots, i), "peer-joined",
+                                           "peer", "p6"),
+                      ==, 0);
+  wait_ms (2000);
+  for (guint i = 0; i < 6; i++)
+    g_assert_cmpint (call_member (g_ptr_array_index (fixture->bots, i), "peers"), ==, 5);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, hosts, func) \
+  g_test_add (path, Fixture, GUINT_TO_POINTER (hosts), fixture_set_up, func, fixture_tear_down)
+
+  g_test_add ("/call/mesh/2", Fixture, GUINT_TO_POINTER (2), fixture_set_up, test_mesh,
+              fixture_tear_down);
+  g_test_add ("/call/mesh/3", Fixture, GUINT_TO_POINTER (3), fixture_set_up, test_mesh,
+              fixture_tear_down);
+  g_test_add ("/call/mesh/4", Fixture, GUINT_TO_POINTER (4), fixture_set_up, test_mesh,
+              fixture_tear_down);
+  ADD ("/call/late-join-and-leave", 4, test_late_join_and_leave);
+  ADD ("/call/killed", 3, test_killed);
+  ADD ("/call/loss-and-delay", 2, test_loss_and_delay);
+  ADD ("/call/mute-and-camera-off", 2, test_mute_and_camera_off);
+  ADD ("/call/full", 7, test_full);
+
+  return g_test_run ();
+}
