@@ -8,8 +8,8 @@
 /* Loss above which the link is congested (or lossy enough that fewer bits, hence fewer packets
  * per frame, lose fewer frames), and below which there is room to grow. Between the two, hold:
  * a steady state instead of a sawtooth. */
-#define LOSS_HIGH 0.05
-#define LOSS_LOW 0.02
+#define LOSS_HIGH 0.03
+#define LOSS_LOW 0.01
 /* A round trip this long means queues are building up somewhere. */
 #define RTT_HIGH_MS 400.0
 #define GROWTH 1.08

@@ -109,7 +109,7 @@ set_state (CsCall *self, CsCallState state)
 static void
 fail (CsCall *self, GError *error)
 {
-  g_warning ("Call failed: %s", error->message);
+  g_message ("Call failed: %s", error->message);
   g_clear_error (&self->error);
   self->error = error;
   cs_call_leave (self);
@@ -682,8 +682,10 @@ build_pipeline (CsCall *self, GError **error)
   self->mixer = output[0];
   /* Wait no longer than the jitter buffers do for a late voice. */
   g_object_set (self->mixer, "latency", (guint64) self->latency_ms * GST_MSECOND, NULL);
-  if (g_object_class_find_property (G_OBJECT_GET_CLASS (self->mixer), "ignore-inactive-pads"))
-    g_object_set (self->mixer, "ignore-inactive-pads", TRUE, NULL);
+  /* Always on the clock, never waiting for a voice that has not started or has stopped, and
+   * ready for peers whose jitter buffers arrive later with their own latency. */
+  g_object_set (self->mixer, "force-live", TRUE, "ignore-inactive-pads", TRUE,
+                "min-upstream-latency", (guint64) 2 * self->latency_ms * GST_MSECOND, NULL);
   {
     /* A live silence keeps the mixer running on the clock, so that a voice that pauses (or a
      * peer still connecting) never holds up the others. */

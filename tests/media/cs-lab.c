@@ -348,6 +348,13 @@ add_namespace (CsLab *self, const char *name, GError **error)
     return FALSE;
 
   self->n_created++;
+  /* IPv4 only: loss rules (iptables) then see every packet, and every address is one the
+   * lab gave out. Without IPv6 in the kernel there is nothing to turn off. */
+  if (!run (error, self->ip, "netns", "exec", name, "/bin/sh", "-c",
+            "for f in all default; do p=/proc/sys/net/ipv6/conf/$f/disable_ipv6; "
+            "[ ! -e $p ] || echo 1 > $p; done",
+            NULL))
+    return FALSE;
   return run (error, self->ip, "-n", name, "link", "set", "lo", "up", NULL);
 }
 

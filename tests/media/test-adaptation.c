@@ -47,7 +47,7 @@ test_moderate_loss_holds (void)
   const char *reason = NULL;
 
   /* A little loss is normal on the Internet: no sawtooth. */
-  g_assert_cmpuint (cs_call_adaptation_next (&bounds, 400, 0.03, 50, &reason), ==, 400);
+  g_assert_cmpuint (cs_call_adaptation_next (&bounds, 400, 0.02, 50, &reason), ==, 400);
   g_assert_null (reason);
 }
 
