@@ -671,7 +671,12 @@ build_pipeline (CsCall *self, GError **error)
   if (self->share_encoders)
     g_object_set (video[5], "allow-not-linked", TRUE, NULL);
 
-  output[0] = cs_media_make ("audiomixer", "mixer", error);
+  /* Always on the clock, never waiting for a voice that has not started (set at
+   * construction, as the mixer requires). */
+  output[0] =
+    gst_element_factory_make_full ("audiomixer", "name", "mixer", "force-live", TRUE, NULL);
+  if (output[0] == NULL)
+    output[0] = cs_media_make ("audiomixer", "mixer", error);
   output[1] = output[0] ? cs_media_make ("audioconvert", NULL, error) : NULL;
   output[2] = output[1] ? cs_media_make ("audioresample", NULL, error) : NULL;
   output[3] = output[2]
@@ -682,10 +687,10 @@ build_pipeline (CsCall *self, GError **error)
   self->mixer = output[0];
   /* Wait no longer than the jitter buffers do for a late voice. */
   g_object_set (self->mixer, "latency", (guint64) self->latency_ms * GST_MSECOND, NULL);
-  /* Always on the clock, never waiting for a voice that has not started or has stopped, and
-   * ready for peers whose jitter buffers arrive later with their own latency. */
-  g_object_set (self->mixer, "force-live", TRUE, "ignore-inactive-pads", TRUE,
-                "min-upstream-latency", (guint64) 2 * self->latency_ms * GST_MSECOND, NULL);
+  /* Never waiting for a voice that has stopped, and ready for peers whose jitter buffers
+   * arrive later with their own latency. */
+  g_object_set (self->mixer, "ignore-inactive-pads", TRUE, "min-upstream-latency",
+                (guint64) 2 * self->latency_ms * GST_MSECOND, NULL);
   {
     /* A live silence keeps the mixer running on the clock, so that a voice that pauses (or a
      * peer still connecting) never holds up the others. */
