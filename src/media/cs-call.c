@@ -707,6 +707,11 @@ build_pipeline (CsCall *self, GError **error)
   if (test_devices)
     g_object_set (output[3], "sync", TRUE, "async", FALSE, NULL);
 
+  /* Talking needs speed more than lip sync to the millisecond: every sink waits the jitter
+   * buffer's depth, not the longest path in the pipeline (the mixer's, ~200 ms more). */
+  gst_pipeline_set_latency (GST_PIPELINE (self->pipeline),
+                            (GstClockTime) self->latency_ms * GST_MSECOND);
+
   bus = gst_element_get_bus (self->pipeline);
   self->bus_watch = gst_bus_add_watch (bus, on_bus_message, self);
   return TRUE;
