@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "cs-lab"
+/* For setns() and CLONE_NEWNET. */
+#define _GNU_SOURCE
 
 #include "config.h"
 
@@ -8,6 +10,8 @@
 #include <gio/gio.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <string.h>
@@ -23,6 +27,11 @@
 #define BRIDGE_NAME "br0"
 /* libnice skips interfaces named veth*, docker*, virbr* and vnet*. */
 #define HOST_IFNAME "eth0"
+/* A NAT'd host's side of its router. */
+#define ROUTER_LAN_IFNAME "lan0"
+#define PRIVATE_PREFIX "192.168."
+#define ROUTER_PRIVATE_LAST_OCTET 1
+#define HOST_PRIVATE_LAST_OCTET 2
 #define LOSS_CHAIN "cs-loss"
 /* How long a rate-limited link queues packets before dropping them, and the
  * shortest burst that still lets a full-size Ethernet frame through. */
@@ -38,9 +47,19 @@ struct _CsLab
 
   char *lab_netns;
   char **host_netns;
+  /* What the host's eth0 has: its lab address, or its private one behind a NAT. */
   char **host_addresses;
-  /* Namespaces created so far, in the order lab, h0, h1, ...: what to delete. */
-  guint n_created;
+  /* The address on the bridge: the host's own, or its router's. */
+  char **public_addresses;
+  gboolean *behind_nat;
+  /* NULL for the hosts that are not behind a NAT. */
+  char **router_netns;
+  /* Names of the namespaces created so far, in order: what to delete, last first. */
+  GPtrArray *created;
+
+  /* Set by cs_lab_enter_servers(): where the thread was, to go back there. */
+  int home_netns_fd;
+  GThread *entered_thread;
 
   gboolean *loss_chain_ready;
   gboolean *rate_set;
@@ -232,7 +251,11 @@ start_reaper (CsLab *self, GError **error)
   g_ptr_array_add (argv, self->ip);
   g_ptr_array_add (argv, self->lab_netns);
   for (guint i = 0; i < self->n_hosts; i++)
-    g_ptr_array_add (argv, self->host_netns[i]);
+    {
+      g_ptr_array_add (argv, self->host_netns[i]);
+      if (self->router_netns[i] != NULL)
+        g_ptr_array_add (argv, self->router_netns[i]);
+    }
   g_ptr_array_add (argv, NULL);
 
   spawned =
@@ -311,10 +334,34 @@ make_mac_address (guint last_octet)
   return g_strdup_printf ("02:00:0a:4d:00:%02x", last_octet);
 }
 
+/* Locally administered, and spelling the address 192.168.x.y. */
+static char *
+make_private_mac_address (guint host, guint last_octet)
+{
+  return g_strdup_printf ("02:00:c0:a8:%02x:%02x", host + 1, last_octet);
+}
+
+static char *
+make_private_address (guint host, guint last_octet)
+{
+  return g_strdup_printf (PRIVATE_PREFIX "%u.%u", host + 1, last_octet);
+}
+
+/* The namespace whose eth0 is on the bridge: the host's own, or its router's. */
+static const char *
+get_bridged_netns (CsLab *self, guint host)
+{
+  if (host == CS_LAB_SERVERS)
+    return self->lab_netns;
+
+  return self->behind_nat[host] ? self->router_netns[host] : self->host_netns[host];
+}
+
 /* Static neighbours (ARP entries): a saturated or cut link must only drop
  * packets, not leave a host resolving addresses for a second, with
  * datagrams queued meanwhile and delivered late. An interface taken down
- * loses its entries, so this runs again when it comes back. */
+ * loses its entries, so this runs again when it comes back. For a NAT'd
+ * host, @host's entries on the bridge are its router's. */
 static gboolean
 add_neighbours (CsLab *self, guint host, GError **error)
 {
@@ -327,7 +374,7 @@ add_neighbours (CsLab *self, guint host, GError **error)
 
       if (i != host)
         g_string_append_printf (commands, "neigh replace %s lladdr %s dev %s nud permanent\n",
-                                self->host_addresses[i], mac, dev);
+                                self->public_addresses[i], mac, dev);
     }
 
   if (host != CS_LAB_SERVERS)
@@ -338,7 +385,31 @@ add_neighbours (CsLab *self, guint host, GError **error)
                               BRIDGE_ADDRESS, mac, dev);
     }
 
-  return commands->len == 0 || run_batch (self, get_host_netns (self, host), commands->str, error);
+  return commands->len == 0 ||
+         run_batch (self, get_bridged_netns (self, host), commands->str, error);
+}
+
+/* The private side of a NAT'd host: its neighbour and default route are its router. */
+static gboolean
+add_private_neighbours (CsLab *self, guint host, GError **error)
+{
+  g_autofree char *router_address = make_private_address (host, ROUTER_PRIVATE_LAST_OCTET);
+  g_autofree char *router_mac = make_private_mac_address (host, ROUTER_PRIVATE_LAST_OCTET);
+  g_autofree char *host_mac = make_private_mac_address (host, HOST_PRIVATE_LAST_OCTET);
+  g_autofree char *host_commands = NULL;
+  g_autofree char *router_commands = NULL;
+
+  g_assert (self->behind_nat[host]);
+
+  host_commands = g_strdup_printf ("neigh replace %s lladdr %s dev " HOST_IFNAME " nud permanent\n"
+                                   "route replace default via %s dev " HOST_IFNAME "\n",
+                                   router_address, router_mac, router_address);
+  router_commands =
+    g_strdup_printf ("neigh replace %s lladdr %s dev " ROUTER_LAN_IFNAME " nud permanent\n",
+                     self->host_addresses[host], host_mac);
+
+  return run_batch (self, self->host_netns[host], host_commands, error) &&
+         run_batch (self, self->router_netns[host], router_commands, error);
 }
 
 static gboolean
@@ -347,7 +418,7 @@ add_namespace (CsLab *self, const char *name, GError **error)
   if (!run (error, self->ip, "netns", "add", name, NULL))
     return FALSE;
 
-  self->n_created++;
+  g_ptr_array_add (self->created, g_strdup (name));
   /* IPv4 only: loss rules (iptables) then see every packet, and every address is one the
    * lab gave out. Without IPv6 in the kernel there is nothing to turn off. */
   if (!run (error, self->ip, "netns", "exec", name, "/bin/sh", "-c",
@@ -356,6 +427,93 @@ add_namespace (CsLab *self, const char *name, GError **error)
             NULL))
     return FALSE;
   return run (error, self->ip, "-n", name, "link", "set", "lo", "up", NULL);
+}
+
+/* The router forwards only between its host and the servers, so two NAT'd
+ * hosts have no path to each other but through a relay, and it has no
+ * default route: nothing leaves the lab. Replies come back through
+ * conntrack; nothing from outside can open a way in. */
+static gboolean
+set_up_router_firewall (CsLab *self, guint host, GError **error)
+{
+  g_autoptr (GSubprocess) process = NULL;
+  g_autofree char *restore = NULL;
+  g_autofree char *rules = NULL;
+  g_autofree char *err = NULL;
+
+  if (!run (error, self->ip, "netns", "exec", self->router_netns[host], "/bin/sh", "-c",
+            "echo 1 > /proc/sys/net/ipv4/ip_forward", NULL))
+    return FALSE;
+
+  rules =
+    g_strdup_printf ("*nat\n"
+                     "-A POSTROUTING -o " HOST_IFNAME " -j MASQUERADE\n"
+                     "COMMIT\n"
+                     "*filter\n"
+                     ":FORWARD DROP [0:0]\n"
+                     "-A FORWARD -i " ROUTER_LAN_IFNAME " -o " HOST_IFNAME
+                     " -s %s -d " BRIDGE_ADDRESS " -j ACCEPT\n"
+                     "-A FORWARD -i " HOST_IFNAME " -o " ROUTER_LAN_IFNAME " -s " BRIDGE_ADDRESS
+                     " -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n"
+                     "COMMIT\n",
+                     self->host_addresses[host]);
+
+  /* One call for the whole table rather than one process per rule. */
+  restore = find_tool ("iptables-restore", "iptables", error);
+  if (restore == NULL)
+    return FALSE;
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                              error, self->ip, "netns", "exec", self->router_netns[host], restore,
+                              "-w", NULL);
+  if (process == NULL || !g_subprocess_communicate_utf8 (process, rules, NULL, NULL, &err, error))
+    return FALSE;
+
+  if (!g_subprocess_get_successful (process))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "Cannot set up the NAT of %s with iptables-restore: %s\n%s",
+                   self->router_netns[host], g_strstrip (err), rules);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Host namespace, eth0 192.168.(i+1).2/24, default route via lan0 of the
+ * router 192.168.(i+1).1; the router's eth0 is on the bridge at 10.77.0.(i+1). */
+static gboolean
+build_nat_host (CsLab *self, guint i, GError **error)
+{
+  const char *lab = self->lab_netns;
+  const char *host = self->host_netns[i];
+  const char *router = self->router_netns[i];
+  g_autofree char *port = g_strdup_printf ("h%u", i);
+  g_autofree char *public_address = g_strconcat (self->public_addresses[i], PREFIX_LENGTH, NULL);
+  g_autofree char *private_address = g_strconcat (self->host_addresses[i], PREFIX_LENGTH, NULL);
+  g_autofree char *router_address = make_private_address (i, ROUTER_PRIVATE_LAST_OCTET);
+  g_autofree char *router_lan_address = g_strconcat (router_address, PREFIX_LENGTH, NULL);
+  g_autofree char *public_mac = make_mac_address (i + 1);
+  g_autofree char *router_lan_mac = make_private_mac_address (i, ROUTER_PRIVATE_LAST_OCTET);
+  g_autofree char *host_mac = make_private_mac_address (i, HOST_PRIVATE_LAST_OCTET);
+
+  return add_namespace (self, router, error) && add_namespace (self, host, error) &&
+         run (error, self->ip, "-n", router, "link", "add", HOST_IFNAME, "address", public_mac,
+              "type", "veth", "peer", "name", port, "netns", lab, NULL) &&
+         run (error, self->ip, "-n", lab, "link", "set", port, "master", BRIDGE_NAME, "up", NULL) &&
+         run (error, self->ip, "-n", router, "addr", "add", public_address, "dev", HOST_IFNAME,
+              NULL) &&
+         run (error, self->ip, "-n", router, "link", "set", HOST_IFNAME, "up", NULL) &&
+         run (error, self->ip, "-n", router, "link", "add", ROUTER_LAN_IFNAME, "address",
+              router_lan_mac, "type", "veth", "peer", "name", HOST_IFNAME, "address", host_mac,
+              "netns", host, NULL) &&
+         run (error, self->ip, "-n", router, "addr", "add", router_lan_address, "dev",
+              ROUTER_LAN_IFNAME, NULL) &&
+         run (error, self->ip, "-n", router, "link", "set", ROUTER_LAN_IFNAME, "up", NULL) &&
+         run (error, self->ip, "-n", host, "addr", "add", private_address, "dev", HOST_IFNAME,
+              NULL) &&
+         run (error, self->ip, "-n", host, "link", "set", HOST_IFNAME, "up", NULL) &&
+         set_up_router_firewall (self, i, error) && add_private_neighbours (self, i, error);
 }
 
 static gboolean
@@ -378,6 +536,13 @@ build_network (CsLab *self, GError **error)
       g_autofree char *port = g_strdup_printf ("h%u", i);
       g_autofree char *address = g_strconcat (self->host_addresses[i], PREFIX_LENGTH, NULL);
       g_autofree char *mac = make_mac_address (i + 1);
+
+      if (self->behind_nat[i])
+        {
+          if (!build_nat_host (self, i, error))
+            return FALSE;
+          continue;
+        }
 
       /* Both ends are made inside our namespaces, so no name can clash with
        * an interface of the machine or of another test. */
@@ -514,6 +679,22 @@ cs_lab_require_for_test (void)
  * @n_hosts: how many host namespaces, at most %CS_LAB_MAX_HOSTS
  * @error: return location for a #GError
  *
+ * Builds a lab of plain hosts: cs_lab_new_full() with no NAT.
+ *
+ * Returns: (transfer full): the lab, or %NULL with @error quoting the command that failed
+ */
+CsLab *
+cs_lab_new (guint n_hosts, GError **error)
+{
+  return cs_lab_new_full (n_hosts, NULL, error);
+}
+
+/**
+ * cs_lab_new_full:
+ * @n_hosts: how many host namespaces, at most %CS_LAB_MAX_HOSTS
+ * @behind_nat: (nullable) (array length=n_hosts): which hosts sit behind a NAT router
+ * @error: return location for a #GError
+ *
  * Builds the lab. Its namespaces are deleted by cs_lab_free(), or, if this
  * process dies first, by a reaper process started here. Call it from the
  * process that keeps the lab: a child forked without exec would keep the
@@ -522,7 +703,7 @@ cs_lab_require_for_test (void)
  * Returns: (transfer full): the lab, or %NULL with @error quoting the command that failed
  */
 CsLab *
-cs_lab_new (guint n_hosts, GError **error)
+cs_lab_new_full (guint n_hosts, const gboolean *behind_nat, GError **error)
 {
   g_autoptr (CsLab) self = NULL;
   int pid = (int) getpid ();
@@ -533,7 +714,9 @@ cs_lab_new (guint n_hosts, GError **error)
 
   self = g_new0 (CsLab, 1);
   self->reaper_fd = -1;
+  self->home_netns_fd = -1;
   self->n_hosts = n_hosts;
+  self->created = g_ptr_array_new_with_free_func (g_free);
 
   self->ip = find_tool ("ip", "iproute2", error);
   if (self->ip == NULL)
@@ -546,10 +729,23 @@ cs_lab_new (guint n_hosts, GError **error)
   self->lab_netns = g_strdup_printf ("cs%d-%u-lab", pid, serial);
   self->host_netns = g_new0 (char *, n_hosts + 1);
   self->host_addresses = g_new0 (char *, n_hosts + 1);
+  self->public_addresses = g_new0 (char *, n_hosts + 1);
+  self->router_netns = g_new0 (char *, n_hosts + 1);
+  self->behind_nat = g_new0 (gboolean, n_hosts);
   for (guint i = 0; i < n_hosts; i++)
     {
+      self->behind_nat[i] = behind_nat != NULL && behind_nat[i];
       self->host_netns[i] = g_strdup_printf ("cs%d-%u-h%u", pid, serial, i);
-      self->host_addresses[i] = g_strdup_printf (SUBNET "%u", i + 1);
+      self->public_addresses[i] = g_strdup_printf (SUBNET "%u", i + 1);
+      if (self->behind_nat[i])
+        {
+          self->router_netns[i] = g_strdup_printf ("cs%d-%u-r%u", pid, serial, i);
+          self->host_addresses[i] = make_private_address (i, HOST_PRIVATE_LAST_OCTET);
+        }
+      else
+        {
+          self->host_addresses[i] = g_strdup (self->public_addresses[i]);
+        }
     }
   self->loss_chain_ready = g_new0 (gboolean, n_hosts);
   self->rate_set = g_new0 (gboolean, n_hosts);
@@ -559,6 +755,26 @@ cs_lab_new (guint n_hosts, GError **error)
     return NULL;
 
   return g_steal_pointer (&self);
+}
+
+/* Takes the thread that entered the lab back where it was, so that it does
+ * not keep the deleted lab alive; other threads cannot do that for it. */
+static void
+leave_servers (CsLab *self)
+{
+  if (self->home_netns_fd < 0)
+    return;
+
+  if (self->entered_thread != g_thread_self ())
+    g_warning ("The lab %s is freed from another thread than the one that entered it: that "
+               "thread stays in the lab's namespace, which lives on unnamed",
+               self->lab_netns);
+  else if (setns (self->home_netns_fd, CLONE_NEWNET) < 0)
+    g_warning ("Cannot leave the lab's namespace: %s", g_strerror (errno));
+
+  close (self->home_netns_fd);
+  self->home_netns_fd = -1;
+  self->entered_thread = NULL;
 }
 
 /* Deletes the lab's namespaces and waits for its reaper. Processes still
@@ -571,9 +787,11 @@ cs_lab_free (CsLab *self)
   if (self == NULL)
     return;
 
-  for (guint i = self->n_created; i > 0; i--)
+  leave_servers (self);
+
+  for (guint i = self->created->len; i > 0; i--)
     {
-      const char *name = i == 1 ? self->lab_netns : self->host_netns[i - 2];
+      const char *name = g_ptr_array_index (self->created, i - 1);
       g_autoptr (GError) error = NULL;
 
       if (!run (&error, self->ip, "netns", "del", name, NULL))
@@ -596,6 +814,15 @@ cs_lab_free (CsLab *self)
   g_free (self->lab_netns);
   g_strfreev (self->host_netns);
   g_strfreev (self->host_addresses);
+  g_strfreev (self->public_addresses);
+  g_free (self->behind_nat);
+  if (self->router_netns != NULL)
+    {
+      for (guint i = 0; i < self->n_hosts; i++)
+        g_free (self->router_netns[i]);
+      g_free (self->router_netns);
+    }
+  g_clear_pointer (&self->created, g_ptr_array_unref);
   g_free (self->loss_chain_ready);
   g_free (self->rate_set);
   g_free (self);
@@ -619,7 +846,8 @@ cs_lab_get_netns (CsLab *self, guint host)
   return get_host_netns (self, host);
 }
 
-/* The host's IPv4 address on eth0 (or the bridge's, for %CS_LAB_SERVERS), without prefix length. */
+/* The host's IPv4 address on eth0 (or the bridge's, for %CS_LAB_SERVERS), without prefix
+ * length; behind a NAT, its private address, which no other host can reach. */
 const char *
 cs_lab_get_address (CsLab *self, guint host)
 {
@@ -627,6 +855,107 @@ cs_lab_get_address (CsLab *self, guint host)
   g_return_val_if_fail (host < self->n_hosts || host == CS_LAB_SERVERS, NULL);
 
   return host == CS_LAB_SERVERS ? BRIDGE_ADDRESS : self->host_addresses[host];
+}
+
+/* The address others on the bridge see the host's traffic come from: its router's, for a
+ * NAT'd host; for other hosts and %CS_LAB_SERVERS, cs_lab_get_address(). */
+const char *
+cs_lab_get_public_address (CsLab *self, guint host)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (host < self->n_hosts || host == CS_LAB_SERVERS, NULL);
+
+  return host == CS_LAB_SERVERS ? BRIDGE_ADDRESS : self->public_addresses[host];
+}
+
+gboolean
+cs_lab_is_behind_nat (CsLab *self, guint host)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (host < self->n_hosts, FALSE);
+
+  return self->behind_nat[host];
+}
+
+/* The NAT router's namespace, or %NULL when the host is not behind a NAT. */
+const char *
+cs_lab_get_router_netns (CsLab *self, guint host)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (host < self->n_hosts, NULL);
+
+  return self->router_netns[host];
+}
+
+/**
+ * cs_lab_enter_servers:
+ * @self: a lab
+ * @error: return location for a #GError
+ *
+ * Moves the calling thread, and only it, into the lab's namespace (setns()),
+ * so that servers it starts afterwards, and its own sockets, live at
+ * 10.77.0.254 (and on the lab's own 127.0.0.1), where every host reaches
+ * them. Threads it creates afterwards start there too; threads that already
+ * exist (GLib's worker, thread pools already running) stay where they were,
+ * so call this from the test's main thread before anything makes sockets
+ * on other threads.
+ *
+ * Everything else keeps working: the namespaces are found by name, so
+ * cs_lab_wrap_argv() and the other functions still reach every host, and
+ * the reaper runs outside. cs_lab_free() takes the thread back where it was
+ * when called from the same thread; stop the servers before it, or they
+ * keep the lab's namespace alive, unnamed, until they exit.
+ *
+ * Returns: %TRUE once the thread is in the lab
+ */
+gboolean
+cs_lab_enter_servers (CsLab *self, GError **error)
+{
+  g_autofree char *path = NULL;
+  int home_fd;
+  int lab_fd;
+  int saved_errno;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->home_netns_fd >= 0)
+    {
+      if (self->entered_thread == g_thread_self ())
+        return TRUE;
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   "Another thread already entered the lab %s", self->lab_netns);
+      return FALSE;
+    }
+
+  /* Where `ip netns add` binds the namespaces it names. */
+  path = g_build_filename ("/run/netns", self->lab_netns, NULL);
+  home_fd = open ("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (home_fd < 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Cannot open the thread's network namespace: %s", g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  lab_fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (lab_fd < 0 || setns (lab_fd, CLONE_NEWNET) < 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Cannot enter the lab's namespace %s: %s", path, g_strerror (saved_errno));
+      if (lab_fd >= 0)
+        close (lab_fd);
+      close (home_fd);
+      return FALSE;
+    }
+
+  close (lab_fd);
+  self->home_netns_fd = home_fd;
+  self->entered_thread = g_thread_self ();
+  return TRUE;
 }
 
 /**
@@ -760,7 +1089,8 @@ cs_lab_set_rate (CsLab *self, guint host, guint kbit, GError **error)
 
 /* Takes the host's eth0 down (@cut) or up again, as when a link dies: what
  * it sends fails, what is sent to it is lost. Its address stays; its route
- * and neighbours come back with the link. */
+ * and neighbours come back with the link. Behind a NAT, that is the link to
+ * its router, as are the loss and rate settings: the router only forwards. */
 gboolean
 cs_lab_cut (CsLab *self, guint host, gboolean cut, GError **error)
 {
@@ -772,5 +1102,11 @@ cs_lab_cut (CsLab *self, guint host, gboolean cut, GError **error)
             cut ? "down" : "up", NULL))
     return FALSE;
 
-  return cut || add_neighbours (self, host, error);
+  if (cut)
+    return TRUE;
+
+  /* Behind a NAT, the host's link is the one to its router, and the default route went down
+   * with it. */
+  return self->behind_nat[host] ? add_private_neighbours (self, host, error)
+                                : add_neighbours (self, host, error);
 }

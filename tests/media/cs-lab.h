@@ -13,7 +13,20 @@ G_BEGIN_DECLS
  * addresses 02:00:0a:4d:00:xx for 10.77.0.xx, so a saturated or cut link only
  * drops packets. Namespaces are named cs<pid>-<n>-lab and cs<pid>-<n>-h<i>;
  * they are deleted by cs_lab_free(), or by a reaper process when the test
- * dies without freeing the lab. The functions are documented in cs-lab.c. */
+ * dies without freeing the lab. The functions are documented in cs-lab.c.
+ *
+ * NAT: with cs_lab_new_full(), host i may sit behind a router of its own
+ * (namespace cs<pid>-<n>-r<i>): the host's eth0 has 192.168.(i+1).2/24 and a
+ * default route to the router's lan0 at 192.168.(i+1).1; the router's eth0
+ * is on the bridge at 10.77.0.(i+1) (the host's public address) and
+ * masquerades. It forwards only between its host and the servers at
+ * 10.77.0.254, replies included, so two NAT'd hosts can talk only through a
+ * relay there, and nothing leaves the lab. Loss, rate and cut act on the
+ * host's own eth0, the link to its router.
+ *
+ * Servers: cs_lab_enter_servers() moves the calling thread into the lab
+ * namespace, so that servers it starts (and its own clients) run at
+ * 10.77.0.254, reachable from every host. */
 typedef struct _CsLab CsLab;
 
 /* Pass as @host to address the lab namespace itself (where the bridge is),
@@ -27,11 +40,17 @@ gboolean cs_lab_available (char **why);
 gboolean cs_lab_require_for_test (void);
 
 CsLab *cs_lab_new (guint n_hosts, GError **error);
+CsLab *cs_lab_new_full (guint n_hosts, const gboolean *behind_nat, GError **error);
 void cs_lab_free (CsLab *self);
+
+gboolean cs_lab_enter_servers (CsLab *self, GError **error);
 
 guint cs_lab_get_n_hosts (CsLab *self);
 const char *cs_lab_get_netns (CsLab *self, guint host);
 const char *cs_lab_get_address (CsLab *self, guint host);
+const char *cs_lab_get_public_address (CsLab *self, guint host);
+gboolean cs_lab_is_behind_nat (CsLab *self, guint host);
+const char *cs_lab_get_router_netns (CsLab *self, guint host);
 char **cs_lab_wrap_argv (CsLab *self, guint host, const char *const *argv);
 
 gboolean cs_lab_set_loss (CsLab *self, guint host, double probability, GError **error);

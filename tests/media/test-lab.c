@@ -166,20 +166,26 @@ udp_send_main (int argc, char *argv[])
   return 0;
 }
 
-/* --make-lab-and-hang: prints the lab's namespaces, then "ready", then
+/* --make-lab-and-hang: prints the lab's namespaces (one host behind a NAT), then "ready", then
  * waits to be killed, never freeing the lab. */
 static int
 make_lab_and_hang_main (void)
 {
+  const gboolean behind_nat[] = { FALSE, TRUE };
   g_autoptr (GError) error = NULL;
-  CsLab *lab = cs_lab_new (2, &error);
+  /* A NAT'd host, so that its router's namespace is reaped too. */
+  CsLab *lab = cs_lab_new_full (2, behind_nat, &error);
 
   if (lab == NULL)
     g_error ("%s", error->message);
 
   printf ("%s\n", cs_lab_get_netns (lab, CS_LAB_SERVERS));
   for (guint i = 0; i < cs_lab_get_n_hosts (lab); i++)
-    printf ("%s\n", cs_lab_get_netns (lab, i));
+    {
+      printf ("%s\n", cs_lab_get_netns (lab, i));
+      if (cs_lab_is_behind_nat (lab, i))
+        printf ("%s\n", cs_lab_get_router_netns (lab, i));
+    }
   printf ("ready\n");
   fflush (stdout);
 
@@ -271,15 +277,16 @@ helper_finish (Helper *helper)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Helper, helper_free)
 
 /* Sends @count datagrams of @size bytes, one every @interval_us, from @from
- * to @to, and returns how many arrived. */
+ * to @to_address, received by @to, and returns how many arrived. */
 static guint
-exchange_udp (CsLab *lab,
-              guint from,
-              guint to,
-              guint count,
-              guint size,
-              guint interval_us,
-              guint timeout_ms)
+exchange_udp_to (CsLab *lab,
+                 guint from,
+                 guint to,
+                 const char *to_address,
+                 guint count,
+                 guint size,
+                 guint interval_us,
+                 guint timeout_ms)
 {
   g_autofree char *count_string = g_strdup_printf ("%u", count);
   g_autofree char *size_string = g_strdup_printf ("%u", size);
@@ -296,8 +303,8 @@ exchange_udp (CsLab *lab,
   ready = helper_read_line (receiver);
   g_assert_cmpstr (ready, ==, "ready");
 
-  sender = helper_start (lab, from, "--udp-send", cs_lab_get_address (lab, to), UDP_PORT,
-                         count_string, size_string, interval_string, NULL);
+  sender = helper_start (lab, from, "--udp-send", to_address, UDP_PORT, count_string, size_string,
+                         interval_string, NULL);
   sent = helper_read_line (sender);
   g_assert_nonnull (sent);
   helper_finish (sender);
@@ -309,9 +316,24 @@ exchange_udp (CsLab *lab,
   received = (guint) g_ascii_strtoull (result + strlen ("received "), NULL, 10);
   helper_finish (receiver);
 
-  g_test_message ("%s → %s: %s, %u received", cs_lab_get_address (lab, from),
-                  cs_lab_get_address (lab, to), sent, received);
+  g_test_message ("%s → %s: %s, %u received", cs_lab_get_address (lab, from), to_address, sent,
+                  received);
   return received;
+}
+
+/* Sends @count datagrams of @size bytes, one every @interval_us, from @from
+ * to @to's own address, and returns how many arrived. */
+static guint
+exchange_udp (CsLab *lab,
+              guint from,
+              guint to,
+              guint count,
+              guint size,
+              guint interval_us,
+              guint timeout_ms)
+{
+  return exchange_udp_to (lab, from, to, cs_lab_get_address (lab, to), count, size, interval_us,
+                          timeout_ms);
 }
 
 static char *
@@ -463,9 +485,9 @@ test_cleanup (void)
         }
       g_ptr_array_add (names, line);
     }
-  g_assert_cmpuint (names->len, ==, 3);
+  g_assert_cmpuint (names->len, ==, 4);
   g_ptr_array_add (names, NULL);
-  g_assert_cmpuint (count_existing ((const char *const *) names->pdata), ==, 3);
+  g_assert_cmpuint (count_existing ((const char *const *) names->pdata), ==, 4);
 
   g_subprocess_send_signal (hang->process, SIGKILL);
   killed_at = g_get_monotonic_time ();
@@ -635,6 +657,151 @@ test_bot_runner (void)
   g_assert_cmpint (kill (pid, 0), <, 0);
 }
 
+static void
+test_nat (void)
+{
+  const gboolean behind_nat[] = { FALSE, TRUE, TRUE };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *default_route = NULL;
+  g_autofree char *address = NULL;
+  CsLab *lab;
+
+  if (!cs_lab_require_for_test ())
+    return;
+
+  lab = cs_lab_new_full (3, behind_nat, &error);
+  g_assert_no_error (error);
+
+  g_assert_false (cs_lab_is_behind_nat (lab, 0));
+  g_assert_null (cs_lab_get_router_netns (lab, 0));
+  g_assert_cmpstr (cs_lab_get_address (lab, 0), ==, "10.77.0.1");
+  g_assert_cmpstr (cs_lab_get_public_address (lab, 0), ==, "10.77.0.1");
+  g_assert_true (cs_lab_is_behind_nat (lab, 1));
+  g_assert_cmpstr (cs_lab_get_address (lab, 1), ==, "192.168.2.2");
+  g_assert_cmpstr (cs_lab_get_public_address (lab, 1), ==, "10.77.0.2");
+  g_assert_cmpstr (cs_lab_get_address (lab, 2), ==, "192.168.3.2");
+  g_assert_cmpstr (cs_lab_get_public_address (lab, 2), ==, "10.77.0.3");
+  g_assert_true (netns_exists (cs_lab_get_router_netns (lab, 1)));
+
+  /* libnice sees eth0 with the private address, and the way out is the router. */
+  address =
+    run_ip ("-n", cs_lab_get_netns (lab, 1), "-o", "-4", "addr", "show", "dev", "eth0", "up", NULL);
+  g_assert_nonnull (strstr (address, "192.168.2.2/24"));
+  default_route = run_ip ("-n", cs_lab_get_netns (lab, 1), "route", "show", "default", NULL);
+  g_assert_nonnull (strstr (default_route, "via 192.168.2.1"));
+  g_free (default_route);
+  /* The router has no way out of the lab. */
+  default_route = run_ip ("-n", cs_lab_get_router_netns (lab, 1), "route", "show", "default", NULL);
+  g_assert_cmpstr (default_route, ==, "");
+
+  /* The servers are reachable from behind the NAT... */
+  g_assert_cmpuint (exchange_udp (lab, 1, CS_LAB_SERVERS, 20, 64, 1000, UDP_TIMEOUT_MS), ==, 20);
+  g_assert_cmpuint (exchange_udp (lab, 2, CS_LAB_SERVERS, 20, 64, 1000, UDP_TIMEOUT_MS), ==, 20);
+  /* ...but no other host, NAT'd or not, by any address. */
+  g_assert_cmpuint (exchange_udp (lab, 1, 2, 20, 64, 1000, 1000), ==, 0);
+  g_assert_cmpuint (exchange_udp_to (lab, 1, 2, cs_lab_get_public_address (lab, 2), 20, 64, 1000,
+                                     1000),
+                    ==, 0);
+  g_assert_cmpuint (exchange_udp (lab, 1, 0, 20, 64, 1000, 1000), ==, 0);
+  g_assert_cmpuint (exchange_udp_to (lab, 0, 1, cs_lab_get_public_address (lab, 1), 20, 64, 1000,
+                                     1000),
+                    ==, 0);
+  /* Plain hosts still talk to each other and to the servers. */
+  g_assert_cmpuint (exchange_udp (lab, 0, CS_LAB_SERVERS, 20, 64, 1000, UDP_TIMEOUT_MS), ==, 20);
+
+  /* The link settings act on the NAT'd host's own link (nothing can be sent to it from
+   * outside, so loss, which drops what arrives, has nothing to show here). */
+  cs_lab_cut (lab, 1, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (exchange_udp (lab, 1, CS_LAB_SERVERS, 20, 64, 1000, 1000), ==, 0);
+  cs_lab_cut (lab, 1, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (exchange_udp (lab, 1, CS_LAB_SERVERS, 20, 64, 1000, UDP_TIMEOUT_MS), ==, 20);
+  cs_lab_set_rate (lab, 1, 800, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (exchange_udp (lab, 1, CS_LAB_SERVERS, 1000, 1000, 1000, UDP_TIMEOUT_MS), <=,
+                    400);
+
+  g_ptr_array_add (names, g_strdup (cs_lab_get_netns (lab, CS_LAB_SERVERS)));
+  for (guint i = 0; i < 3; i++)
+    g_ptr_array_add (names, g_strdup (cs_lab_get_netns (lab, i)));
+  g_ptr_array_add (names, g_strdup (cs_lab_get_router_netns (lab, 1)));
+  g_ptr_array_add (names, g_strdup (cs_lab_get_router_netns (lab, 2)));
+  g_ptr_array_add (names, NULL);
+  g_assert_cmpuint (count_existing ((const char *const *) names->pdata), ==, 6);
+  cs_lab_free (lab);
+  g_assert_cmpuint (count_existing ((const char *const *) names->pdata), ==, 0);
+}
+
+/* --enter-servers: builds a lab, enters it, and checks from inside that the
+ * thread's sockets live there and the hosts are still reachable by name. Run
+ * in a process of its own, since entering changes the thread for good. */
+static int
+enter_servers_main (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *netns_path = NULL;
+  g_autoptr (GSocket) socket = NULL;
+  g_autoptr (GInetAddress) bridge = NULL;
+  g_autoptr (GSocketAddress) address = NULL;
+  g_autofree char *thread_ns = NULL;
+  ino_t home;
+  CsLab *lab = cs_lab_new (1, &error);
+
+  if (lab == NULL)
+    g_error ("%s", error->message);
+
+  home = inode_of ("/proc/thread-self/ns/net");
+  if (!cs_lab_enter_servers (lab, &error))
+    g_error ("%s", error->message);
+  netns_path = g_build_filename ("/run/netns", cs_lab_get_netns (lab, CS_LAB_SERVERS), NULL);
+  if (inode_of ("/proc/thread-self/ns/net") != inode_of (netns_path))
+    g_error ("The thread is not in the lab's namespace");
+
+  /* The bridge's address is ours now: a server could bind it. */
+  bridge = g_inet_address_new_from_string (cs_lab_get_address (lab, CS_LAB_SERVERS));
+  address = g_inet_socket_address_new (bridge, (guint16) g_ascii_strtoull (UDP_PORT, NULL, 10));
+  socket = udp_socket ();
+  if (!g_socket_bind (socket, address, TRUE, &error))
+    g_error ("Cannot bind the bridge's address inside the lab: %s", error->message);
+  g_clear_object (&socket);
+
+  /* Hosts are reached by name, from inside as from outside. */
+  if (exchange_udp (lab, 0, CS_LAB_SERVERS, 20, 64, 1000, UDP_TIMEOUT_MS) != 20)
+    g_error ("Host 0 cannot reach the servers once we entered the lab");
+
+  printf ("%s\n", cs_lab_get_netns (lab, CS_LAB_SERVERS));
+  cs_lab_free (lab);
+  /* Back home, so the deleted lab is not kept alive by us. */
+  if (inode_of ("/proc/thread-self/ns/net") != home)
+    g_error ("cs_lab_free() did not take the thread back to its namespace");
+  printf ("ok\n");
+  return 0;
+}
+
+static void
+test_enter_servers (void)
+{
+  g_autoptr (Helper) helper = NULL;
+  g_autofree char *lab_name = NULL;
+  g_autofree char *result = NULL;
+
+  if (!cs_lab_require_for_test ())
+    return;
+
+  helper = helper_start (NULL, 0, "--enter-servers", NULL);
+  /* Its test messages come first. */
+  while ((lab_name = helper_read_line (helper)) != NULL && lab_name[0] == '#')
+    g_clear_pointer (&lab_name, g_free);
+  g_assert_nonnull (lab_name);
+  result = helper_read_line (helper);
+  g_assert_cmpstr (result, ==, "ok");
+  g_subprocess_wait_check (helper->process, NULL, NULL);
+  g_assert_true (g_subprocess_get_successful (helper->process));
+  g_assert_false (netns_exists (lab_name));
+}
+
 /* Where the lab cannot work, its tests skip, except on CI, where they fail:
  * what the test runner sees of /lab/namespaces run without root. */
 static void
@@ -708,6 +875,8 @@ main (int argc, char *argv[])
     return udp_send_main (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "--make-lab-and-hang"))
     return make_lab_and_hang_main ();
+  if (argc >= 2 && g_str_equal (argv[1], "--enter-servers"))
+    return enter_servers_main ();
   if (argc >= 2 && g_str_equal (argv[1], "--drop-root"))
     {
       /* --drop-root TEST-ARGS...: runs the tests as nobody. */
@@ -726,6 +895,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/lab/rate", test_rate);
   g_test_add_func ("/lab/cut", test_cut);
   g_test_add_func ("/lab/bot-runner", test_bot_runner);
+  g_test_add_func ("/lab/nat", test_nat);
+  g_test_add_func ("/lab/enter-servers", test_enter_servers);
   g_test_add_func ("/lab/unavailable/skips", test_unavailable_skips);
   g_test_add_func ("/lab/unavailable/fails-on-ci", test_unavailable_fails_on_ci);
 
