@@ -10,6 +10,9 @@
 
 #include <glib/gi18n.h>
 
+/* A request nobody answers in this time fails instead of waiting forever. */
+#define IQ_TIMEOUT_SECONDS 30
+
 struct _CsXmppClient
 {
   GObject parent_instance;
@@ -25,6 +28,12 @@ struct _CsXmppClient
   GTask *pending;
   CsXmppWorker *worker;
   char *muc_service;
+
+  /* For stanzas built and read on the main context (the worker thread has its own). */
+  xmpp_ctx_t *ctx;
+  guint next_iq;
+  /* Requests waiting for their answer: id -> GTask. */
+  GHashTable *iqs;
 };
 
 G_DEFINE_FINAL_TYPE (CsXmppClient, cs_xmpp_client, G_TYPE_OBJECT)
@@ -49,6 +58,7 @@ enum
   OCCUPANT_CHANGED,
   INVITATION_RECEIVED,
   MEMBER_LISTED,
+  STANZA_RECEIVED,
   N_SIGNALS
 };
 
@@ -80,6 +90,88 @@ complete_pending (CsXmppClient *self, const GError *error)
     g_task_return_error (task, g_error_copy (error));
   else
     g_task_return_boolean (task, TRUE);
+}
+
+static xmpp_stanza_t *
+parse (CsXmppClient *self, const char *xml)
+{
+  return xml != NULL ? xmpp_stanza_new_from_string (cs_xmpp_client_get_context (self), xml) : NULL;
+}
+
+/* What a request in flight keeps. */
+typedef struct
+{
+  char *id;
+  GSource *timeout;
+} IqRequest;
+
+/* The timeout source holds the task and the task holds the source: break the cycle once the
+ * request is over. */
+static void
+iq_request_finish (GTask *task)
+{
+  IqRequest *request = g_task_get_task_data (task);
+
+  if (request->timeout != NULL)
+    {
+      g_source_destroy (request->timeout);
+      g_clear_pointer (&request->timeout, g_source_unref);
+    }
+}
+
+static void
+iq_request_free (gpointer data)
+{
+  IqRequest *request = data;
+
+  g_free (request->id);
+  if (request->timeout != NULL)
+    {
+      g_source_destroy (request->timeout);
+      g_source_unref (request->timeout);
+    }
+  g_free (request);
+}
+
+static void
+stanza_release (gpointer stanza)
+{
+  xmpp_stanza_release (stanza);
+}
+
+static void
+answer_iq (CsXmppClient *self, const char *id, const char *xml)
+{
+  g_autoptr (GTask) task = NULL;
+  xmpp_stanza_t *answer;
+
+  if (!g_hash_table_steal_extended (self->iqs, id, NULL, (gpointer *) &task))
+    return;
+  iq_request_finish (task);
+
+  answer = parse (self, xml);
+  if (answer == NULL)
+    {
+      g_task_return_new_error (task, CS_XMPP_ERROR, CS_XMPP_ERROR_CONNECTION_LOST,
+                               _ ("The connection to the server was lost."));
+    }
+  else if (g_strcmp0 (xmpp_stanza_get_type (answer), "result") != 0)
+    {
+      xmpp_stanza_t *error = xmpp_stanza_get_child_by_name (answer, "error");
+      xmpp_stanza_t *condition = error != NULL ? xmpp_stanza_get_children (error) : NULL;
+
+      while (condition != NULL && !xmpp_stanza_is_tag (condition))
+        condition = xmpp_stanza_get_next (condition);
+      g_task_return_new_error (task, CS_XMPP_ERROR, CS_XMPP_ERROR_FAILED,
+                               _ ("The request was refused (%s)."),
+                               condition != NULL ? xmpp_stanza_get_name (condition)
+                                                 : "undefined-condition");
+      xmpp_stanza_release (answer);
+    }
+  else
+    {
+      g_task_return_pointer (task, answer, stanza_release);
+    }
 }
 
 static void
@@ -134,6 +226,22 @@ on_worker_event (CsXmppEvent *event, gpointer user_data)
 
     case CS_XMPP_EVENT_INVITATION:
       g_signal_emit (self, signals[INVITATION_RECEIVED], 0, event->from, event->room, event->text);
+      break;
+
+    case CS_XMPP_EVENT_STANZA:
+      {
+        xmpp_stanza_t *stanza = parse (self, event->text);
+
+        if (stanza != NULL)
+          {
+            g_signal_emit (self, signals[STANZA_RECEIVED], 0, stanza);
+            xmpp_stanza_release (stanza);
+          }
+      }
+      break;
+
+    case CS_XMPP_EVENT_IQ_ANSWER:
+      answer_iq (self, event->jid, event->text);
       break;
 
     default:
@@ -237,6 +345,19 @@ cs_xmpp_client_dispose (GObject *object)
 
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _ ("Closed."));
     }
+  if (self->iqs != NULL)
+    {
+      g_autoptr (GList) tasks = g_hash_table_get_values (self->iqs);
+
+      g_hash_table_steal_all (self->iqs);
+      for (GList *l = tasks; l != NULL; l = l->next)
+        {
+          g_autoptr (GTask) task = l->data;
+
+          iq_request_finish (task);
+          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _ ("Closed."));
+        }
+    }
 
   G_OBJECT_CLASS (cs_xmpp_client_parent_class)->dispose (object);
 }
@@ -253,6 +374,8 @@ cs_xmpp_client_finalize (GObject *object)
   g_free (self->untrusted_fingerprint);
   g_free (self->muc_service);
   g_clear_error (&self->error);
+  g_clear_pointer (&self->iqs, g_hash_table_unref);
+  g_clear_pointer (&self->ctx, xmpp_ctx_free);
 
   G_OBJECT_CLASS (cs_xmpp_client_parent_class)->finalize (object);
 }
@@ -300,11 +423,16 @@ cs_xmpp_client_class_init (CsXmppClientClass *klass)
   signals[INVITATION_RECEIVED] =
     g_signal_new ("invitation-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+  /* A call signalling stanza (an xmpp_stanza_t, valid during the emission only). */
+  signals[STANZA_RECEIVED] =
+    g_signal_new ("stanza-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
 }
 
 static void
 cs_xmpp_client_init (CsXmppClient *self)
 {
+  self->iqs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 CsXmppClient *
@@ -537,4 +665,125 @@ cs_xmpp_client_configure_room (CsXmppClient *self, const char *room, const char 
   g_return_if_fail (self->worker != NULL);
 
   cs_xmpp_worker_configure_room (self->worker, room, name);
+}
+
+xmpp_ctx_t *
+cs_xmpp_client_get_context (CsXmppClient *self)
+{
+  static gsize initialized;
+
+  g_return_val_if_fail (CS_IS_XMPP_CLIENT (self), NULL);
+
+  if (g_once_init_enter (&initialized))
+    {
+      xmpp_initialize ();
+      g_once_init_leave (&initialized, 1);
+    }
+  if (self->ctx == NULL)
+    self->ctx = xmpp_ctx_new (NULL, NULL);
+
+  return self->ctx;
+}
+
+static char *
+to_text (xmpp_stanza_t *stanza)
+{
+  char *text = NULL;
+  size_t length = 0;
+  char *copy;
+
+  if (xmpp_stanza_to_text (stanza, &text, &length) != XMPP_EOK)
+    return NULL;
+  copy = g_strndup (text, length);
+  xmpp_free (xmpp_stanza_get_context (stanza), text);
+  return copy;
+}
+
+void
+cs_xmpp_client_send (CsXmppClient *self, xmpp_stanza_t *stanza)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (CS_IS_XMPP_CLIENT (self));
+  g_return_if_fail (stanza != NULL);
+
+  if (self->worker == NULL || (text = to_text (stanza)) == NULL)
+    return;
+  cs_xmpp_worker_send (self->worker, text, NULL);
+}
+
+static gboolean
+on_iq_timeout (gpointer user_data)
+{
+  GTask *task = user_data;
+  CsXmppClient *self = g_task_get_source_object (task);
+  const char *id = ((IqRequest *) g_task_get_task_data (task))->id;
+  g_autoptr (GTask) owned = NULL;
+
+  if (!g_hash_table_steal_extended (self->iqs, id, NULL, (gpointer *) &owned))
+    return G_SOURCE_REMOVE;
+  iq_request_finish (owned);
+  g_task_return_new_error (owned, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                           _ ("The server did not answer in time."));
+  return G_SOURCE_REMOVE;
+}
+
+void
+cs_xmpp_client_send_iq_async (CsXmppClient *self,
+                              xmpp_stanza_t *iq,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autofree char *text = NULL;
+  IqRequest *request;
+
+  g_return_if_fail (CS_IS_XMPP_CLIENT (self));
+  g_return_if_fail (iq != NULL && g_strcmp0 (xmpp_stanza_get_name (iq), "iq") == 0);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cs_xmpp_client_send_iq_async);
+
+  if (self->worker == NULL || self->state != CS_XMPP_STATE_ONLINE)
+    {
+      g_task_return_new_error (task, CS_XMPP_ERROR, CS_XMPP_ERROR_CONNECTION_LOST,
+                               _ ("Not connected to the server."));
+      return;
+    }
+
+  request = g_new0 (IqRequest, 1);
+  request->id = g_strdup_printf ("cs-iq-%u", ++self->next_iq);
+  xmpp_stanza_set_id (iq, request->id);
+  g_task_set_task_data (task, request, iq_request_free);
+  text = to_text (iq);
+
+  /* The source holds the task until it is destroyed, when the answer comes or in time. */
+  request->timeout = g_timeout_source_new_seconds (IQ_TIMEOUT_SECONDS);
+  g_task_attach_source (task, request->timeout, on_iq_timeout);
+  g_hash_table_insert (self->iqs, g_strdup (request->id), g_object_ref (task));
+  cs_xmpp_worker_send (self->worker, text, request->id);
+}
+
+xmpp_stanza_t *
+cs_xmpp_client_send_iq_finish (CsXmppClient *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+cs_xmpp_client_set_room_payload (CsXmppClient *self, const char *room, xmpp_stanza_t *payload)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (CS_IS_XMPP_CLIENT (self));
+  g_return_if_fail (room != NULL);
+
+  if (self->worker == NULL)
+    return;
+  if (payload != NULL)
+    text = to_text (payload);
+  cs_xmpp_worker_set_room_payload (self->worker, room, text);
 }

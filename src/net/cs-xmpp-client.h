@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <strophe.h>
 
 G_BEGIN_DECLS
 
@@ -102,6 +103,28 @@ void cs_xmpp_client_invite (CsXmppClient *self,
                             const char *room,
                             const char *address,
                             const char *reason);
+
+/* Stanzas for call signalling, built and read on the client's main context with this
+ * libstrophe context (not the network thread's). Incoming ones arrive as "stanza-received"
+ * (xmpp_stanza_t *, valid during the emission): iq get/set with a Jingle payload, messages
+ * with call payloads, and presences in rooms that have a payload (call rooms). */
+xmpp_ctx_t *cs_xmpp_client_get_context (CsXmppClient *self);
+/* Sends @stanza when online; it is dropped otherwise. */
+void cs_xmpp_client_send (CsXmppClient *self, xmpp_stanza_t *stanza);
+/* Sends the iq get or set @iq (its id is set here) and completes with the answer of type
+ * result (transfer full: xmpp_stanza_release() it), or an error: the answer's error
+ * condition, the connection lost, or no answer in 30 s. Only the address asked may answer. */
+void cs_xmpp_client_send_iq_async (CsXmppClient *self,
+                                   xmpp_stanza_t *iq,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data);
+xmpp_stanza_t *cs_xmpp_client_send_iq_finish (CsXmppClient *self,
+                                              GAsyncResult *result,
+                                              GError **error);
+/* Puts @payload (copied; NULL removes it) in our presence in @room, now and whenever the
+ * room is entered again: MUJI (XEP-0272) says so who takes part in a call. */
+void cs_xmpp_client_set_room_payload (CsXmppClient *self, const char *room, xmpp_stanza_t *payload);
 
 /* How many times the client's network thread has woken up since it started. */
 guint64 cs_xmpp_client_get_wakeups (CsXmppClient *self);

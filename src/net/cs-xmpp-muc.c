@@ -428,15 +428,7 @@ cs_xmpp_muc_attach (CsXmppWorker *self)
   /* Back after a drop: enter the rooms again. */
   g_hash_table_iter_init (&iter, self->rooms);
   while (g_hash_table_iter_next (&iter, &room, &nick))
-    {
-      g_autofree char *to = g_strdup_printf ("%s/%s", (char *) room, (char *) nick);
-      xmpp_stanza_t *presence = xmpp_presence_new (self->ctx);
-
-      xmpp_stanza_set_to (presence, to);
-      add_child (presence, "x", NS_MUC);
-      xmpp_send (self->conn, presence);
-      xmpp_stanza_release (presence);
-    }
+    cs_xmpp_stanzas_send_room_presence (self, room);
 }
 
 static gboolean
@@ -458,15 +450,7 @@ cs_xmpp_muc_handle_command (CsXmppWorker *self, Command *command)
         g_hash_table_replace (self->creating_rooms, g_strdup (room),
                               g_strdup (command->args[3] != NULL ? command->args[3] : room));
       if (is_online (self))
-        {
-          g_autofree char *to = g_strdup_printf ("%s/%s", room, command->args[1]);
-          xmpp_stanza_t *presence = xmpp_presence_new (self->ctx);
-
-          xmpp_stanza_set_to (presence, to);
-          add_child (presence, "x", NS_MUC);
-          xmpp_send (self->conn, presence);
-          xmpp_stanza_release (presence);
-        }
+        cs_xmpp_stanzas_send_room_presence (self, room);
       break;
 
     case COMMAND_LEAVE_ROOM:
@@ -482,6 +466,7 @@ cs_xmpp_muc_handle_command (CsXmppWorker *self, Command *command)
           xmpp_stanza_release (presence);
         }
       g_hash_table_remove (self->rooms, room);
+      g_hash_table_remove (self->room_payloads, room);
       break;
 
     case COMMAND_CONFIGURE_ROOM:

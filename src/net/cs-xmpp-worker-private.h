@@ -21,6 +21,8 @@ typedef enum
   COMMAND_SEND_RAW,
   COMMAND_LIST_MEMBERS,
   COMMAND_CONFIGURE_ROOM,
+  COMMAND_SEND,
+  COMMAND_ROOM_PAYLOAD,
 } CommandKind;
 
 typedef struct
@@ -83,6 +85,10 @@ struct _CsXmppWorker
   GHashTable *creating_rooms;
   /* Service discovery requests in flight: id -> the address asked. */
   GHashTable *disco_asked;
+  /* Rooms whose presence carries a payload (call rooms): room address -> payload XML. */
+  GHashTable *room_payloads;
+  /* Requests from the main context waiting for their answer: id -> the address asked. */
+  GHashTable *pending_iqs;
 };
 
 /* Posts @event to the main context (strings are copied). */
@@ -91,5 +97,12 @@ G_GNUC_INTERNAL void cs_xmpp_worker_post (CsXmppWorker *self, const CsXmppEvent 
 /* Multi-user chat (XEP-0045) and invitations (XEP-0249), on the worker thread. */
 G_GNUC_INTERNAL void cs_xmpp_muc_attach (CsXmppWorker *self);
 G_GNUC_INTERNAL void cs_xmpp_muc_handle_command (CsXmppWorker *self, Command *command);
+
+/* Call signalling and requests from the main context (cs-xmpp-stanzas.c). */
+G_GNUC_INTERNAL void cs_xmpp_stanzas_attach (CsXmppWorker *self);
+G_GNUC_INTERNAL void cs_xmpp_stanzas_connection_lost (CsXmppWorker *self);
+G_GNUC_INTERNAL void cs_xmpp_stanzas_handle_command (CsXmppWorker *self, Command *command);
+/* Our presence in @room, with its payload if it has one. */
+G_GNUC_INTERNAL void cs_xmpp_stanzas_send_room_presence (CsXmppWorker *self, const char *room);
 
 G_END_DECLS

@@ -248,6 +248,7 @@ go_online (CsXmppWorker *self)
   xmpp_timed_handler_add (self->conn, send_ping, PING_INTERVAL_MS, self);
   xmpp_send (self->conn, presence);
   xmpp_stanza_release (presence);
+  cs_xmpp_stanzas_attach (self);
   cs_xmpp_muc_attach (self);
 
   post_state (self, CS_XMPP_STATE_ONLINE, NULL);
@@ -460,6 +461,7 @@ on_connection_event (xmpp_conn_t *conn,
 
   self->conn = NULL;
   self->sock_fd = -1;
+  cs_xmpp_stanzas_connection_lost (self);
 
   if (self->register_step == REGISTER_DONE)
     {
@@ -615,6 +617,11 @@ handle_command (CsXmppWorker *self, Command *command)
     case COMMAND_SEND_RAW:
       if (self->conn != NULL && xmpp_conn_is_connected (self->conn))
         xmpp_send_raw_string (self->conn, "%s", command->args[0]);
+      break;
+
+    case COMMAND_SEND:
+    case COMMAND_ROOM_PAYLOAD:
+      cs_xmpp_stanzas_handle_command (self, command);
       break;
 
     case COMMAND_LIST_MEMBERS:
@@ -799,6 +806,8 @@ cs_xmpp_worker_new (GMainContext *context, CsXmppEventFunc func, gpointer user_d
   self->rooms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->creating_rooms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->disco_asked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->room_payloads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->pending_iqs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->thread = g_thread_new ("cs-xmpp", worker_thread, self);
 
   return self;
@@ -844,6 +853,8 @@ cs_xmpp_worker_free (CsXmppWorker *self)
   g_hash_table_unref (self->rooms);
   g_hash_table_unref (self->creating_rooms);
   g_hash_table_unref (self->disco_asked);
+  g_hash_table_unref (self->room_payloads);
+  g_hash_table_unref (self->pending_iqs);
   close (self->wake_fd);
   g_clear_pointer (&self->login, cs_xmpp_login_free);
   g_clear_pointer (&self->rejected_fingerprint, g_free);
@@ -921,4 +932,22 @@ cs_xmpp_worker_configure_room (CsXmppWorker *self, const char *room, const char 
   g_return_if_fail (room != NULL && name != NULL);
 
   push_full (self, COMMAND_CONFIGURE_ROOM, NULL, room, name, NULL, NULL);
+}
+
+void
+cs_xmpp_worker_send (CsXmppWorker *self, const char *xml, const char *track_id)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (xml != NULL);
+
+  push_full (self, COMMAND_SEND, NULL, xml, track_id, NULL, NULL);
+}
+
+void
+cs_xmpp_worker_set_room_payload (CsXmppWorker *self, const char *room, const char *payload_xml)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (room != NULL);
+
+  push_full (self, COMMAND_ROOM_PAYLOAD, NULL, room, payload_xml, NULL, NULL);
 }

@@ -31,6 +31,11 @@ typedef enum
   CS_XMPP_EVENT_OCCUPANT,
   CS_XMPP_EVENT_INVITATION,
   CS_XMPP_EVENT_MEMBER_LISTED,
+  /* A call signalling stanza, as XML in text. */
+  CS_XMPP_EVENT_STANZA,
+  /* The answer (XML in text) to the request whose id is in jid; text is NULL when the
+   * connection went away before an answer came. */
+  CS_XMPP_EVENT_IQ_ANSWER,
 } CsXmppEventKind;
 
 typedef struct
@@ -79,6 +84,13 @@ void cs_xmpp_worker_invite (CsXmppWorker *self,
                             const char *room,
                             const char *jid,
                             const char *reason);
+/* Sends the stanza @xml when online (dropped otherwise). With @track_id (the stanza's id, an
+ * iq get or set), its answer arrives as an IQ_ANSWER event. */
+void cs_xmpp_worker_send (CsXmppWorker *self, const char *xml, const char *track_id);
+/* Adds @payload_xml to our presence in @room (NULL removes it), now and at every entry. */
+void cs_xmpp_worker_set_room_payload (CsXmppWorker *self,
+                                      const char *room,
+                                      const char *payload_xml);
 guint64 cs_xmpp_worker_get_wakeups (CsXmppWorker *self);
 /* Stops the thread, waits for it, and frees the worker. Events not yet delivered are dropped. */
 void cs_xmpp_worker_free (CsXmppWorker *self);

@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-stanzas"
+
+#include "config.h"
+
+#include "cs-test-server.h"
+#include "cs-xmpp-client.h"
+
+/* The path call signalling takes through the client: requests with answers, Jingle payloads
+ * routed through a room to an occupant, presence payloads in a call room, and what we
+ * answer to other clients' service discovery. Against a real Prosody. */
+
+#define TIMEOUT_SECONDS 20
+#define ROOM "call-1@rooms.localhost"
+#define NS_JINGLE "urn:xmpp:jingle:1"
+#define NS_MUJI "urn:xmpp:jingle:muji:0"
+#define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
+
+typedef struct
+{
+  CsXmppClient *client;
+  /* Stanzas received through "stanza-received", as text. */
+  GPtrArray *stanzas;
+  gboolean joined;
+  gboolean member_listed;
+  /* Answer Jingle requests with a result. */
+  gboolean answer;
+} Peer;
+
+static CsTestServer *server;
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static char *
+stanza_text (xmpp_stanza_t *stanza)
+{
+  char *text = NULL;
+  size_t length = 0;
+  char *copy;
+
+  g_assert_cmpint (xmpp_stanza_to_text (stanza, &text, &length), ==, XMPP_EOK);
+  copy = g_strndup (text, length);
+  xmpp_free (xmpp_stanza_get_context (stanza), text);
+  return copy;
+}
+
+static void
+on_stanza (CsXmppClient *client, xmpp_stanza_t *stanza, Peer *peer)
+{
+  g_ptr_array_add (peer->stanzas, stanza_text (stanza));
+
+  if (peer->answer && g_strcmp0 (xmpp_stanza_get_name (stanza), "iq") == 0 &&
+      g_strcmp0 (xmpp_stanza_get_type (stanza), "set") == 0)
+    {
+      xmpp_stanza_t *reply = xmpp_stanza_reply (stanza);
+
+      xmpp_stanza_set_type (reply, "result");
+      cs_xmpp_client_send (client, reply);
+      xmpp_stanza_release (reply);
+    }
+}
+
+static void
+on_room_joined (CsXmppClient *client, const char *room, gboolean created, Peer *peer)
+{
+  peer->joined = TRUE;
+}
+
+static void
+on_member_listed (CsXmppClient *client,
+                  const char *room,
+                  const char *jid,
+                  const char *affiliation,
+                  Peer *peer)
+{
+  if (g_strcmp0 (affiliation, "member") == 0)
+    peer->member_listed = TRUE;
+}
+
+static void
+on_room_error (CsXmppClient *client, const char *room, GError *error, Peer *peer)
+{
+  g_error ("%s could not enter %s: %s", cs_xmpp_client_get_address (client), room, error->message);
+}
+
+static gboolean
+has_stanza_containing (Peer *peer, const char *a, const char *b)
+{
+  for (guint i = 0; i < peer->stanzas->len; i++)
+    {
+      const char *text = g_ptr_array_index (peer->stanzas, i);
+
+      if (strstr (text, a) != NULL && (b == NULL || strstr (text, b) != NULL))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+wait_for (gboolean (*check) (gpointer), gpointer data, const char *what)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (TIMEOUT_SECONDS, on_timeout, &timed_out);
+
+  while (!check (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!check (data))
+    g_error ("Timed out waiting for %s", what);
+  g_source_remove (id);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **result)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (TIMEOUT_SECONDS + 15, on_timeout, &timed_out);
+
+  while (*result == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (*result);
+  g_source_remove (id);
+  return *result;
+}
+
+static Peer *
+peer_new (const char *local)
+{
+  Peer *peer = g_new0 (Peer, 1);
+  g_autofree char *address = g_strdup_printf ("%s@localhost", local);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  peer->stanzas = g_ptr_array_new_with_free_func (g_free);
+  peer->client = cs_xmpp_client_new (address);
+  cs_xmpp_client_set_server (peer->client, cs_test_server_get_host (server),
+                             cs_test_server_get_port (server));
+  cs_xmpp_client_set_ca_file (peer->client, cs_test_server_get_ca_file (server));
+  g_signal_connect (peer->client, "stanza-received", G_CALLBACK (on_stanza), peer);
+  g_signal_connect (peer->client, "room-joined", G_CALLBACK (on_room_joined), peer);
+  g_signal_connect (peer->client, "room-error", G_CALLBACK (on_room_error), peer);
+  g_signal_connect (peer->client, "member-listed", G_CALLBACK (on_member_listed), peer);
+
+  cs_xmpp_client_register_async (peer->client, "password", NULL, on_done, &result);
+  g_assert_true (cs_xmpp_client_register_finish (peer->client, wait_result (&result), &error));
+  g_assert_no_error (error);
+  return peer;
+}
+
+static void
+peer_free (Peer *peer)
+{
+  g_assert_finalize_object (peer->client);
+  g_ptr_array_unref (peer->stanzas);
+  g_free (peer);
+}
+
+static gboolean
+is_joined (gpointer data)
+{
+  return ((Peer *) data)->joined;
+}
+
+static xmpp_stanza_t *
+new_child (xmpp_stanza_t *parent, const char *name, const char *ns)
+{
+  xmpp_stanza_t *child = xmpp_stanza_new (xmpp_stanza_get_context (parent));
+
+  xmpp_stanza_set_name (child, name);
+  if (ns != NULL)
+    xmpp_stanza_set_ns (child, ns);
+  xmpp_stanza_add_child (parent, child);
+  xmpp_stanza_release (child);
+  return child;
+}
+
+static xmpp_stanza_t *
+muji_payload (CsXmppClient *client)
+{
+  xmpp_stanza_t *muji = xmpp_stanza_new (cs_xmpp_client_get_context (client));
+
+  xmpp_stanza_set_name (muji, "muji");
+  xmpp_stanza_set_ns (muji, NS_MUJI);
+  return muji;
+}
+
+static gboolean
+is_member_listed (gpointer data)
+{
+  return ((Peer *) data)->member_listed;
+}
+
+static gboolean
+bob_saw_alice_muji (gpointer data)
+{
+  return has_stanza_containing (data, "from=\"" ROOM "/alice\"", NS_MUJI);
+}
+
+static gboolean
+alice_saw_bob_muji (gpointer data)
+{
+  return has_stanza_containing (data, "from=\"" ROOM "/bob\"", NS_MUJI);
+}
+
+static gboolean
+alice_saw_bob_leave (gpointer data)
+{
+  return has_stanza_containing (data, "from=\"" ROOM "/bob\"", "type=\"unavailable\"");
+}
+
+static void
+test_call_room (void)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  Peer *alice = peer_new ("alice");
+  Peer *bob = peer_new ("bob");
+  xmpp_ctx_t *ctx = cs_xmpp_client_get_context (alice->client);
+  xmpp_stanza_t *muji;
+  xmpp_stanza_t *iq;
+  xmpp_stanza_t *jingle;
+  xmpp_stanza_t *answer;
+
+  bob->answer = TRUE;
+
+  /* Both take part in a call room: their presences carry the MUJI element. */
+  muji = muji_payload (alice->client);
+  cs_xmpp_client_set_room_payload (alice->client, ROOM, muji);
+  xmpp_stanza_release (muji);
+  cs_xmpp_client_join_room (alice->client, ROOM, "alice", TRUE, "Call");
+  wait_for (is_joined, alice, "alice in the room");
+  cs_xmpp_client_set_affiliation (alice->client, ROOM, "bob@localhost", "member");
+  cs_xmpp_client_list_members (alice->client, ROOM);
+  wait_for (is_member_listed, alice, "bob to be a member");
+
+  muji = muji_payload (bob->client);
+  cs_xmpp_client_set_room_payload (bob->client, ROOM, muji);
+  xmpp_stanza_release (muji);
+  cs_xmpp_client_join_room (bob->client, ROOM, "bob", FALSE, NULL);
+  wait_for (is_joined, bob, "bob in the room");
+  wait_for (bob_saw_alice_muji, bob, "bob to see alice's MUJI presence");
+  wait_for (alice_saw_bob_muji, alice, "alice to see bob's MUJI presence");
+
+  /* A Jingle request to bob's place in the room reaches bob, from alice's place, and bob's
+   * answer completes alice's request. */
+  iq = xmpp_iq_new (ctx, "set", NULL);
+  xmpp_stanza_set_to (iq, ROOM "/bob");
+  jingle = new_child (iq, "jingle", NS_JINGLE);
+  xmpp_stanza_set_attribute (jingle, "action", "session-info");
+  xmpp_stanza_set_attribute (jingle, "sid", "test-sid-1");
+  cs_xmpp_client_send_iq_async (alice->client, iq, NULL, on_done, &result);
+  xmpp_stanza_release (iq);
+  answer = cs_xmpp_client_send_iq_finish (alice->client, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (xmpp_stanza_get_type (answer), ==, "result");
+  xmpp_stanza_release (answer);
+  g_assert_true (has_stanza_containing (bob, "test-sid-1", "from=\"" ROOM "/alice\""));
+
+  /* Nobody at that place: the request fails instead of hanging. */
+  g_clear_object (&result);
+  iq = xmpp_iq_new (ctx, "set", NULL);
+  xmpp_stanza_set_to (iq, ROOM "/nobody");
+  new_child (iq, "jingle", NS_JINGLE);
+  cs_xmpp_client_send_iq_async (alice->client, iq, NULL, on_done, &result);
+  xmpp_stanza_release (iq);
+  answer = cs_xmpp_client_send_iq_finish (alice->client, wait_result (&result), &error);
+  g_assert_error (error, CS_XMPP_ERROR, CS_XMPP_ERROR_FAILED);
+  g_assert_null (answer);
+  g_clear_error (&error);
+
+  /* Bob leaves: alice hears it from the call room. */
+  cs_xmpp_client_leave_room (bob->client, ROOM);
+  wait_for (alice_saw_bob_leave, alice, "alice to see bob leave");
+
+  g_clear_object (&result);
+  peer_free (bob);
+  peer_free (alice);
+}
+
+static gboolean
+carol_online (gpointer data)
+{
+  return cs_xmpp_client_get_state (data) == CS_XMPP_STATE_ONLINE;
+}
+
+static void
+test_disco_and_offline (void)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  Peer *carol = peer_new ("carol");
+  Peer *dave = peer_new ("dave");
+  xmpp_ctx_t *ctx = cs_xmpp_client_get_context (carol->client);
+  xmpp_stanza_t *iq;
+  xmpp_stanza_t *answer;
+  xmpp_stanza_t *query;
+  gboolean has_jingle = FALSE;
+  gboolean has_ice = FALSE;
+
+  /* Both are in a room, so that carol can reach dave through it. */
+  cs_xmpp_client_join_room (dave->client, "open-1@rooms.localhost", "dave", TRUE, "Open");
+  wait_for (is_joined, dave, "dave in his room");
+  cs_xmpp_client_set_affiliation (dave->client, "open-1@rooms.localhost", "carol@localhost",
+                                  "member");
+  cs_xmpp_client_list_members (dave->client, "open-1@rooms.localhost");
+  wait_for (is_member_listed, dave, "carol to be a member");
+  cs_xmpp_client_join_room (carol->client, "open-1@rooms.localhost", "carol", FALSE, NULL);
+  wait_for (is_joined, carol, "carol in the room");
+
+  /* Service discovery of our own client: clients such as Dino only offer calls to those
+   * who say they can take them. The request goes to dave's room place; Prosody passes
+   * disco#info on to the occupant. */
+  iq = xmpp_iq_new (ctx, "get", NULL);
+  xmpp_stanza_set_to (iq, "open-1@rooms.localhost/dave");
+  new_child (iq, "query", NS_DISCO_INFO);
+  cs_xmpp_client_send_iq_async (carol->client, iq, NULL, on_done, &result);
+  xmpp_stanza_release (iq);
+  answer = cs_xmpp_client_send_iq_finish (carol->client, wait_result (&result), &error);
+  g_assert_no_error (error);
+  query = xmpp_stanza_get_child_by_name_and_ns (answer, "query", NS_DISCO_INFO);
+  g_assert_nonnull (query);
+  for (xmpp_stanza_t *f = xmpp_stanza_get_children (query); f != NULL; f = xmpp_stanza_get_next (f))
+    {
+      has_jingle |= g_strcmp0 (xmpp_stanza_get_attribute (f, "var"), NS_JINGLE) == 0;
+      has_ice |= g_strcmp0 (xmpp_stanza_get_attribute (f, "var"),
+                            "urn:xmpp:jingle:transports:ice-udp:1") == 0;
+    }
+  g_assert_true (has_jingle);
+  g_assert_true (has_ice);
+  xmpp_stanza_release (answer);
+
+  /* Offline, a request fails at once. */
+  cs_xmpp_client_disconnect (carol->client);
+  while (carol_online (carol->client))
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_object (&result);
+  iq = xmpp_iq_new (ctx, "get", NULL);
+  new_child (iq, "query", NS_DISCO_INFO);
+  cs_xmpp_client_send_iq_async (carol->client, iq, NULL, on_done, &result);
+  xmpp_stanza_release (iq);
+  answer = cs_xmpp_client_send_iq_finish (carol->client, wait_result (&result), &error);
+  g_assert_error (error, CS_XMPP_ERROR, CS_XMPP_ERROR_CONNECTION_LOST);
+  g_assert_null (answer);
+
+  g_clear_object (&result);
+  peer_free (dave);
+  peer_free (carol);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  server = cs_test_server_start (NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/stanzas/call-room", test_call_room);
+  g_test_add_func ("/stanzas/disco-and-offline", test_disco_and_offline);
+
+  status = g_test_run ();
+  cs_test_server_free (server);
+  return status;
+}
