@@ -17,7 +17,7 @@ build_packages="meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libgli
   gstreamer1.0-plugins-bad gstreamer1.0-nice"
 test_packages="xvfb xauth dbus x11-utils imagemagick clang-format flatpak-builder
   prosody openssl glib-networking ca-certificates gnome-keyring profanity tmux
-  iproute2 iptables"
+  iproute2 iptables coturn"
 
 install_missing () {
   missing=""

@@ -15,7 +15,7 @@
 
 #define DOMAIN "localhost"
 #define MUC_DOMAIN "rooms.localhost"
-#define HOST "127.0.0.1"
+#define DEFAULT_ADDRESS "127.0.0.1"
 
 #define READY_TIMEOUT_SECONDS 15
 #define PROBE_TIMEOUT_SECONDS 2
@@ -27,7 +27,13 @@
 struct _CsTestServer
 {
   gboolean allow_registration;
+  char *address;
   guint16 port;
+
+  /* XEP-0215 through mod_turn_external; turn_host is NULL when disabled. */
+  char *turn_host;
+  guint16 turn_port;
+  char *turn_secret;
 
   char *dir;
   char *config_file;
@@ -175,11 +181,11 @@ make_certificates (CsTestServer *self, GError **error)
 }
 
 static guint16
-pick_free_port (GError **error)
+pick_free_port (const char *address, GError **error)
 {
   g_autoptr (GSocket) socket = NULL;
-  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr (GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GInetAddress) inet_address = g_inet_address_new_from_string (address);
+  g_autoptr (GSocketAddress) any_port = g_inet_socket_address_new (inet_address, 0);
   g_autoptr (GSocketAddress) bound = NULL;
 
   socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
@@ -198,16 +204,25 @@ pick_free_port (GError **error)
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
+static char *
+escape_lua_string (const char *value)
+{
+  g_autoptr (GString) escaped = g_string_new (value);
+
+  g_string_replace (escaped, "\\", "\\\\", 0);
+  g_string_replace (escaped, "\"", "\\\"", 0);
+  g_string_replace (escaped, "\n", "\\n", 0);
+  return g_string_free (g_steal_pointer (&escaped), FALSE);
+}
+
 static void
 replace_string (GString *config, const char *name, const char *value)
 {
-  g_autoptr (GString) escaped = g_string_new (value);
+  g_autofree char *escaped = escape_lua_string (value);
   g_autofree char *placeholder = g_strdup_printf ("@%s@", name);
 
   /* Every string value sits between double quotes in the Lua template. */
-  g_string_replace (escaped, "\\", "\\\\", 0);
-  g_string_replace (escaped, "\"", "\\\"", 0);
-  g_string_replace (config, placeholder, escaped->str, 0);
+  g_string_replace (config, placeholder, escaped, 0);
 }
 
 static void
@@ -241,8 +256,26 @@ write_config (CsTestServer *self, GError **error)
   replace_string (config, "LOG_LEVEL", g_getenv ("CS_TEST_SERVER_DEBUG") ? "debug" : "info");
   replace_string (config, "CERT", cert);
   replace_string (config, "KEY", key);
+  replace_string (config, "ADDRESS", self->address);
   replace_literal (config, "PORT", port);
   replace_literal (config, "ALLOW_REGISTRATION", self->allow_registration ? "true" : "false");
+  if (self->turn_host != NULL)
+    {
+      g_autofree char *host = escape_lua_string (self->turn_host);
+      g_autofree char *secret = escape_lua_string (self->turn_secret);
+      g_autofree char *options = g_strdup_printf ("turn_external_secret = \"%s\"\n"
+                                                  "turn_external_host = \"%s\"\n"
+                                                  "turn_external_port = %u\n",
+                                                  secret, host, self->turn_port);
+
+      replace_literal (config, "TURN_MODULE", "\"turn_external\";");
+      replace_literal (config, "TURN_OPTIONS", options);
+    }
+  else
+    {
+      replace_literal (config, "TURN_MODULE", "");
+      replace_literal (config, "TURN_OPTIONS", "-- (none: this server announces no TURN server)");
+    }
 
   placeholder = g_regex_new ("@[A-Z_]+@", 0, 0, NULL);
   if (g_regex_match (placeholder, config->str, 0, &left))
@@ -288,7 +321,8 @@ static gboolean
 probe_stream_features (CsTestServer *self, GError **error)
 {
   g_autoptr (GSocketClient) client = g_socket_client_new ();
-  g_autoptr (GSocketAddress) address = g_inet_socket_address_new_from_string (HOST, self->port);
+  g_autoptr (GSocketAddress) address =
+    g_inet_socket_address_new_from_string (self->address, self->port);
   g_autoptr (GSocketConnection) connection = NULL;
   g_autoptr (GString) received = g_string_new (NULL);
   const char *header = "<?xml version='1.0'?><stream:stream to='" DOMAIN "' version='1.0' "
@@ -406,9 +440,10 @@ launch (CsTestServer *self, GError **error)
         }
       if (g_get_monotonic_time () > deadline)
         {
-          failure = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                                 "Prosody did not answer on %s:%u within %d s (first try: %s)",
-                                 HOST, self->port, READY_TIMEOUT_SECONDS, probe_error->message);
+          failure =
+            g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                         "Prosody did not answer on %s:%u within %d s (first try: %s)",
+                         self->address, self->port, READY_TIMEOUT_SECONDS, probe_error->message);
           break;
         }
       g_usleep (PROBE_INTERVAL_MS * 1000);
@@ -460,6 +495,17 @@ cs_test_server_start (const CsTestServerOptions *options, GError **error)
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   self->allow_registration = options != NULL ? options->allow_registration : TRUE;
+  self->address =
+    g_strdup (options != NULL && options->address != NULL ? options->address : DEFAULT_ADDRESS);
+  if (options != NULL && options->turn_host != NULL)
+    {
+      g_return_val_if_fail (options->turn_port != 0, NULL);
+      g_return_val_if_fail (options->turn_secret != NULL, NULL);
+
+      self->turn_host = g_strdup (options->turn_host);
+      self->turn_port = options->turn_port;
+      self->turn_secret = g_strdup (options->turn_secret);
+    }
 
   self->dir = g_dir_make_tmp ("cs-test-server-XXXXXX", error);
   if (self->dir == NULL)
@@ -485,14 +531,14 @@ cs_test_server_start (const CsTestServerOptions *options, GError **error)
   if (!make_certificates (self, error))
     return NULL;
 
-  self->port = pick_free_port (error);
+  self->port = pick_free_port (self->address, error);
   if (self->port == 0)
     return NULL;
 
   if (!write_config (self, error) || !launch (self, error))
     return NULL;
 
-  g_debug ("Prosody runs on %s:%u from %s", HOST, self->port, self->dir);
+  g_debug ("Prosody runs on %s:%u from %s", self->address, self->port, self->dir);
   return g_steal_pointer (&self);
 }
 
@@ -517,7 +563,7 @@ cs_test_server_get_host (CsTestServer *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return HOST;
+  return self->address;
 }
 
 guint16
@@ -542,6 +588,32 @@ cs_test_server_get_dir (CsTestServer *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   return self->dir;
+}
+
+/* The TURN server announced through XEP-0215, or NULL when there is none. */
+const char *
+cs_test_server_get_turn_host (CsTestServer *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->turn_host;
+}
+
+guint16
+cs_test_server_get_turn_port (CsTestServer *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->turn_port;
+}
+
+/* The secret Prosody makes TURN credentials from, as coturn checks them. */
+const char *
+cs_test_server_get_turn_secret (CsTestServer *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->turn_secret;
 }
 
 gboolean
@@ -588,6 +660,9 @@ cs_test_server_free (CsTestServer *self)
         g_warning ("Could not delete %s: %s", self->dir, remove_error->message);
     }
 
+  g_free (self->address);
+  g_free (self->turn_host);
+  g_free (self->turn_secret);
   g_free (self->dir);
   g_free (self->config_file);
   g_free (self->data_dir);

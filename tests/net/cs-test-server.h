@@ -5,15 +5,25 @@
 
 G_BEGIN_DECLS
 
-/* A real Prosody started by a test on 127.0.0.1, with its own temporary
- * directory (configuration, data, a freshly made test CA and certificate,
- * pid and log) and a free port. Nothing is shared with a Prosody the machine
- * may run itself. */
+/* A real Prosody started by a test on 127.0.0.1 (or another address of the
+ * calling thread's namespace, such as 10.77.0.254 once the test entered a
+ * lab with cs_lab_enter_servers()), with its own temporary directory
+ * (configuration, data, a freshly made test CA and certificate, pid and log)
+ * and a free port. Nothing is shared with a Prosody the machine may run
+ * itself. */
 typedef struct _CsTestServer CsTestServer;
 
 typedef struct
 {
   gboolean allow_registration;
+  /* Where to listen; NULL for 127.0.0.1. */
+  const char *address;
+  /* When set, the server announces this TURN server through XEP-0215 (external service
+   * discovery, Prosody's mod_turn_external), with credentials made from turn_secret the
+   * TURN REST API way, as coturn (tests/net/cs-test-turn.h) checks them. */
+  const char *turn_host;
+  guint16 turn_port;
+  const char *turn_secret;
 } CsTestServerOptions;
 
 /**
@@ -37,6 +47,9 @@ const char *cs_test_server_get_host (CsTestServer *self);
 guint16 cs_test_server_get_port (CsTestServer *self);
 const char *cs_test_server_get_ca_file (CsTestServer *self);
 const char *cs_test_server_get_dir (CsTestServer *self);
+const char *cs_test_server_get_turn_host (CsTestServer *self);
+guint16 cs_test_server_get_turn_port (CsTestServer *self);
+const char *cs_test_server_get_turn_secret (CsTestServer *self);
 
 /* Stops the server and keeps its data, certificate and port for a restart. */
 gboolean cs_test_server_stop (CsTestServer *self, GError **error);
