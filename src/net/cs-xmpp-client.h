@@ -123,7 +123,8 @@ xmpp_stanza_t *cs_xmpp_client_send_iq_finish (CsXmppClient *self,
                                               GAsyncResult *result,
                                               GError **error);
 /* Puts @payload (copied; NULL removes it) in our presence in @room, now and whenever the
- * room is entered again: MUJI (XEP-0272) says so who takes part in a call. */
+ * room is entered again: MUJI (XEP-0272) says so who takes part in a call. A <payloads/>
+ * element without namespace stands for its children, for more than one payload. */
 void cs_xmpp_client_set_room_payload (CsXmppClient *self, const char *room, xmpp_stanza_t *payload);
 
 /* How many times the client's network thread has woken up since it started. */

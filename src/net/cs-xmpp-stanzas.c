@@ -265,11 +265,20 @@ cs_xmpp_stanzas_send_room_presence (CsXmppWorker *self, const char *room)
     {
       xmpp_stanza_t *child = xmpp_stanza_new_from_string (self->ctx, payload);
 
-      if (child != NULL)
+      /* A <payloads/> wrapper without namespace stands for its children. */
+      if (child != NULL && g_strcmp0 (xmpp_stanza_get_name (child), "payloads") == 0 &&
+          xmpp_stanza_get_ns (child) == NULL)
+        {
+          for (xmpp_stanza_t *c = xmpp_stanza_get_children (child); c != NULL;
+               c = xmpp_stanza_get_next (c))
+            xmpp_stanza_add_child_ex (presence, xmpp_stanza_copy (c), 0);
+        }
+      else if (child != NULL)
         {
           xmpp_stanza_add_child (presence, child);
-          xmpp_stanza_release (child);
         }
+      if (child != NULL)
+        xmpp_stanza_release (child);
     }
 
   xmpp_send (self->conn, presence);

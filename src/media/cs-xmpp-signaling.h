@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "cs-call-signaling.h"
+#include "cs-muji-call.h"
+
+G_BEGIN_DECLS
+
+/* The call engine's signalling over XMPP: a CsCallSignaling that passes everything to and
+ * from a MUJI call (src/net/cs-muji-call.h), where SDP becomes Jingle. */
+
+#define CS_TYPE_XMPP_SIGNALING (cs_xmpp_signaling_get_type ())
+G_DECLARE_FINAL_TYPE (CsXmppSignaling, cs_xmpp_signaling, CS, XMPP_SIGNALING, GObject)
+
+CsXmppSignaling *cs_xmpp_signaling_new (CsMujiCall *call);
+CsMujiCall *cs_xmpp_signaling_get_call (CsXmppSignaling *self);
+
+G_END_DECLS

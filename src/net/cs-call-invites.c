@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cs-call-invites"
+
+#include "config.h"
+
+#include "cs-call-invites.h"
+#include "cs-xmpp-address.h"
+#include "cs-xmpp-stanza-util.h"
+
+#include <glib/gi18n.h>
+
+#include <string.h>
+
+#define NS_CALL_INVITES "urn:xmpp:call-invites:0"
+#define NS_MUJI "urn:xmpp:jingle:muji:0"
+#define NS_STANZA_ID "urn:xmpp:sid:0"
+#define NS_DELAY "urn:xmpp:delay"
+
+/* A room's history is bounded, and so is what we keep of it. */
+#define MAX_INVITES_PER_ROOM 32
+#define MAX_PARTICIPANTS_PER_CALL 64
+#define MAX_ID_LENGTH 128
+
+typedef struct
+{
+  char *id;
+  char *from_nick;
+  char *call_room;
+  gboolean video;
+  gboolean retracted;
+  GHashTable *participants; /* nick set */
+} Invite;
+
+typedef struct
+{
+  /* Oldest first. */
+  GPtrArray *invites;
+} Room;
+
+struct _CsCallInvites
+{
+  GObject parent_instance;
+
+  CsXmppClient *client;
+  GHashTable *rooms; /* circle room -> Room */
+};
+
+G_DEFINE_FINAL_TYPE (CsCallInvites, cs_call_invites, G_TYPE_OBJECT)
+
+enum
+{
+  INVITE,
+  PARTICIPANTS_CHANGED,
+  RETRACTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+invite_free (gpointer data)
+{
+  Invite *invite = data;
+
+  g_free (invite->id);
+  g_free (invite->from_nick);
+  g_free (invite->call_room);
+  g_hash_table_unref (invite->participants);
+  g_free (invite);
+}
+
+static void
+room_free (gpointer data)
+{
+  Room *room = data;
+
+  g_ptr_array_unref (room->invites);
+  g_free (room);
+}
+
+static Room *
+ensure_room (CsCallInvites *self, const char *address)
+{
+  Room *room = g_hash_table_lookup (self->rooms, address);
+
+  if (room == NULL)
+    {
+      room = g_new0 (Room, 1);
+      room->invites = g_ptr_array_new_with_free_func (invite_free);
+      g_hash_table_insert (self->rooms, g_strdup (address), room);
+    }
+  return room;
+}
+
+static Invite *
+find_invite (CsCallInvites *self, const char *address, const char *id)
+{
+  Room *room = g_hash_table_lookup (self->rooms, address);
+
+  for (guint i = 0; room != NULL && i < room->invites->len; i++)
+    {
+      Invite *invite = g_ptr_array_index (room->invites, i);
+
+      if (g_strcmp0 (invite->id, id) == 0)
+        return invite;
+    }
+  return NULL;
+}
+
+/* The id others refer to: the one the room gave the message (XEP-0359), as XEP-0482 asks for
+ * group chats, or the sender's own when the room gives none. */
+static const char *
+message_id (xmpp_stanza_t *message, const char *room)
+{
+  for (xmpp_stanza_t *child = xmpp_stanza_get_children (message); child != NULL;
+       child = xmpp_stanza_get_next (child))
+    if (g_strcmp0 (xmpp_stanza_get_name (child), "stanza-id") == 0 &&
+        g_strcmp0 (xmpp_stanza_get_ns (child), NS_STANZA_ID) == 0 &&
+        g_strcmp0 (xmpp_stanza_get_attribute (child, "by"), room) == 0)
+      return xmpp_stanza_get_attribute (child, "id");
+
+  return xmpp_stanza_get_id (message);
+}
+
+static void
+on_invite (CsCallInvites *self,
+           const char *address,
+           const char *nick,
+           xmpp_stanza_t *message,
+           xmpp_stanza_t *element)
+{
+  xmpp_stanza_t *muji = xmpp_stanza_get_child_by_name_and_ns (element, "muji", NS_MUJI);
+  const char *id = message_id (message, address);
+  g_autofree char *call_room = NULL;
+  gboolean live = xmpp_stanza_get_child_by_name_and_ns (message, "delay", NS_DELAY) == NULL;
+  Room *room;
+  Invite *invite;
+
+  if (muji == NULL || id == NULL || strlen (id) > MAX_ID_LENGTH ||
+      find_invite (self, address, id) != NULL)
+    return;
+  call_room = cs_xmpp_address_normalize (xmpp_stanza_get_attribute (muji, "room"), NULL);
+  if (call_room == NULL || strchr (call_room, '/') != NULL)
+    return;
+
+  room = ensure_room (self, address);
+  if (room->invites->len >= MAX_INVITES_PER_ROOM)
+    g_ptr_array_remove_index (room->invites, 0);
+
+  invite = g_new0 (Invite, 1);
+  invite->id = g_strdup (id);
+  invite->from_nick = g_strdup (nick);
+  invite->call_room = g_steal_pointer (&call_room);
+  invite->video = g_strcmp0 (xmpp_stanza_get_attribute (element, "video"), "true") == 0;
+  invite->participants = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_ptr_array_add (room->invites, invite);
+
+  g_signal_emit (self, signals[INVITE], 0, address, invite->id, invite->from_nick,
+                 invite->call_room, invite->video, live);
+}
+
+static void
+on_response (CsCallInvites *self, const char *address, const char *nick, xmpp_stanza_t *element)
+{
+  const char *name = xmpp_stanza_get_name (element);
+  Invite *invite = find_invite (self, address, xmpp_stanza_get_attribute (element, "id"));
+  g_autofree char *id = NULL;
+
+  if (invite == NULL)
+    return;
+  id = g_strdup (invite->id);
+
+  if (g_str_equal (name, "retract"))
+    {
+      if (g_strcmp0 (nick, invite->from_nick) != 0 || invite->retracted)
+        return;
+      invite->retracted = TRUE;
+      g_signal_emit (self, signals[RETRACTED], 0, address, id);
+    }
+  else if (g_str_equal (name, "accept"))
+    {
+      if (g_hash_table_size (invite->participants) >= MAX_PARTICIPANTS_PER_CALL ||
+          !g_hash_table_add (invite->participants, g_strdup (nick)))
+        return;
+      g_signal_emit (self, signals[PARTICIPANTS_CHANGED], 0, address, id);
+    }
+  else if (g_str_equal (name, "left"))
+    {
+      if (!g_hash_table_remove (invite->participants, nick))
+        return;
+      g_signal_emit (self, signals[PARTICIPANTS_CHANGED], 0, address, id);
+    }
+}
+
+static void
+on_stanza_received (CsXmppClient *client, xmpp_stanza_t *stanza, CsCallInvites *self)
+{
+  const char *from = xmpp_stanza_get_from (stanza);
+  const char *slash = from != NULL ? strchr (from, '/') : NULL;
+  g_autofree char *address = NULL;
+  g_autoptr (CsCallInvites) hold = g_object_ref (self);
+
+  /* Only what a circle's room relays: members-only rooms let only members speak. */
+  if (g_strcmp0 (xmpp_stanza_get_name (stanza), "message") != 0 ||
+      g_strcmp0 (xmpp_stanza_get_type (stanza), "groupchat") != 0 || slash == NULL)
+    return;
+  address = cs_stanza_bare_jid (from);
+
+  for (xmpp_stanza_t *child = xmpp_stanza_get_children (stanza); child != NULL;
+       child = xmpp_stanza_get_next (child))
+    {
+      const char *name = xmpp_stanza_get_name (child);
+
+      if (!xmpp_stanza_is_tag (child) ||
+          g_strcmp0 (xmpp_stanza_get_ns (child), NS_CALL_INVITES) != 0)
+        continue;
+      if (g_str_equal (name, "invite"))
+        on_invite (self, address, slash + 1, stanza, child);
+      else if (g_str_equal (name, "accept") || g_str_equal (name, "left") ||
+               g_str_equal (name, "retract"))
+        on_response (self, address, slash + 1, child);
+    }
+}
+
+static void
+cs_call_invites_dispose (GObject *object)
+{
+  CsCallInvites *self = CS_CALL_INVITES (object);
+
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_clear_object (&self->client);
+
+  G_OBJECT_CLASS (cs_call_invites_parent_class)->dispose (object);
+}
+
+static void
+cs_call_invites_finalize (GObject *object)
+{
+  CsCallInvites *self = CS_CALL_INVITES (object);
+
+  g_hash_table_unref (self->rooms);
+
+  G_OBJECT_CLASS (cs_call_invites_parent_class)->finalize (object);
+}
+
+static void
+cs_call_invites_class_init (CsCallInvitesClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GType type = G_TYPE_FROM_CLASS (klass);
+
+  object_class->dispose = cs_call_invites_dispose;
+  object_class->finalize = cs_call_invites_finalize;
+
+  signals[INVITE] = g_signal_new ("invite", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                  G_TYPE_NONE, 6, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
+                                  G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_BOOLEAN);
+  signals[PARTICIPANTS_CHANGED] =
+    g_signal_new ("participants-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                  2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[RETRACTED] = g_signal_new ("retracted", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                     G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+}
+
+static void
+cs_call_invites_init (CsCallInvites *self)
+{
+  self->rooms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, room_free);
+}
+
+CsCallInvites *
+cs_call_invites_new (CsXmppClient *client)
+{
+  CsCallInvites *self;
+
+  g_return_val_if_fail (CS_IS_XMPP_CLIENT (client), NULL);
+
+  self = g_object_new (CS_TYPE_CALL_INVITES, NULL);
+  self->client = g_object_ref (client);
+  g_signal_connect (client, "stanza-received", G_CALLBACK (on_stanza_received), self);
+  return self;
+}
+
+static void
+send_to_room (CsCallInvites *self,
+              const char *circle_room,
+              const char *element_name,
+              const char *invite_id)
+{
+  xmpp_ctx_t *ctx = cs_xmpp_client_get_context (self->client);
+  g_autofree char *id = g_uuid_string_random ();
+  xmpp_stanza_t *message = xmpp_message_new (ctx, "groupchat", circle_room, id);
+  xmpp_stanza_t *child = cs_stanza_add_child (message, element_name, NS_CALL_INVITES);
+
+  xmpp_stanza_set_attribute (child, "id", invite_id);
+  cs_xmpp_client_send (self->client, message);
+  xmpp_stanza_release (message);
+}
+
+void
+cs_call_invites_post (CsCallInvites *self,
+                      const char *circle_room,
+                      const char *call_room,
+                      gboolean video)
+{
+  xmpp_ctx_t *ctx;
+  g_autofree char *id = g_uuid_string_random ();
+  xmpp_stanza_t *message;
+  xmpp_stanza_t *invite;
+  xmpp_stanza_t *muji;
+
+  g_return_if_fail (CS_IS_CALL_INVITES (self));
+  g_return_if_fail (circle_room != NULL && call_room != NULL);
+
+  ctx = cs_xmpp_client_get_context (self->client);
+  message = xmpp_message_new (ctx, "groupchat", circle_room, id);
+  invite = cs_stanza_add_child (message, "invite", NS_CALL_INVITES);
+  xmpp_stanza_set_attribute (invite, "video", video ? "true" : "false");
+  muji = cs_stanza_add_child (invite, "muji", NS_MUJI);
+  xmpp_stanza_set_attribute (muji, "room", call_room);
+  /* For clients that do not know call invites. */
+  xmpp_message_set_body (message, _ ("A call has started. Join it from Cousinade."));
+  cs_xmpp_client_send (self->client, message);
+  xmpp_stanza_release (message);
+}
+
+void
+cs_call_invites_accept (CsCallInvites *self, const char *circle_room, const char *invite_id)
+{
+  g_return_if_fail (CS_IS_CALL_INVITES (self));
+  g_return_if_fail (circle_room != NULL && invite_id != NULL);
+
+  send_to_room (self, circle_room, "accept", invite_id);
+}
+
+void
+cs_call_invites_leave (CsCallInvites *self, const char *circle_room, const char *invite_id)
+{
+  g_return_if_fail (CS_IS_CALL_INVITES (self));
+  g_return_if_fail (circle_room != NULL && invite_id != NULL);
+
+  send_to_room (self, circle_room, "left", invite_id);
+}
+
+void
+cs_call_invites_retract (CsCallInvites *self, const char *circle_room, const char *invite_id)
+{
+  g_return_if_fail (CS_IS_CALL_INVITES (self));
+  g_return_if_fail (circle_room != NULL && invite_id != NULL);
+
+  send_to_room (self, circle_room, "retract", invite_id);
+}
+
+const char *
+cs_call_invites_get_current (CsCallInvites *self, const char *circle_room, const char **call_room)
+{
+  Room *room;
+
+  g_return_val_if_fail (CS_IS_CALL_INVITES (self), NULL);
+  g_return_val_if_fail (circle_room != NULL, NULL);
+
+  room = g_hash_table_lookup (self->rooms, circle_room);
+  for (guint i = room != NULL ? room->invites->len : 0; i > 0; i--)
+    {
+      Invite *invite = g_ptr_array_index (room->invites, i - 1);
+
+      if (invite->retracted)
+        continue;
+      if (call_room != NULL)
+        *call_room = invite->call_room;
+      return invite->id;
+    }
+  return NULL;
+}
+
+char **
+cs_call_invites_dup_participants (CsCallInvites *self,
+                                  const char *circle_room,
+                                  const char *invite_id)
+{
+  Invite *invite;
+  g_autoptr (GPtrArray) nicks = g_ptr_array_new_null_terminated (1, g_free, TRUE);
+  GHashTableIter iter;
+  gpointer nick;
+
+  g_return_val_if_fail (CS_IS_CALL_INVITES (self), NULL);
+
+  invite = find_invite (self, circle_room, invite_id);
+  if (invite != NULL)
+    {
+      g_hash_table_iter_init (&iter, invite->participants);
+      while (g_hash_table_iter_next (&iter, &nick, NULL))
+        g_ptr_array_add (nicks, g_strdup (nick));
+    }
+  return (char **) g_ptr_array_steal (nicks, NULL);
+}
