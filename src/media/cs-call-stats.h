@@ -35,6 +35,8 @@ typedef struct
   double audio_max_gap_ms;
   /* Glass-to-glass video latency when the sender stamps its frames (tests), or -1. */
   double latency_ms;
+  /* Lost packets that a retransmission brought back in time, since the call started. */
+  guint64 packets_recovered;
 } CsCallStatsValues;
 
 #define CS_TYPE_CALL_STATS (cs_call_stats_get_type ())
