@@ -358,14 +358,21 @@ share_bundle_transport (CsJsSession *session)
         {
           CsJsMedia *media = find_media (session, g_ptr_array_index (group->mids, i));
 
-          if (media == NULL || media->ufrag != NULL || media->fp_value != NULL)
+          if (media == NULL)
             continue;
-          media->ufrag = g_strdup (first->ufrag);
-          media->pwd = g_strdup (first->pwd);
-          media->fp_hash = g_strdup (first->fp_hash);
-          media->fp_value = g_strdup (first->fp_value);
-          if (media->setup == NULL)
-            media->setup = g_strdup (first->setup);
+          if (media->ufrag == NULL && media->pwd == NULL)
+            {
+              media->ufrag = g_strdup (first->ufrag);
+              media->pwd = g_strdup (first->pwd);
+            }
+          if (media->fp_value == NULL)
+            {
+              g_free (media->fp_hash);
+              media->fp_hash = g_strdup (first->fp_hash);
+              media->fp_value = g_strdup (first->fp_value);
+              if (media->setup == NULL)
+                media->setup = g_strdup (first->setup);
+            }
         }
     }
 }
