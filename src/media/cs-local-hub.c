@@ -5,6 +5,8 @@
 
 #include "cs-local-hub.h"
 
+#include "cs-local-protocol.h"
+
 #include <gio/gunixsocketaddress.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -14,11 +16,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
-/* The protocol's limit for one line, newline excluded. */
-#define MAX_LINE_LENGTH (256 * 1024)
-/* Our messages nest three deep. json-glib's parser recurses once per level and overflows the
- * stack on a line of a few hundred thousand "[", so deeper lines are refused unparsed. */
-#define MAX_JSON_DEPTH 8
+#define MAX_LINE_LENGTH CS_LOCAL_PROTOCOL_MAX_LINE_LENGTH
 /* Ids and names end up in every roster: keep a roster far below the line limit. */
 #define MAX_LABEL_LENGTH 256
 #define READ_CHUNK_SIZE (64 * 1024)
@@ -103,122 +101,10 @@ hub_client_unref (HubClient *client)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HubClient, hub_client_unref)
 
-static const char *
-get_string_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gboolean
-get_boolean_member (JsonObject *object, const char *name, gboolean *value)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return FALSE;
-  *value = json_node_get_boolean (node);
-  return TRUE;
-}
-
-static gboolean
-get_uint_member (JsonObject *object, const char *name, guint *value)
-{
-  JsonNode *node = json_object_get_member (object, name);
-  gint64 number;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-  number = json_node_get_int (node);
-  if (number < 0 || number > G_MAXUINT)
-    return FALSE;
-  *value = (guint) number;
-  return TRUE;
-}
-
 static gboolean
 is_label (const char *text)
 {
   return text != NULL && *text != '\0' && strlen (text) <= MAX_LABEL_LENGTH;
-}
-
-static gboolean
-nesting_is_shallow (const char *data, gsize length)
-{
-  gboolean in_string = FALSE;
-  gboolean escaped = FALSE;
-  guint depth = 0;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (escaped)
-            escaped = FALSE;
-          else if (c == '\\')
-            escaped = TRUE;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > MAX_JSON_DEPTH)
-            return FALSE;
-        }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
-
-  return TRUE;
-}
-
-static JsonObject *
-parse_message (const char *data, gsize length)
-{
-  g_autofree char *text = NULL;
-  g_autoptr (JsonNode) root = NULL;
-  g_autoptr (GError) error = NULL;
-
-  /* A NUL would cut the text short and let a harmless-looking prefix through. */
-  if (memchr (data, '\0', length) != NULL || !nesting_is_shallow (data, length))
-    return NULL;
-
-  text = g_strndup (data, length);
-  root = json_from_string (text, &error);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-  return json_object_ref (json_node_get_object (root));
-}
-
-static void
-add_string_member (JsonBuilder *builder, const char *name, const char *value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
-}
-
-static GBytes *
-builder_to_line (JsonBuilder *builder)
-{
-  g_autoptr (JsonNode) root = json_builder_get_root (builder);
-  char *json = json_to_string (root, FALSE);
-  gsize length = strlen (json);
-
-  /* json-glib escapes newlines inside strings, so the message stays on one line. */
-  json = g_realloc (json, length + 2);
-  json[length] = '\n';
-  json[length + 1] = '\0';
-  return g_bytes_new_take (json, length + 1);
 }
 
 static GPtrArray *
@@ -301,12 +187,9 @@ call_remove (CsLocalHub *self, HubClient *client, gboolean announce)
   if (!announce)
     return;
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  add_string_member (builder, "type", "left");
-  add_string_member (builder, "id", client->id);
-  json_builder_end_object (builder);
-  line = builder_to_line (builder);
+  builder = cs_local_protocol_begin ("left");
+  cs_local_protocol_add_string (builder, "id", client->id);
+  line = cs_local_protocol_end (builder);
   broadcast (self, call_id, client, line);
 }
 
@@ -341,12 +224,12 @@ client_reject (HubClient *client, const char *why)
 static gboolean
 handle_join (CsLocalHub *self, HubClient *client, JsonObject *message)
 {
-  const char *call_id = get_string_member (message, "call");
-  const char *id = get_string_member (message, "id");
+  const char *call_id = cs_local_protocol_get_string (message, "call");
+  const char *id = cs_local_protocol_get_string (message, "id");
   const char *name =
-    json_object_has_member (message, "name") ? get_string_member (message, "name") : "";
+    json_object_has_member (message, "name") ? cs_local_protocol_get_string (message, "name") : "";
   GPtrArray *members = NULL;
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonBuilder) builder = NULL;
   g_autoptr (GBytes) refusal = NULL;
   g_autoptr (GBytes) roster = NULL;
   g_autoptr (GBytes) joined = NULL;
@@ -361,11 +244,10 @@ handle_join (CsLocalHub *self, HubClient *client, JsonObject *message)
 
       if (g_str_equal (member->id, id))
         {
-          json_builder_begin_object (builder);
-          add_string_member (builder, "type", "error");
-          add_string_member (builder, "message", "Someone in this call already uses this id");
-          json_builder_end_object (builder);
-          refusal = builder_to_line (builder);
+          builder = cs_local_protocol_begin ("error");
+          cs_local_protocol_add_string (builder, "message",
+                                        "Someone in this call already uses this id");
+          refusal = cs_local_protocol_end (builder);
           g_message ("Refusing a second participant with id %s in call %s", id, call_id);
           client_send (client, refusal);
           client->close_when_flushed = TRUE;
@@ -373,8 +255,7 @@ handle_join (CsLocalHub *self, HubClient *client, JsonObject *message)
         }
     }
 
-  json_builder_begin_object (builder);
-  add_string_member (builder, "type", "roster");
+  builder = cs_local_protocol_begin ("roster");
   json_builder_set_member_name (builder, "participants");
   json_builder_begin_array (builder);
   for (guint i = 0; members != NULL && i < members->len; i++)
@@ -382,21 +263,18 @@ handle_join (CsLocalHub *self, HubClient *client, JsonObject *message)
       HubClient *member = g_ptr_array_index (members, i);
 
       json_builder_begin_object (builder);
-      add_string_member (builder, "id", member->id);
-      add_string_member (builder, "name", member->name);
+      cs_local_protocol_add_string (builder, "id", member->id);
+      cs_local_protocol_add_string (builder, "name", member->name);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  roster = builder_to_line (builder);
+  roster = cs_local_protocol_end (builder);
+  g_clear_object (&builder);
 
-  json_builder_reset (builder);
-  json_builder_begin_object (builder);
-  add_string_member (builder, "type", "joined");
-  add_string_member (builder, "id", id);
-  add_string_member (builder, "name", name);
-  json_builder_end_object (builder);
-  joined = builder_to_line (builder);
+  builder = cs_local_protocol_begin ("joined");
+  cs_local_protocol_add_string (builder, "id", id);
+  cs_local_protocol_add_string (builder, "name", name);
+  joined = cs_local_protocol_end (builder);
 
   if (members == NULL)
     {
@@ -419,8 +297,7 @@ relay (HubClient *client, const char *to, JsonBuilder *builder)
   HubClient *recipient = NULL;
   g_autoptr (GBytes) line = NULL;
 
-  json_builder_end_object (builder);
-  line = builder_to_line (builder);
+  line = cs_local_protocol_end (builder);
   if (g_bytes_get_size (line) - 1 > MAX_LINE_LENGTH)
     {
       g_message ("Dropping a message from %s that would be too long with its sender added",
@@ -447,11 +324,9 @@ relay (HubClient *client, const char *to, JsonBuilder *builder)
 static JsonBuilder *
 begin_relayed (HubClient *client, const char *type)
 {
-  JsonBuilder *builder = json_builder_new ();
+  JsonBuilder *builder = cs_local_protocol_begin (type);
 
-  json_builder_begin_object (builder);
-  add_string_member (builder, "type", type);
-  add_string_member (builder, "from", client->id);
+  cs_local_protocol_add_string (builder, "from", client->id);
   return builder;
 }
 
@@ -459,8 +334,8 @@ begin_relayed (HubClient *client, const char *type)
 static gboolean
 handle_message (CsLocalHub *self, HubClient *client, JsonObject *message)
 {
-  const char *type = get_string_member (message, "type");
-  const char *to = get_string_member (message, "to");
+  const char *type = cs_local_protocol_get_string (message, "type");
+  const char *to = cs_local_protocol_get_string (message, "to");
   g_autoptr (JsonBuilder) builder = NULL;
 
   if (type == NULL)
@@ -471,32 +346,32 @@ handle_message (CsLocalHub *self, HubClient *client, JsonObject *message)
 
   if (g_str_equal (type, "description"))
     {
-      const char *sdp_type = get_string_member (message, "sdp_type");
-      const char *sdp = get_string_member (message, "sdp");
+      const char *sdp_type = cs_local_protocol_get_string (message, "sdp_type");
+      const char *sdp = cs_local_protocol_get_string (message, "sdp");
 
       if (to == NULL || sdp_type == NULL || sdp == NULL ||
           (!g_str_equal (sdp_type, "offer") && !g_str_equal (sdp_type, "answer")))
         return FALSE;
 
       builder = begin_relayed (client, type);
-      add_string_member (builder, "sdp_type", sdp_type);
-      add_string_member (builder, "sdp", sdp);
+      cs_local_protocol_add_string (builder, "sdp_type", sdp_type);
+      cs_local_protocol_add_string (builder, "sdp", sdp);
       relay (client, to, builder);
       return TRUE;
     }
 
   if (g_str_equal (type, "candidate"))
     {
-      const char *candidate = get_string_member (message, "candidate");
+      const char *candidate = cs_local_protocol_get_string (message, "candidate");
       guint mline;
 
-      if (to == NULL || candidate == NULL || !get_uint_member (message, "mline", &mline))
+      if (to == NULL || candidate == NULL || !cs_local_protocol_get_uint (message, "mline", &mline))
         return FALSE;
 
       builder = begin_relayed (client, type);
       json_builder_set_member_name (builder, "mline");
       json_builder_add_int_value (builder, mline);
-      add_string_member (builder, "candidate", candidate);
+      cs_local_protocol_add_string (builder, "candidate", candidate);
       relay (client, to, builder);
       return TRUE;
     }
@@ -506,8 +381,8 @@ handle_message (CsLocalHub *self, HubClient *client, JsonObject *message)
       gboolean muted;
       gboolean camera_off;
 
-      if (!get_boolean_member (message, "muted", &muted) ||
-          !get_boolean_member (message, "camera_off", &camera_off))
+      if (!cs_local_protocol_get_boolean (message, "muted", &muted) ||
+          !cs_local_protocol_get_boolean (message, "camera_off", &camera_off))
         return FALSE;
 
       builder = begin_relayed (client, type);
@@ -555,7 +430,7 @@ client_handle_input (HubClient *client)
           return;
         }
 
-      message = parse_message ((const char *) data, newline - data);
+      message = cs_local_protocol_parse ((const char *) data, newline - data);
       start += newline - data + 1;
       client->scanned = 0;
       if (message == NULL)

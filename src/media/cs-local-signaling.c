@@ -5,15 +5,14 @@
 
 #include "cs-local-signaling.h"
 
+#include "cs-local-protocol.h"
+
 #include <gio/gunixsocketaddress.h>
 #include <json-glib/json-glib.h>
 
 #include <string.h>
 
-/* The hub's limit for one line, newline excluded. */
-#define MAX_LINE_LENGTH (256 * 1024)
-/* json-glib's parser recurses once per nesting level; see cs-local-hub.c. */
-#define MAX_JSON_DEPTH 8
+#define MAX_LINE_LENGTH CS_LOCAL_PROTOCOL_MAX_LINE_LENGTH
 
 /* These messages only ever reach a developer (this transport serves tests, benchmarks and
  * demos), so they are not translated. */
@@ -106,115 +105,11 @@ pending_op_finish (PendingOp *op)
 }
 
 static const char *
-get_string_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static const char *
 get_id_member (JsonObject *object, const char *name)
 {
-  const char *id = get_string_member (object, name);
+  const char *id = cs_local_protocol_get_string (object, name);
 
   return id != NULL && *id != '\0' ? id : NULL;
-}
-
-static gboolean
-get_boolean_member (JsonObject *object, const char *name, gboolean *value)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return FALSE;
-  *value = json_node_get_boolean (node);
-  return TRUE;
-}
-
-static gboolean
-get_uint_member (JsonObject *object, const char *name, guint *value)
-{
-  JsonNode *node = json_object_get_member (object, name);
-  gint64 number;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-  number = json_node_get_int (node);
-  if (number < 0 || number > G_MAXUINT)
-    return FALSE;
-  *value = (guint) number;
-  return TRUE;
-}
-
-static gboolean
-nesting_is_shallow (const char *data, gsize length)
-{
-  gboolean in_string = FALSE;
-  gboolean escaped = FALSE;
-  guint depth = 0;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (escaped)
-            escaped = FALSE;
-          else if (c == '\\')
-            escaped = TRUE;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > MAX_JSON_DEPTH)
-            return FALSE;
-        }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
-
-  return TRUE;
-}
-
-static void
-add_string_member (JsonBuilder *builder, const char *name, const char *value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
-}
-
-static GBytes *
-builder_to_line (JsonBuilder *builder)
-{
-  g_autoptr (JsonNode) root = json_builder_get_root (builder);
-  char *json = json_to_string (root, FALSE);
-  gsize length = strlen (json);
-
-  /* json-glib escapes newlines inside strings (SDP is full of them): one message, one line. */
-  json = g_realloc (json, length + 2);
-  json[length] = '\n';
-  json[length + 1] = '\0';
-  return g_bytes_new_take (json, length + 1);
-}
-
-static JsonBuilder *
-begin_message (const char *type)
-{
-  JsonBuilder *builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  add_string_member (builder, "type", type);
-  return builder;
 }
 
 static void
@@ -339,7 +234,7 @@ handle_roster (CsLocalSignaling *self, JsonObject *message)
         continue;
       participant = json_node_get_object (element);
       id = get_id_member (participant, "id");
-      name = get_string_member (participant, "name");
+      name = cs_local_protocol_get_string (participant, "name");
       if (id == NULL || name == NULL || g_str_equal (id, self->local_id) ||
           g_ptr_array_find_with_equal_func (ids, id, g_str_equal, NULL))
         {
@@ -368,7 +263,7 @@ handle_message (CsLocalSignaling *self, const char *type, JsonObject *message)
   else if (g_str_equal (type, "joined"))
     {
       const char *id = get_id_member (message, "id");
-      const char *name = get_string_member (message, "name");
+      const char *name = cs_local_protocol_get_string (message, "name");
 
       if (id == NULL || name == NULL || g_str_equal (id, self->local_id))
         g_debug ("Ignoring a malformed arrival");
@@ -386,8 +281,8 @@ handle_message (CsLocalSignaling *self, const char *type, JsonObject *message)
     }
   else if (g_str_equal (type, "description"))
     {
-      const char *sdp_type = get_string_member (message, "sdp_type");
-      const char *sdp = get_string_member (message, "sdp");
+      const char *sdp_type = cs_local_protocol_get_string (message, "sdp_type");
+      const char *sdp = cs_local_protocol_get_string (message, "sdp");
 
       if (from == NULL || sdp == NULL || sdp_type == NULL ||
           (!g_str_equal (sdp_type, "offer") && !g_str_equal (sdp_type, "answer")))
@@ -397,10 +292,11 @@ handle_message (CsLocalSignaling *self, const char *type, JsonObject *message)
     }
   else if (g_str_equal (type, "candidate"))
     {
-      const char *candidate = get_string_member (message, "candidate");
+      const char *candidate = cs_local_protocol_get_string (message, "candidate");
       guint mline;
 
-      if (from == NULL || candidate == NULL || !get_uint_member (message, "mline", &mline))
+      if (from == NULL || candidate == NULL ||
+          !cs_local_protocol_get_uint (message, "mline", &mline))
         g_debug ("Ignoring a malformed candidate");
       else
         g_signal_emit_by_name (self, "candidate", from, mline, candidate);
@@ -410,15 +306,15 @@ handle_message (CsLocalSignaling *self, const char *type, JsonObject *message)
       gboolean muted;
       gboolean camera_off;
 
-      if (from == NULL || !get_boolean_member (message, "muted", &muted) ||
-          !get_boolean_member (message, "camera_off", &camera_off))
+      if (from == NULL || !cs_local_protocol_get_boolean (message, "muted", &muted) ||
+          !cs_local_protocol_get_boolean (message, "camera_off", &camera_off))
         g_debug ("Ignoring a malformed media state");
       else
         g_signal_emit_by_name (self, "media-state", from, muted, camera_off);
     }
   else if (g_str_equal (type, "error"))
     {
-      const char *reason = get_string_member (message, "message");
+      const char *reason = cs_local_protocol_get_string (message, "message");
       g_autofree char *text =
         g_strdup_printf ("The call's signalling hub did not let %s in: %s", self->local_id,
                          reason != NULL ? reason : "no reason given");
@@ -434,27 +330,23 @@ handle_message (CsLocalSignaling *self, const char *type, JsonObject *message)
 static void
 handle_line (CsLocalSignaling *self, const char *line, gsize length)
 {
-  g_autoptr (JsonNode) root = NULL;
-  g_autoptr (GError) error = NULL;
-  JsonObject *message = NULL;
+  g_autoptr (JsonObject) message = NULL;
   const char *type = NULL;
 
-  if (length > MAX_LINE_LENGTH || strlen (line) != length || !nesting_is_shallow (line, length))
+  if (length > MAX_LINE_LENGTH)
     {
-      g_debug ("Ignoring a line that is too long, too deep or holds a NUL");
+      g_debug ("Ignoring a line that is too long");
       return;
     }
 
-  root = json_from_string (line, &error);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  message = cs_local_protocol_parse (line, length);
+  if (message == NULL)
     {
-      g_debug ("Ignoring a line that is not a JSON object: %s",
-               error != NULL ? error->message : "another kind of value");
+      g_debug ("Ignoring a line that is not a JSON object, too deep or holds a NUL");
       return;
     }
 
-  message = json_node_get_object (root);
-  type = get_string_member (message, "type");
+  type = cs_local_protocol_get_string (message, "type");
   if (type == NULL)
     {
       g_debug ("Ignoring a message without a type");
@@ -558,8 +450,7 @@ enqueue (CsLocalSignaling *self, JsonBuilder *builder)
   gboolean on_own_thread = g_thread_self () == self->thread;
   gboolean schedule = FALSE;
 
-  json_builder_end_object (builder);
-  line = builder_to_line (builder);
+  line = cs_local_protocol_end (builder);
   if (g_bytes_get_size (line) - 1 > MAX_LINE_LENGTH)
     {
       g_warning ("Not sending a message of %" G_GSIZE_FORMAT " bytes: the hub takes at most %d",
@@ -607,20 +498,19 @@ static void
 cs_local_signaling_join (CsCallSignaling *signaling, const char *display_name)
 {
   CsLocalSignaling *self = CS_LOCAL_SIGNALING (signaling);
-  g_autoptr (JsonBuilder) builder = begin_message ("join");
+  g_autoptr (JsonBuilder) builder = cs_local_protocol_begin ("join");
   g_autoptr (GSocketClient) client = NULL;
   g_autoptr (GSocketAddress) address = NULL;
 
   g_return_if_fail (self->state == STATE_IDLE);
 
-  add_string_member (builder, "call", self->call_id);
-  add_string_member (builder, "id", self->local_id);
-  add_string_member (builder, "name", display_name);
-  json_builder_end_object (builder);
+  cs_local_protocol_add_string (builder, "call", self->call_id);
+  cs_local_protocol_add_string (builder, "id", self->local_id);
+  cs_local_protocol_add_string (builder, "name", display_name);
 
   /* Ahead of anything sent before join(): the hub wants "join" first. */
   g_mutex_lock (&self->lock);
-  g_queue_push_head (&self->outgoing, builder_to_line (builder));
+  g_queue_push_head (&self->outgoing, cs_local_protocol_end (builder));
   g_mutex_unlock (&self->lock);
 
   self->state = STATE_CONNECTING;
@@ -648,9 +538,8 @@ cs_local_signaling_leave (CsCallSignaling *signaling)
 
     case STATE_CONNECTED:
       self->state = STATE_LEFT;
-      builder = begin_message ("leave");
-      json_builder_end_object (builder);
-      line = builder_to_line (builder);
+      builder = cs_local_protocol_begin ("leave");
+      line = cs_local_protocol_end (builder);
       seal_queue (self, line);
       self->close_when_flushed = TRUE;
       write_next (self);
@@ -669,11 +558,11 @@ cs_local_signaling_send_description (CsCallSignaling *signaling,
                                      const char *type,
                                      const char *sdp)
 {
-  g_autoptr (JsonBuilder) builder = begin_message ("description");
+  g_autoptr (JsonBuilder) builder = cs_local_protocol_begin ("description");
 
-  add_string_member (builder, "to", peer_id);
-  add_string_member (builder, "sdp_type", type);
-  add_string_member (builder, "sdp", sdp);
+  cs_local_protocol_add_string (builder, "to", peer_id);
+  cs_local_protocol_add_string (builder, "sdp_type", type);
+  cs_local_protocol_add_string (builder, "sdp", sdp);
   enqueue (CS_LOCAL_SIGNALING (signaling), builder);
 }
 
@@ -683,12 +572,12 @@ cs_local_signaling_send_candidate (CsCallSignaling *signaling,
                                    guint mline_index,
                                    const char *candidate)
 {
-  g_autoptr (JsonBuilder) builder = begin_message ("candidate");
+  g_autoptr (JsonBuilder) builder = cs_local_protocol_begin ("candidate");
 
-  add_string_member (builder, "to", peer_id);
+  cs_local_protocol_add_string (builder, "to", peer_id);
   json_builder_set_member_name (builder, "mline");
   json_builder_add_int_value (builder, mline_index);
-  add_string_member (builder, "candidate", candidate);
+  cs_local_protocol_add_string (builder, "candidate", candidate);
   enqueue (CS_LOCAL_SIGNALING (signaling), builder);
 }
 
@@ -697,7 +586,7 @@ cs_local_signaling_send_media_state (CsCallSignaling *signaling,
                                      gboolean muted,
                                      gboolean camera_off)
 {
-  g_autoptr (JsonBuilder) builder = begin_message ("media-state");
+  g_autoptr (JsonBuilder) builder = cs_local_protocol_begin ("media-state");
 
   json_builder_set_member_name (builder, "muted");
   json_builder_add_boolean_value (builder, muted);
