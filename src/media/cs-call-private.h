@@ -3,8 +3,61 @@
 
 #include "cs-call-adaptation.h"
 #include "cs-call.h"
+#include "cs-call-peer.h"
 
 G_BEGIN_DECLS
+
+/* CsCall's instance, for the files that make it up: cs-call.c (the object, participants,
+ * signalling, adaptation) and cs-call-media.c (capture, encoders, mixer). */
+struct _CsCall
+{
+  GObject parent_instance;
+
+  CsCallSignaling *signaling;
+  char *display_name;
+  CsCallState state;
+  GError *error;
+
+  guint width;
+  guint height;
+  guint framerate;
+  guint max_participants;
+  gboolean share_encoders;
+  guint latency_ms;
+  char **ice_servers;
+  CsCallVideoSinkFunc sink_func;
+  gpointer sink_data;
+  GDestroyNotify sink_destroy;
+
+  GstElement *pipeline;
+  GstElement *video_tee;
+  GstElement *audio_tee;
+  GstElement *mic_volume;
+  GstElement *mixer;
+  /* Every video encoder, shared or per peer, for the bitrate. */
+  GPtrArray *video_encoders;
+  GPtrArray *audio_encoders;
+  guint bus_watch;
+  guint poll_id;
+
+  GListStore *peers;
+  gboolean muted;
+  gboolean camera_off;
+  gboolean stamp_frames;
+  CsBitrateBounds bounds;
+  guint video_kbps;
+  guint capture_starts;
+  guint encoder_starts;
+  gint64 join_time;
+  /* Touched from streaming threads. */
+  GMutex keyframe_lock;
+  gint64 last_keyframe_request;
+  gint camera_off_atomic;
+  guint frames_sent;
+};
+
+/* The pipeline up to the tees and from the mixer, not yet playing. */
+gboolean cs_call_build_pipeline (CsCall *self, GError **error);
 
 /* What a peer needs from its call. */
 GstElement *cs_call_get_pipeline (CsCall *self);
@@ -18,6 +71,7 @@ GstElement *cs_call_make_audio_encoder (CsCall *self, const char *name, GError *
 GstElement *cs_call_get_mixer (CsCall *self);
 void cs_call_forget_encoders (CsCall *self, GstElement *video_encoder, GstElement *audio_encoder);
 guint cs_call_get_latency (CsCall *self);
+const char *const *cs_call_get_ice_servers (CsCall *self);
 GstElement *cs_call_make_video_sink (CsCall *self, CsCallPeer *peer);
 CsCallSignaling *cs_call_get_signaling (CsCall *self);
 const CsBitrateBounds *cs_call_get_bounds (CsCall *self);

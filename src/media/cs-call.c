@@ -7,8 +7,6 @@
 
 #include "cs-call-private.h"
 
-#include <gst/video/video.h>
-
 /*
  * One call: one capture and one encoder per media kind, shared through a tee by every peer
  * (encode once), one CsCallPeer per remote participant, and one mixer for everything heard.
@@ -24,53 +22,6 @@
  */
 
 #define START_KBPS_FRACTION 0.6
-#define KEYFRAME_MIN_INTERVAL_US (500 * G_TIME_SPAN_MILLISECOND)
-
-struct _CsCall
-{
-  GObject parent_instance;
-
-  CsCallSignaling *signaling;
-  char *display_name;
-  CsCallState state;
-  GError *error;
-
-  guint width;
-  guint height;
-  guint framerate;
-  guint max_participants;
-  gboolean share_encoders;
-  guint latency_ms;
-  CsCallVideoSinkFunc sink_func;
-  gpointer sink_data;
-  GDestroyNotify sink_destroy;
-
-  GstElement *pipeline;
-  GstElement *video_tee;
-  GstElement *audio_tee;
-  GstElement *mic_volume;
-  GstElement *mixer;
-  /* Every video encoder, shared or per peer, for the bitrate. */
-  GPtrArray *video_encoders;
-  GPtrArray *audio_encoders;
-  guint bus_watch;
-  guint poll_id;
-
-  GListStore *peers;
-  gboolean muted;
-  gboolean camera_off;
-  gboolean stamp_frames;
-  CsBitrateBounds bounds;
-  guint video_kbps;
-  guint capture_starts;
-  guint encoder_starts;
-  gint64 join_time;
-  /* Touched from streaming threads. */
-  GMutex keyframe_lock;
-  gint64 last_keyframe_request;
-  gint camera_off_atomic;
-  guint frames_sent;
-};
 
 G_DEFINE_FINAL_TYPE (CsCall, cs_call, G_TYPE_OBJECT)
 
@@ -439,284 +390,6 @@ on_poll (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static GstPadProbeReturn
-on_raw_video (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
-{
-  CsCall *self = CS_CALL (user_data);
-  gboolean camera_off = g_atomic_int_get (&self->camera_off_atomic);
-  GstBuffer *buffer;
-  GstVideoInfo video_info;
-  GstVideoFrame frame;
-  g_autoptr (GstCaps) caps = NULL;
-
-  if (!camera_off && !self->stamp_frames)
-    return GST_PAD_PROBE_OK;
-
-  caps = gst_pad_get_current_caps (pad);
-  if (caps == NULL || !gst_video_info_from_caps (&video_info, caps))
-    return GST_PAD_PROBE_OK;
-
-  buffer = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
-  GST_PAD_PROBE_INFO_DATA (info) = buffer;
-  if (!gst_video_frame_map (&frame, &video_info, buffer, GST_MAP_WRITE))
-    return GST_PAD_PROBE_OK;
-
-  /* Black, not the last picture frozen: peers show the camera as off. */
-  if (camera_off)
-    cs_media_fill_black (&frame);
-  else
-    cs_media_stamp_write (&frame, g_get_real_time () / 1000);
-  gst_video_frame_unmap (&frame);
-  return GST_PAD_PROBE_OK;
-}
-
-static GstPadProbeReturn
-on_encoded_video (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
-{
-  CsCall *self = CS_CALL (user_data);
-
-  g_atomic_int_inc (&self->frames_sent);
-  return GST_PAD_PROBE_OK;
-}
-
-static GstPadProbeReturn
-on_keyframe_request (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
-{
-  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
-  CsCall *self = CS_CALL (user_data);
-  gint64 now;
-  gboolean too_soon;
-
-  if (!gst_video_event_is_force_key_unit (event))
-    return GST_PAD_PROBE_OK;
-
-  /* Every peer that loses a packet asks; one keyframe serves them all, and a flood of
-   * keyframes would make the loss worse. */
-  now = g_get_monotonic_time ();
-  g_mutex_lock (&self->keyframe_lock);
-  too_soon = now - self->last_keyframe_request < KEYFRAME_MIN_INTERVAL_US;
-  if (!too_soon)
-    self->last_keyframe_request = now;
-  g_mutex_unlock (&self->keyframe_lock);
-  return too_soon ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
-}
-
-static GstElement *
-make_capsfilter (const char *caps_text, GError **error)
-{
-  GstElement *filter = cs_media_make ("capsfilter", NULL, error);
-  g_autoptr (GstCaps) caps = NULL;
-
-  if (filter == NULL)
-    return NULL;
-  caps = gst_caps_from_string (caps_text);
-  g_object_set (filter, "caps", caps, NULL);
-  return filter;
-}
-
-/* Elements in @names order, linked in a chain and added to @bin; on error, nothing added. */
-static gboolean
-add_chain (GstBin *bin, GstElement **elements, guint n, GError **error)
-{
-  for (guint i = 0; i < n; i++)
-    if (elements[i] == NULL)
-      {
-        for (guint j = 0; j < n; j++)
-          if (elements[j] != NULL)
-            gst_object_unref (gst_object_ref_sink (elements[j]));
-        return FALSE;
-      }
-
-  for (guint i = 0; i < n; i++)
-    gst_bin_add (bin, elements[i]);
-  for (guint i = 0; i + 1 < n; i++)
-    if (!gst_element_link (elements[i], elements[i + 1]))
-      {
-        g_set_error (error, CS_MEDIA_ERROR, CS_MEDIA_ERROR_FAILED, "Could not link %s to %s",
-                     GST_ELEMENT_NAME (elements[i]), GST_ELEMENT_NAME (elements[i + 1]));
-        return FALSE;
-      }
-  return TRUE;
-}
-
-GstElement *
-cs_call_make_video_encoder (CsCall *self, const char *name, GError **error)
-{
-  GstElement *encoder;
-  g_autofree char *encoder_name = g_strdup_printf ("video-encoder-%s", name);
-  g_autoptr (GstPad) pad = NULL;
-
-  encoder = cs_media_make ("vp8enc", encoder_name, error);
-  if (encoder == NULL)
-    return NULL;
-
-  /* Real time: no look-ahead, constant bitrate, resilient to loss, keyframes when asked
-   * (and every 10 s for anyone who missed one). */
-  g_object_set (encoder, "deadline", (gint64) 1, "cpu-used", 8, "end-usage", 1 /* cbr */,
-                "lag-in-frames", 0, "error-resilient", 1, "keyframe-max-dist",
-                (int) self->framerate * 10, "target-bitrate", (int) self->video_kbps * 1000,
-                "threads", 2, "buffer-size", 1000, "buffer-initial-size", 500,
-                "buffer-optimal-size", 600, "undershoot", 95, NULL);
-
-  pad = gst_element_get_static_pad (encoder, "src");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, on_keyframe_request, self, NULL);
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_encoded_video, self, NULL);
-  g_ptr_array_add (self->video_encoders, gst_object_ref (encoder));
-  return encoder;
-}
-
-GstElement *
-cs_call_make_audio_encoder (CsCall *self, const char *name, GError **error)
-{
-  GstElement *encoder;
-  g_autofree char *encoder_name = g_strdup_printf ("audio-encoder-%s", name);
-
-  encoder = cs_media_make ("opusenc", encoder_name, error);
-  if (encoder == NULL)
-    return NULL;
-
-  /* In-band FEC recovers a lost packet from the next one; DTX sends next to nothing while
-   * nobody speaks (or the microphone is muted). */
-  g_object_set (encoder, "bitrate", 32000, "inband-fec", TRUE, "dtx", TRUE,
-                "packet-loss-percentage", 10, "frame-size", 20, NULL);
-  gst_util_set_object_arg (G_OBJECT (encoder), "audio-type", "voice");
-  g_ptr_array_add (self->audio_encoders, gst_object_ref (encoder));
-  return encoder;
-}
-
-static gboolean
-build_pipeline (CsCall *self, GError **error)
-{
-  gboolean test_devices = cs_media_use_test_devices ();
-  GstElement *video[6] = { NULL };
-  GstElement *audio[5] = { NULL };
-  GstElement *output[4] = { NULL };
-  g_autofree char *video_caps = NULL;
-  g_autoptr (GstPad) raw_video_pad = NULL;
-  g_autoptr (GstBus) bus = NULL;
-
-  self->pipeline = gst_pipeline_new ("call");
-
-  if (test_devices)
-    {
-      video[0] = cs_media_make ("videotestsrc", "video-capture", error);
-      if (video[0] != NULL)
-        g_object_set (video[0], "is-live", TRUE, "pattern", 18 /* ball */, NULL);
-    }
-  else
-    video[0] = cs_media_make ("autovideosrc", "video-capture", error);
-  video_caps = g_strdup_printf ("video/x-raw,format=I420,width=%u,height=%u,framerate=%u/1",
-                                self->width, self->height, self->framerate);
-  video[1] = video[0] ? cs_media_make ("videoconvert", NULL, error) : NULL;
-  video[2] = video[1] ? cs_media_make ("videoscale", NULL, error) : NULL;
-  video[3] = video[2] ? cs_media_make ("videorate", NULL, error) : NULL;
-  video[4] = video[3] ? make_capsfilter (video_caps, error) : NULL;
-  video[5] = video[4] ? cs_media_make ("tee", "video-raw-tee", error) : NULL;
-  if (!add_chain (GST_BIN (self->pipeline), video, G_N_ELEMENTS (video), error))
-    return FALSE;
-  raw_video_pad = gst_element_get_static_pad (video[4], "src");
-  gst_pad_add_probe (raw_video_pad, GST_PAD_PROBE_TYPE_BUFFER, on_raw_video, self, NULL);
-
-  if (test_devices)
-    {
-      audio[0] = cs_media_make ("audiotestsrc", "audio-capture", error);
-      if (audio[0] != NULL)
-        g_object_set (audio[0], "is-live", TRUE, "volume", 0.3, "freq", 330.0, NULL);
-    }
-  else
-    audio[0] = cs_media_make ("autoaudiosrc", "audio-capture", error);
-  audio[1] = audio[0] ? cs_media_make ("audioconvert", NULL, error) : NULL;
-  audio[2] = audio[1] ? cs_media_make ("audioresample", NULL, error) : NULL;
-  audio[3] = audio[2] ? make_capsfilter ("audio/x-raw,rate=48000,channels=1", error) : NULL;
-  /* Muting sends silence (which DTX makes almost free): nothing to renegotiate. */
-  audio[4] = audio[3] ? cs_media_make ("volume", "mic-volume", error) : NULL;
-  if (!add_chain (GST_BIN (self->pipeline), audio, G_N_ELEMENTS (audio), error))
-    return FALSE;
-  self->mic_volume = audio[4];
-
-  if (self->share_encoders)
-    {
-      GstElement *video_queue = cs_media_make ("queue", NULL, error);
-      GstElement *video_encoder = cs_call_make_video_encoder (self, "shared", error);
-      GstElement *audio_encoder =
-        video_encoder ? cs_call_make_audio_encoder (self, "shared", error) : NULL;
-
-      GstElement *audio_queue = audio_encoder ? cs_media_make ("queue", NULL, error) : NULL;
-
-      if (video_queue == NULL || video_encoder == NULL || audio_queue == NULL)
-        return FALSE;
-      g_object_set (video_queue, "max-size-buffers", 2, "max-size-bytes", 0, "max-size-time",
-                    (guint64) 0, "leaky", 2, NULL);
-      self->video_tee = gst_element_factory_make ("tee", "video-tee");
-      self->audio_tee = gst_element_factory_make ("tee", "audio-tee");
-      gst_bin_add_many (GST_BIN (self->pipeline), video_queue, video_encoder, self->video_tee,
-                        audio_queue, audio_encoder, self->audio_tee, NULL);
-      if (!gst_element_link_many (video[5], video_queue, video_encoder, self->video_tee, NULL) ||
-          !gst_element_link_many (audio[4], audio_queue, audio_encoder, self->audio_tee, NULL))
-        {
-          g_set_error (error, CS_MEDIA_ERROR, CS_MEDIA_ERROR_FAILED, "Could not link the encoders");
-          return FALSE;
-        }
-    }
-  else
-    {
-      self->video_tee = video[5];
-      self->audio_tee = gst_element_factory_make ("tee", "audio-raw-tee");
-      gst_bin_add (GST_BIN (self->pipeline), self->audio_tee);
-      gst_element_link (audio[4], self->audio_tee);
-    }
-  /* A peer still connecting must not hold up the others. */
-  g_object_set (self->video_tee, "allow-not-linked", TRUE, NULL);
-  g_object_set (self->audio_tee, "allow-not-linked", TRUE, NULL);
-  if (self->share_encoders)
-    g_object_set (video[5], "allow-not-linked", TRUE, NULL);
-
-  /* Always on the clock, never waiting for a voice that has not started (set at
-   * construction, as the mixer requires). */
-  output[0] =
-    gst_element_factory_make_full ("audiomixer", "name", "mixer", "force-live", TRUE, NULL);
-  if (output[0] == NULL)
-    output[0] = cs_media_make ("audiomixer", "mixer", error);
-  output[1] = output[0] ? cs_media_make ("audioconvert", NULL, error) : NULL;
-  output[2] = output[1] ? cs_media_make ("audioresample", NULL, error) : NULL;
-  output[3] = output[2]
-                ? cs_media_make (test_devices ? "fakesink" : "autoaudiosink", "speakers", error)
-                : NULL;
-  if (!add_chain (GST_BIN (self->pipeline), output, G_N_ELEMENTS (output), error))
-    return FALSE;
-  self->mixer = output[0];
-  /* Wait no longer than the jitter buffers do for a late voice. */
-  g_object_set (self->mixer, "latency", (guint64) self->latency_ms * GST_MSECOND, NULL);
-  /* Never waiting for a voice that has stopped, and ready for peers whose jitter buffers
-   * arrive later with their own latency. */
-  g_object_set (self->mixer, "ignore-inactive-pads", TRUE, "min-upstream-latency",
-                (guint64) 2 * self->latency_ms * GST_MSECOND, NULL);
-  {
-    /* A live silence keeps the mixer running on the clock, so that a voice that pauses (or a
-     * peer still connecting) never holds up the others. */
-    GstElement *silence = cs_media_make ("audiotestsrc", "silence", error);
-    GstElement *silence_caps =
-      silence ? make_capsfilter ("audio/x-raw,rate=48000,channels=1", error) : NULL;
-
-    if (silence_caps == NULL)
-      return FALSE;
-    g_object_set (silence, "is-live", TRUE, "wave", 4 /* silence */, NULL);
-    gst_bin_add_many (GST_BIN (self->pipeline), silence, silence_caps, NULL);
-    gst_element_link_many (silence, silence_caps, self->mixer, NULL);
-  }
-  if (test_devices)
-    g_object_set (output[3], "sync", TRUE, "async", FALSE, NULL);
-
-  /* Talking needs speed more than lip sync to the millisecond: every sink waits the jitter
-   * buffer's depth, not the longest path in the pipeline (the mixer's, ~200 ms more). */
-  gst_pipeline_set_latency (GST_PIPELINE (self->pipeline),
-                            (GstClockTime) self->latency_ms * GST_MSECOND);
-
-  bus = gst_element_get_bus (self->pipeline);
-  self->bus_watch = gst_bus_add_watch (bus, on_bus_message, self);
-  return TRUE;
-}
-
 static void
 cs_call_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
@@ -780,6 +453,7 @@ cs_call_finalize (GObject *object)
   CsCall *self = CS_CALL (object);
 
   g_free (self->display_name);
+  g_strfreev (self->ice_servers);
   g_clear_error (&self->error);
   g_clear_object (&self->peers);
   g_ptr_array_unref (self->video_encoders);
@@ -884,6 +558,21 @@ cs_call_set_share_encoders (CsCall *self, gboolean share)
 }
 
 void
+cs_call_set_ice_servers (CsCall *self, const char *const *uris)
+{
+  g_return_if_fail (CS_IS_CALL (self));
+
+  g_strfreev (self->ice_servers);
+  self->ice_servers = g_strdupv ((char **) uris);
+}
+
+const char *const *
+cs_call_get_ice_servers (CsCall *self)
+{
+  return (const char *const *) self->ice_servers;
+}
+
+void
 cs_call_set_latency (CsCall *self, guint latency_ms)
 {
   g_return_if_fail (CS_IS_CALL (self));
@@ -910,6 +599,8 @@ cs_call_set_video_sink_func (CsCall *self,
 gboolean
 cs_call_join (CsCall *self, GError **error)
 {
+  g_autoptr (GstBus) bus = NULL;
+
   g_return_val_if_fail (CS_IS_CALL (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
   g_return_val_if_fail (self->state == CS_CALL_STATE_IDLE, FALSE);
@@ -919,12 +610,15 @@ cs_call_join (CsCall *self, GError **error)
   self->stamp_frames = g_strcmp0 (g_getenv ("COUSINADE_TEST_STAMP"), "1") == 0 &&
                        self->width >= CS_MEDIA_STAMP_WIDTH && self->height >= CS_MEDIA_STAMP_HEIGHT;
 
-  if (!build_pipeline (self, error))
+  if (!cs_call_build_pipeline (self, error))
     {
       cs_call_leave (self);
       self->state = CS_CALL_STATE_IDLE;
       return FALSE;
     }
+
+  bus = gst_element_get_bus (self->pipeline);
+  self->bus_watch = gst_bus_add_watch (bus, on_bus_message, self);
 
   if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     {
@@ -1115,64 +809,6 @@ cs_call_get_join_time (CsCall *self)
 
 /* For CsCallPeer (cs-call-private.h). */
 
-void
-cs_call_forget_encoders (CsCall *self, GstElement *video_encoder, GstElement *audio_encoder)
-{
-  g_ptr_array_remove (self->video_encoders, video_encoder);
-  g_ptr_array_remove (self->audio_encoders, audio_encoder);
-}
-
-GstElement *
-cs_call_get_pipeline (CsCall *self)
-{
-  return self->pipeline;
-}
-
-GstElement *
-cs_call_get_video_tee (CsCall *self)
-{
-  return self->video_tee;
-}
-
-GstElement *
-cs_call_get_audio_tee (CsCall *self)
-{
-  return self->audio_tee;
-}
-
-gboolean
-cs_call_get_share_encoders_internal (CsCall *self)
-{
-  return self->share_encoders;
-}
-
-GstElement *
-cs_call_get_mixer (CsCall *self)
-{
-  return self->mixer;
-}
-
-guint
-cs_call_get_latency (CsCall *self)
-{
-  return self->latency_ms;
-}
-
-GstElement *
-cs_call_make_video_sink (CsCall *self, CsCallPeer *peer)
-{
-  GstElement *sink = NULL;
-
-  if (self->sink_func != NULL)
-    sink = self->sink_func (self, peer, self->sink_data);
-  if (sink == NULL)
-    {
-      sink = gst_element_factory_make ("fakesink", NULL);
-      g_object_set (sink, "sync", TRUE, "async", FALSE, NULL);
-    }
-  return sink;
-}
-
 CsCallSignaling *
 cs_call_get_signaling (CsCall *self)
 {
@@ -1192,18 +828,4 @@ cs_call_peer_lost (CsCall *self, CsCallPeer *peer, const char *why)
 
   g_message ("Lost %s: %s", cs_call_peer_get_display_name (peer), why);
   remove_peer (self, id, "lost");
-}
-
-void
-cs_call_request_keyframe (CsCall *self)
-{
-  g_autoptr (GstPad) tee_sink = NULL;
-
-  if (self->video_tee == NULL || !self->share_encoders)
-    return;
-
-  /* Pushed up from the tee's input: reaches the shared encoder, through the rate limit. */
-  tee_sink = gst_element_get_static_pad (self->video_tee, "sink");
-  gst_pad_push_event (tee_sink,
-                      gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE, TRUE, 0));
 }

@@ -36,6 +36,9 @@ void cs_call_set_max_participants (CsCall *self, guint max_participants);
 /* One encoder per peer instead of one shared by all: only to measure what sharing saves. */
 void cs_call_set_share_encoders (CsCall *self, gboolean share);
 /* Jitter buffer depth, ms: small enough to talk, big enough to ride out jitter. */
+/* STUN and TURN servers, as "stun://host:port" and "turn://user:password@host:port" URIs;
+ * set before joining. */
+void cs_call_set_ice_servers (CsCall *self, const char *const *uris);
 void cs_call_set_latency (CsCall *self, guint latency_ms);
 void cs_call_set_video_sink_func (CsCall *self,
                                   CsCallVideoSinkFunc func,

@@ -62,6 +62,33 @@ cs_media_make (const char *factory, const char *name, GError **error)
 }
 
 gboolean
+cs_media_add_chain (GstBin *bin, GstElement **elements, guint n, GError **error)
+{
+  g_return_val_if_fail (GST_IS_BIN (bin), FALSE);
+  g_return_val_if_fail (elements != NULL, FALSE);
+
+  for (guint i = 0; i < n; i++)
+    if (elements[i] == NULL)
+      {
+        for (guint j = 0; j < n; j++)
+          if (elements[j] != NULL)
+            gst_object_unref (gst_object_ref_sink (elements[j]));
+        return FALSE;
+      }
+
+  for (guint i = 0; i < n; i++)
+    gst_bin_add (bin, elements[i]);
+  for (guint i = 0; i + 1 < n; i++)
+    if (!gst_element_link (elements[i], elements[i + 1]))
+      {
+        g_set_error (error, CS_MEDIA_ERROR, CS_MEDIA_ERROR_FAILED, "Could not link %s to %s",
+                     GST_ELEMENT_NAME (elements[i]), GST_ELEMENT_NAME (elements[i + 1]));
+        return FALSE;
+      }
+  return TRUE;
+}
+
+gboolean
 cs_media_use_test_devices (void)
 {
   return g_strcmp0 (g_getenv ("COUSINADE_MEDIA"), "test") == 0;

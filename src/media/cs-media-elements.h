@@ -24,6 +24,10 @@ GQuark cs_media_error_quark (void);
 /* An element from @factory, or an error naming the Debian package that provides it. */
 GstElement *cs_media_make (const char *factory, const char *name, GError **error);
 
+/* Adds @elements to @bin and links them in order. When one is NULL (making it failed, and
+ * set the error), nothing is added and the others are released. */
+gboolean cs_media_add_chain (GstBin *bin, GstElement **elements, guint n, GError **error);
+
 /* COUSINADE_MEDIA=test: test patterns and tones instead of the camera and microphone, and no
  * sound played (tests, benchmarks, CI). */
 gboolean cs_media_use_test_devices (void);
