@@ -7,6 +7,8 @@
 
 #include "cs-call-private.h"
 
+#include <glib/gi18n.h>
+
 /*
  * One call: one capture and one encoder per media kind, shared through a tee by every peer
  * (encode once), one CsCallPeer per remote participant, and one mixer for everything heard.
@@ -140,9 +142,16 @@ on_signaling_roster (CsCallSignaling *signaling, GStrv ids, GStrv names, CsCall 
 
   if (n + 1 > self->max_participants)
     {
+      /* Translators: the first number is how many people are in the call already. */
       fail (self, g_error_new (CS_MEDIA_ERROR, CS_MEDIA_ERROR_CALL_FULL,
-                               "This call is full: it already has %u people, and a call can "
-                               "have at most %u",
+                               g_dngettext (GETTEXT_PACKAGE,
+                                            "This call is full: %u person is already in it, and "
+                                            "a call can have at most %u. Try again when someone "
+                                            "leaves.",
+                                            "This call is full: %u people are already in it, and "
+                                            "a call can have at most %u. Try again when someone "
+                                            "leaves.",
+                                            n),
                                n, self->max_participants));
       return;
     }
@@ -275,8 +284,11 @@ on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
             cs_call_peer_lost (self, peer, "media error");
             break;
           }
+        /* Translators: the text in brackets is GStreamer's own, for whoever fixes it. */
         fail (self, g_error_new (CS_MEDIA_ERROR, CS_MEDIA_ERROR_FAILED,
-                                 "The call's sound or video stopped working: %s", error->message));
+                                 _ ("The sound or the picture of the call stopped working (%s). "
+                                    "Leave the call and join it again."),
+                                 error->message));
         break;
       }
 
@@ -623,7 +635,8 @@ cs_call_join (CsCall *self, GError **error)
   if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     {
       g_set_error (error, CS_MEDIA_ERROR, CS_MEDIA_ERROR_FAILED,
-                   "The camera or microphone could not be started");
+                   _ ("The camera or the microphone could not be started. Check that no other "
+                      "program is using them, then join the call again."));
       cs_call_leave (self);
       self->state = CS_CALL_STATE_IDLE;
       return FALSE;

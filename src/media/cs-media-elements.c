@@ -5,6 +5,7 @@
 
 #include "cs-media-elements.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 G_DEFINE_QUARK (cs - media - error - quark, cs_media_error)
@@ -44,7 +45,7 @@ GstElement *
 cs_media_make (const char *factory, const char *name, GError **error)
 {
   GstElement *element;
-  const char *package = "the GStreamer plugins";
+  const char *package = NULL;
 
   g_return_val_if_fail (factory != NULL, NULL);
 
@@ -56,8 +57,12 @@ cs_media_make (const char *factory, const char *name, GError **error)
     if (g_str_equal (element_packages[i].factory, factory))
       package = element_packages[i].package;
 
+  /* Translators: the first text is a GStreamer element name, the second a Debian package name
+   * or "the GStreamer plugins"; they are for whoever installs the missing piece. */
   g_set_error (error, CS_MEDIA_ERROR, CS_MEDIA_ERROR_MISSING_ELEMENT,
-               "The %s element is missing: install %s", factory, package);
+               _ ("Calls cannot work: a piece of GStreamer is missing on this computer (the %s "
+                  "element). Install %s, or ask whoever looks after this computer to do it."),
+               factory, package != NULL ? package : _ ("the GStreamer plugins"));
   return NULL;
 }
 
