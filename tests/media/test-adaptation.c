@@ -101,7 +101,9 @@ test_missing_element (void)
 
   g_assert_null (element);
   g_assert_error (error, CS_MEDIA_ERROR, CS_MEDIA_ERROR_MISSING_ELEMENT);
-  g_assert_nonnull (strstr (error->message, "install"));
+  /* What to install, and which element was missing, for whoever fixes it. */
+  g_assert_nonnull (strstr (error->message, "Install the GStreamer plugins"));
+  g_assert_nonnull (strstr (error->message, "no-such-element-here"));
 }
 
 int
