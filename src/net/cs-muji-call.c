@@ -295,6 +295,8 @@ send_candidate_now (CsMujiCall *self, Participant *participant, guint index, con
   xmpp_stanza_t *jingle;
   xmpp_stanza_t *iq = new_jingle_iq (self, participant, "transport-info", &jingle);
 
+  g_debug ("Candidate for %s (m-line %u): %s", participant->nick, index, candidate);
+
   if (!cs_jingle_sdp_candidate_to_jingle (participant->local_sdp, index, candidate, jingle, &error))
     {
       if (!g_error_matches (error, CS_JINGLE_SDP_ERROR, CS_JINGLE_SDP_ERROR_UNSUPPORTED))
@@ -355,6 +357,9 @@ emit_candidates (CsMujiCall *self, Participant *participant, xmpp_stanza_t *jing
   for (guint i = 0; i < candidates->len; i++)
     {
       CsJingleCandidate *candidate = g_ptr_array_index (candidates, i);
+
+      g_debug ("Candidate from %s (m-line %u): %s", nick, candidate->mline_index,
+               candidate->candidate);
 
       g_signal_emit (self, signals[CANDIDATE], 0, nick, candidate->mline_index,
                      candidate->candidate);

@@ -5,6 +5,8 @@
 
 #include "cs-call.h"
 #include "cs-local-signaling.h"
+#include "cs-bot-output.h"
+#include "cs-bot-xmpp.h"
 
 #include <glib-unix.h>
 #include <json-glib/json-glib.h>
@@ -29,6 +31,8 @@ typedef struct
 {
   GMainLoop *loop;
   CsCall *call;
+  CsCallSignaling *signaling;
+  CsBotXmpp *xmpp;
   int exit_status;
 } Bot;
 
@@ -46,6 +50,16 @@ static gboolean opt_per_peer_encoders;
 static gboolean opt_real_devices;
 static double opt_mute_at = -1;
 static double opt_camera_off_at = -1;
+static char *opt_xmpp;
+static char *opt_password = "password";
+static gboolean opt_register;
+static char *opt_server;
+static char *opt_ca_file;
+static char *opt_circle;
+static char *opt_create_circle;
+static char *opt_members;
+static gboolean opt_start_call;
+static int opt_wait = 30;
 
 static const GOptionEntry options[] = {
   { "hub", 0, 0, G_OPTION_ARG_FILENAME, &opt_hub, "Local signalling hub socket", "PATH" },
@@ -65,62 +79,21 @@ static const GOptionEntry options[] = {
   { "mute-at", 0, 0, G_OPTION_ARG_DOUBLE, &opt_mute_at, "Mute after S seconds", "S" },
   { "camera-off-at", 0, 0, G_OPTION_ARG_DOUBLE, &opt_camera_off_at,
     "Turn the camera off after S seconds", "S" },
+  { "xmpp", 0, 0, G_OPTION_ARG_STRING, &opt_xmpp, "Call over XMPP as this account", "ADDRESS" },
+  { "password", 0, 0, G_OPTION_ARG_STRING, &opt_password, "The account's password", "PW" },
+  { "register", 0, 0, G_OPTION_ARG_NONE, &opt_register, "Create the account first", NULL },
+  { "server", 0, 0, G_OPTION_ARG_STRING, &opt_server, "Server to connect to", "HOST:PORT" },
+  { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_ca_file, "Also trust this CA", "FILE" },
+  { "circle", 0, 0, G_OPTION_ARG_STRING, &opt_circle, "The circle's room", "ROOM" },
+  { "create-circle", 0, 0, G_OPTION_ARG_STRING, &opt_create_circle,
+    "Create the circle's room with this name", "NAME" },
+  { "members", 0, 0, G_OPTION_ARG_STRING, &opt_members,
+    "The circle's members, comma-separated addresses", "LIST" },
+  { "start-call", 0, 0, G_OPTION_ARG_NONE, &opt_start_call,
+    "Start a call in the circle (otherwise join the one going on)", NULL },
+  { "wait", 0, 0, G_OPTION_ARG_INT, &opt_wait, "Seconds to wait for membership or a call", "S" },
   { NULL },
 };
-
-static void
-emit (JsonBuilder *builder)
-{
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
-  g_autofree char *text = NULL;
-
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
-  fflush (stdout);
-}
-
-static JsonBuilder *
-begin (const char *event)
-{
-  JsonBuilder *builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "event");
-  json_builder_add_string_value (builder, event);
-  return builder;
-}
-
-static void
-add_string (JsonBuilder *builder, const char *name, const char *value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
-}
-
-static void
-add_double (JsonBuilder *builder, const char *name, double value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_double_value (builder, value);
-}
-
-static void
-add_int (JsonBuilder *builder, const char *name, gint64 value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_boolean (JsonBuilder *builder, const char *name, gboolean value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_boolean_value (builder, value);
-}
 
 static gint64
 ms_since_join (Bot *bot, gint64 monotonic)
@@ -131,12 +104,13 @@ ms_since_join (Bot *bot, gint64 monotonic)
 static void
 on_peer_first_frame (CsCallPeer *peer, Bot *bot)
 {
-  g_autoptr (JsonBuilder) builder = begin ("first-frame");
+  g_autoptr (JsonBuilder) builder = cs_bot_begin ("first-frame");
 
-  add_string (builder, "peer", cs_call_peer_get_id (peer));
-  add_string (builder, "kind", "video");
-  add_int (builder, "ms_since_join", ms_since_join (bot, cs_call_peer_get_first_frame_time (peer)));
-  emit (builder);
+  cs_bot_add_string (builder, "peer", cs_call_peer_get_id (peer));
+  cs_bot_add_string (builder, "kind", "video");
+  cs_bot_add_int (builder, "ms_since_join",
+                  ms_since_join (bot, cs_call_peer_get_first_frame_time (peer)));
+  cs_bot_emit (builder);
 }
 
 static void
@@ -151,37 +125,40 @@ on_peer_stats (CsCallPeer *peer, GParamSpec *pspec, Bot *bot)
     return;
 
   values = cs_call_stats_get_values (stats);
-  builder = begin ("stats");
-  add_string (builder, "peer", cs_call_peer_get_id (peer));
-  add_double (builder, "rtt_ms", values->rtt_ms);
-  add_double (builder, "loss_sent", values->loss_sent);
-  add_double (builder, "loss_received", values->loss_received);
-  add_double (builder, "jitter_ms", values->jitter_ms);
-  add_double (builder, "send_kbps", values->send_kbps);
-  add_double (builder, "receive_kbps", values->receive_kbps);
-  add_int (builder, "frames_decoded", values->frames_decoded);
-  add_int (builder, "frames_dropped", values->frames_dropped);
-  add_int (builder, "frames_shown", shown != NULL ? (gint64) g_atomic_pointer_get (shown) : 0);
-  add_double (builder, "fps", values->frame_rate);
-  add_string (builder, "candidate_type", cs_candidate_type_to_string (values->candidate_type));
-  add_int (builder, "audio_ms", values->audio_ms);
-  add_double (builder, "audio_max_gap_ms", values->audio_max_gap_ms);
-  add_double (builder, "latency_ms", values->latency_ms);
-  add_double (builder, "audio_level", cs_call_peer_get_audio_level (peer));
-  add_boolean (builder, "speaking", cs_call_peer_get_speaking (peer));
-  add_boolean (builder, "muted", cs_call_peer_get_muted (peer));
-  add_boolean (builder, "camera_off", cs_call_peer_get_camera_off (peer));
-  emit (builder);
+  builder = cs_bot_begin ("stats");
+  cs_bot_add_string (builder, "peer", cs_call_peer_get_id (peer));
+  cs_bot_add_double (builder, "rtt_ms", values->rtt_ms);
+  cs_bot_add_double (builder, "loss_sent", values->loss_sent);
+  cs_bot_add_double (builder, "loss_received", values->loss_received);
+  cs_bot_add_double (builder, "jitter_ms", values->jitter_ms);
+  cs_bot_add_double (builder, "send_kbps", values->send_kbps);
+  cs_bot_add_double (builder, "receive_kbps", values->receive_kbps);
+  cs_bot_add_int (builder, "frames_decoded", values->frames_decoded);
+  cs_bot_add_int (builder, "frames_dropped", values->frames_dropped);
+  cs_bot_add_int (builder, "frames_shown",
+                  shown != NULL ? (gint64) g_atomic_pointer_get (shown) : 0);
+  cs_bot_add_double (builder, "fps", values->frame_rate);
+  cs_bot_add_string (builder, "candidate_type",
+                     cs_candidate_type_to_string (values->candidate_type));
+  cs_bot_add_int (builder, "audio_ms", values->audio_ms);
+  cs_bot_add_double (builder, "audio_max_gap_ms", values->audio_max_gap_ms);
+  cs_bot_add_double (builder, "latency_ms", values->latency_ms);
+  cs_bot_add_int (builder, "packets_recovered", values->packets_recovered);
+  cs_bot_add_double (builder, "audio_level", cs_call_peer_get_audio_level (peer));
+  cs_bot_add_boolean (builder, "speaking", cs_call_peer_get_speaking (peer));
+  cs_bot_add_boolean (builder, "muted", cs_call_peer_get_muted (peer));
+  cs_bot_add_boolean (builder, "camera_off", cs_call_peer_get_camera_off (peer));
+  cs_bot_emit (builder);
 }
 
 static void
 on_peer_added (CsCall *call, CsCallPeer *peer, Bot *bot)
 {
-  g_autoptr (JsonBuilder) builder = begin ("peer-joined");
+  g_autoptr (JsonBuilder) builder = cs_bot_begin ("peer-joined");
 
-  add_string (builder, "peer", cs_call_peer_get_id (peer));
-  add_string (builder, "name", cs_call_peer_get_display_name (peer));
-  emit (builder);
+  cs_bot_add_string (builder, "peer", cs_call_peer_get_id (peer));
+  cs_bot_add_string (builder, "name", cs_call_peer_get_display_name (peer));
+  cs_bot_emit (builder);
 
   g_signal_connect (peer, "first-frame", G_CALLBACK (on_peer_first_frame), bot);
   g_signal_connect (peer, "notify::stats", G_CALLBACK (on_peer_stats), bot);
@@ -190,22 +167,22 @@ on_peer_added (CsCall *call, CsCallPeer *peer, Bot *bot)
 static void
 on_peer_removed (CsCall *call, CsCallPeer *peer, const char *reason, Bot *bot)
 {
-  g_autoptr (JsonBuilder) builder = begin ("peer-left");
+  g_autoptr (JsonBuilder) builder = cs_bot_begin ("peer-left");
 
   g_signal_handlers_disconnect_by_data (peer, bot);
-  add_string (builder, "peer", cs_call_peer_get_id (peer));
-  add_string (builder, "reason", reason);
-  emit (builder);
+  cs_bot_add_string (builder, "peer", cs_call_peer_get_id (peer));
+  cs_bot_add_string (builder, "reason", reason);
+  cs_bot_emit (builder);
 }
 
 static void
 on_bitrate_changed (CsCall *call, guint kbps, const char *reason, Bot *bot)
 {
-  g_autoptr (JsonBuilder) builder = begin ("bitrate");
+  g_autoptr (JsonBuilder) builder = cs_bot_begin ("bitrate");
 
-  add_int (builder, "kbps", kbps);
-  add_string (builder, "reason", reason);
-  emit (builder);
+  cs_bot_add_int (builder, "kbps", kbps);
+  cs_bot_add_string (builder, "reason", reason);
+  cs_bot_emit (builder);
 }
 
 static void
@@ -215,11 +192,11 @@ on_state (CsCall *call, GParamSpec *pspec, Bot *bot)
     {
     case CS_CALL_STATE_IN_CALL:
       {
-        g_autoptr (JsonBuilder) builder = begin ("joined");
+        g_autoptr (JsonBuilder) builder = cs_bot_begin ("joined");
 
-        add_string (builder, "id", opt_id);
-        add_int (builder, "ms", ms_since_join (bot, g_get_monotonic_time ()));
-        emit (builder);
+        cs_bot_add_string (builder, "id", opt_id);
+        cs_bot_add_int (builder, "ms", ms_since_join (bot, g_get_monotonic_time ()));
+        cs_bot_emit (builder);
         break;
       }
 
@@ -227,12 +204,12 @@ on_state (CsCall *call, GParamSpec *pspec, Bot *bot)
       {
         const GError *error = cs_call_get_error (call);
         gboolean full = g_error_matches (error, CS_MEDIA_ERROR, CS_MEDIA_ERROR_CALL_FULL);
-        g_autoptr (JsonBuilder) builder = begin (full ? "refused" : "error");
+        g_autoptr (JsonBuilder) builder = cs_bot_begin (full ? "refused" : "error");
 
         if (full)
-          add_string (builder, "reason", "full");
-        add_string (builder, "message", error->message);
-        emit (builder);
+          cs_bot_add_string (builder, "reason", "full");
+        cs_bot_add_string (builder, "message", error->message);
+        cs_bot_emit (builder);
         bot->exit_status = full ? 3 : 1;
         g_main_loop_quit (bot->loop);
         break;
@@ -240,9 +217,9 @@ on_state (CsCall *call, GParamSpec *pspec, Bot *bot)
 
     case CS_CALL_STATE_LEFT:
       {
-        g_autoptr (JsonBuilder) builder = begin ("left");
+        g_autoptr (JsonBuilder) builder = cs_bot_begin ("left");
 
-        emit (builder);
+        cs_bot_emit (builder);
         g_main_loop_quit (bot->loop);
         break;
       }
@@ -258,14 +235,14 @@ static gboolean
 on_tick (gpointer user_data)
 {
   Bot *bot = user_data;
-  g_autoptr (JsonBuilder) builder = begin ("call");
+  g_autoptr (JsonBuilder) builder = cs_bot_begin ("call");
 
-  add_int (builder, "frames_sent", cs_call_get_frames_sent (bot->call));
-  add_int (builder, "capture_starts", cs_call_get_capture_starts (bot->call));
-  add_int (builder, "encoder_starts", cs_call_get_encoder_starts (bot->call));
-  add_int (builder, "bitrate_kbps", cs_call_get_video_bitrate (bot->call));
-  add_int (builder, "peers", g_list_model_get_n_items (cs_call_get_peers (bot->call)));
-  emit (builder);
+  cs_bot_add_int (builder, "frames_sent", cs_call_get_frames_sent (bot->call));
+  cs_bot_add_int (builder, "capture_starts", cs_call_get_capture_starts (bot->call));
+  cs_bot_add_int (builder, "encoder_starts", cs_call_get_encoder_starts (bot->call));
+  cs_bot_add_int (builder, "bitrate_kbps", cs_call_get_video_bitrate (bot->call));
+  cs_bot_add_int (builder, "peers", g_list_model_get_n_items (cs_call_get_peers (bot->call)));
+  cs_bot_emit (builder);
   return G_SOURCE_CONTINUE;
 }
 
@@ -274,7 +251,12 @@ on_leave (gpointer user_data)
 {
   Bot *bot = user_data;
 
-  cs_call_leave (bot->call);
+  if (bot->xmpp != NULL)
+    cs_bot_xmpp_announce_left (bot->xmpp);
+  if (bot->call != NULL)
+    cs_call_leave (bot->call);
+  else
+    g_main_loop_quit (bot->loop);
   return G_SOURCE_REMOVE;
 }
 
@@ -311,12 +293,70 @@ make_counting_sink (CsCall *call, CsCallPeer *peer, gpointer user_data)
   return sink;
 }
 
+static void
+start_call (Bot *bot)
+{
+  g_autoptr (GError) error = NULL;
+
+  bot->call = cs_call_new (bot->signaling, opt_name != NULL ? opt_name : opt_id);
+  cs_call_set_video_size (bot->call, opt_width, opt_height, opt_fps);
+  cs_call_set_max_participants (bot->call, opt_max_participants);
+  cs_call_set_share_encoders (bot->call, !opt_per_peer_encoders);
+  cs_call_set_latency (bot->call, opt_latency);
+  cs_call_set_video_sink_func (bot->call, make_counting_sink, NULL, NULL);
+  if (bot->xmpp != NULL)
+    cs_call_set_ice_servers (bot->call, cs_bot_xmpp_get_ice_servers (bot->xmpp));
+
+  g_signal_connect (bot->call, "notify::state", G_CALLBACK (on_state), bot);
+  g_signal_connect (bot->call, "peer-added", G_CALLBACK (on_peer_added), bot);
+  g_signal_connect (bot->call, "peer-removed", G_CALLBACK (on_peer_removed), bot);
+  g_signal_connect (bot->call, "bitrate-changed", G_CALLBACK (on_bitrate_changed), bot);
+
+  if (!cs_call_join (bot->call, &error))
+    {
+      g_autoptr (JsonBuilder) builder = cs_bot_begin ("error");
+
+      cs_bot_add_string (builder, "message", error->message);
+      cs_bot_emit (builder);
+      bot->exit_status = 1;
+      g_main_loop_quit (bot->loop);
+      return;
+    }
+
+  g_timeout_add_seconds (1, on_tick, bot);
+  if (opt_duration > 0)
+    g_timeout_add_seconds (opt_duration, on_leave, bot);
+  if (opt_mute_at >= 0)
+    g_timeout_add (opt_mute_at * 1000, on_mute, bot);
+  if (opt_camera_off_at >= 0)
+    g_timeout_add (opt_camera_off_at * 1000, on_camera_off, bot);
+}
+
+static void
+on_xmpp_ready (CsCallSignaling *signaling, const GError *error, gpointer user_data)
+{
+  Bot *bot = user_data;
+
+  if (signaling == NULL)
+    {
+      g_autoptr (JsonBuilder) builder = cs_bot_begin ("error");
+
+      cs_bot_add_string (builder, "message", error->message);
+      cs_bot_emit (builder);
+      bot->exit_status = 1;
+      g_main_loop_quit (bot->loop);
+      return;
+    }
+
+  bot->signaling = g_object_ref (signaling);
+  start_call (bot);
+}
+
 int
 main (int argc, char **argv)
 {
   g_autoptr (GOptionContext) context = g_option_context_new ("— a headless call participant");
   g_autoptr (GError) error = NULL;
-  g_autoptr (CsLocalSignaling) signaling = NULL;
   Bot bot = { 0 };
 
   /* Standard output carries the events, and only them. */
@@ -328,51 +368,68 @@ main (int argc, char **argv)
       g_printerr ("%s\n", error->message);
       return 2;
     }
-  if (opt_hub == NULL || opt_id == NULL)
+  if ((opt_hub == NULL && opt_xmpp == NULL) || opt_id == NULL)
     {
-      g_printerr ("--hub and --id are needed\n");
+      g_printerr ("--id and one of --hub or --xmpp are needed\n");
+      return 2;
+    }
+  if (opt_xmpp != NULL && opt_circle == NULL)
+    {
+      g_printerr ("--xmpp needs --circle\n");
       return 2;
     }
   if (!opt_real_devices)
     g_setenv ("COUSINADE_MEDIA", "test", TRUE);
 
   bot.loop = g_main_loop_new (NULL, FALSE);
-  signaling = cs_local_signaling_new (opt_hub, opt_call, opt_id);
-  bot.call = cs_call_new (CS_CALL_SIGNALING (signaling), opt_name != NULL ? opt_name : opt_id);
-  cs_call_set_video_size (bot.call, opt_width, opt_height, opt_fps);
-  cs_call_set_max_participants (bot.call, opt_max_participants);
-  cs_call_set_share_encoders (bot.call, !opt_per_peer_encoders);
-  cs_call_set_latency (bot.call, opt_latency);
-  cs_call_set_video_sink_func (bot.call, make_counting_sink, NULL, NULL);
-
-  g_signal_connect (bot.call, "notify::state", G_CALLBACK (on_state), &bot);
-  g_signal_connect (bot.call, "peer-added", G_CALLBACK (on_peer_added), &bot);
-  g_signal_connect (bot.call, "peer-removed", G_CALLBACK (on_peer_removed), &bot);
-  g_signal_connect (bot.call, "bitrate-changed", G_CALLBACK (on_bitrate_changed), &bot);
   g_unix_signal_add (SIGTERM, on_leave, &bot);
   g_unix_signal_add (SIGINT, on_leave, &bot);
 
-  if (!cs_call_join (bot.call, &error))
+  if (opt_xmpp != NULL)
     {
-      g_autoptr (JsonBuilder) builder = begin ("error");
+      g_auto (GStrv) members = opt_members != NULL ? g_strsplit (opt_members, ",", -1) : NULL;
+      g_autofree char *host = NULL;
+      CsBotXmppOptions xmpp_options = { 0 };
 
-      add_string (builder, "message", error->message);
-      emit (builder);
-      return 1;
+      if (opt_server != NULL)
+        {
+          const char *colon = strrchr (opt_server, ':');
+
+          host = colon != NULL ? g_strndup (opt_server, colon - opt_server) : g_strdup (opt_server);
+          xmpp_options.port = colon != NULL ? (guint16) g_ascii_strtoull (colon + 1, NULL, 10) : 0;
+        }
+      xmpp_options.address = opt_xmpp;
+      xmpp_options.password = opt_password;
+      xmpp_options.register_first = opt_register;
+      xmpp_options.host = host;
+      xmpp_options.ca_file = opt_ca_file;
+      xmpp_options.nick = opt_id;
+      xmpp_options.circle = opt_circle;
+      xmpp_options.create_circle_name = opt_create_circle;
+      xmpp_options.members = (const char *const *) members;
+      xmpp_options.start_call = opt_start_call;
+      xmpp_options.wait_seconds = opt_wait;
+      bot.xmpp = cs_bot_xmpp_new (&xmpp_options);
+      cs_bot_xmpp_start (bot.xmpp, on_xmpp_ready, &bot);
     }
-
-  g_timeout_add_seconds (1, on_tick, &bot);
-  if (opt_duration > 0)
-    g_timeout_add_seconds (opt_duration, on_leave, &bot);
-  if (opt_mute_at >= 0)
-    g_timeout_add (opt_mute_at * 1000, on_mute, &bot);
-  if (opt_camera_off_at >= 0)
-    g_timeout_add (opt_camera_off_at * 1000, on_camera_off, &bot);
+  else
+    {
+      bot.signaling = CS_CALL_SIGNALING (cs_local_signaling_new (opt_hub, opt_call, opt_id));
+      start_call (&bot);
+    }
 
   g_main_loop_run (bot.loop);
 
-  g_signal_handlers_disconnect_by_data (bot.call, &bot);
+  if (bot.call != NULL)
+    g_signal_handlers_disconnect_by_data (bot.call, &bot);
   g_clear_object (&bot.call);
+  g_clear_object (&bot.signaling);
+  if (bot.xmpp != NULL)
+    {
+      /* What we queued (session-terminate, the "left" notice) goes out before we go. */
+      cs_bot_xmpp_sign_out (bot.xmpp, 2000);
+      cs_bot_xmpp_free (bot.xmpp);
+    }
   g_main_loop_unref (bot.loop);
   return bot.exit_status;
 }
