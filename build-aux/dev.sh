@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 build_packages="meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libglib2.0-bin
   libgtk-4-dev libadwaita-1-dev libsqlite3-dev libstrophe-dev libsecret-1-dev
-  libqrencode-dev libebook-contacts1.2-dev gettext appstream
+  libqrencode-dev libical-dev libebook-contacts1.2-dev gettext appstream
   desktop-file-utils libjson-glib-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   libgstreamer-plugins-bad1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-nice"

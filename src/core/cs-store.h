@@ -8,6 +8,7 @@
 #include "cs-contact.h"
 #include "cs-interaction.h"
 #include "cs-member.h"
+#include "cs-scheduled-call.h"
 #include "cs-overdue.h"
 
 G_BEGIN_DECLS
@@ -127,6 +128,57 @@ gboolean cs_store_import_contacts (CsStore *self,
                                    guint n_contacts,
                                    GError **error);
 gboolean cs_store_delete_all_data (CsStore *self, GError **error);
+
+/* Scheduled calls (cs-store-schedule.c). Calls are snapshots, not live objects:
+ * the functions below write @call and update it in place (id, sequence,
+ * cancelled, exceptions). Every change made here raises the sequence, so that
+ * the newer copy of a series wins wherever copies meet (ICS, room updates). */
+gboolean cs_store_create_scheduled_call (CsStore *self, CsScheduledCall *call, GError **error);
+gboolean cs_store_update_scheduled_call (CsStore *self, CsScheduledCall *call, GError **error);
+/* Cancelling hides the series from every list and from "upcoming"; restoring
+ * (Undo) brings it back with its exceptions. */
+gboolean cs_store_cancel_scheduled_call (CsStore *self, CsScheduledCall *call, GError **error);
+gboolean cs_store_restore_scheduled_call (CsStore *self, CsScheduledCall *call, GError **error);
+gboolean cs_store_delete_scheduled_call (CsStore *self, CsScheduledCall *call, GError **error);
+/* @recurrence_id is the occurrence's original start (CsOccurrence.recurrence_id). */
+gboolean cs_store_skip_occurrence (CsStore *self,
+                                   CsScheduledCall *call,
+                                   const char *recurrence_id,
+                                   GError **error);
+gboolean cs_store_move_occurrence (CsStore *self,
+                                   CsScheduledCall *call,
+                                   const char *recurrence_id,
+                                   GDateTime *new_start,
+                                   GError **error);
+/* A new object read from the database, or NULL with CS_STORE_ERROR_NOT_FOUND. */
+CsScheduledCall *cs_store_get_scheduled_call (CsStore *self, gint64 call_id, GError **error);
+CsScheduledCall *cs_store_find_scheduled_call_by_uid (CsStore *self,
+                                                      const char *uid,
+                                                      GError **error);
+/* CsScheduledCall items of one circle (@circle_id 0: of every live circle), by
+ * start; cancelled ones only when asked. A snapshot. */
+GListModel *cs_store_list_scheduled_calls (CsStore *self,
+                                           gint64 circle_id,
+                                           gboolean include_cancelled,
+                                           GError **error);
+/* The next @n_occurrences (CsOccurrence) of every live series of live circles,
+ * starting at or after @from, by start. user_start is in @user_zone (NULL: the
+ * local zone) and zone_differs tells when the organiser's zone shows another
+ * time of day. */
+GPtrArray *cs_store_list_upcoming_calls (CsStore *self,
+                                         GDateTime *from,
+                                         guint n_occurrences,
+                                         GTimeZone *user_zone,
+                                         GError **error);
+/* Writes every call of @calls in one transaction, all or none: a uid the store
+ * does not know is created in @circle_id; a known one is replaced when the
+ * incoming sequence is higher, and left alone otherwise. */
+gboolean cs_store_import_scheduled_calls (CsStore *self,
+                                          gint64 circle_id,
+                                          GPtrArray *calls,
+                                          guint *n_created,
+                                          guint *n_updated,
+                                          GError **error);
 
 /* The XMPP account: at most one for now. Its password is not in the store (it is
  * in the Secret Service). The store emits "account-changed" (no arguments) after
