@@ -587,8 +587,7 @@ cs_store_list_overdue (CsStore *self, GDateTime *now, GError **error)
    * whole history. */
   stmt =
     prepare (self,
-             "SELECT is_contact, id, days, last, ?1 - (coalesce (last, created_at) + days * 86400)"
-             " AS overdue FROM ("
+             "WITH due AS MATERIALIZED ("
              "  SELECT 1 AS is_contact, c.id, c.keep_in_touch_days AS days, c.created_at, c.name,"
              "   (SELECT max (i.started_at) FROM interaction_participants p"
              "    JOIN interactions i ON i.id = p.interaction_id WHERE p.contact_id = c.id) AS last"
@@ -596,8 +595,10 @@ cs_store_list_overdue (CsStore *self, GDateTime *now, GError **error)
              "  UNION ALL"
              "  SELECT 0, k.id, k.keep_in_touch_days, k.created_at, k.name,"
              "   (SELECT max (i.started_at) FROM interactions i WHERE i.circle_id = k.id)"
-             "  FROM circles k WHERE k.trashed_at IS NULL AND k.keep_in_touch_days > 0"
-             ") WHERE overdue > 0 ORDER BY overdue DESC, name, is_contact DESC, id",
+             "  FROM circles k WHERE k.trashed_at IS NULL AND k.keep_in_touch_days > 0)"
+             " SELECT is_contact, id, days, last, overdue FROM ("
+             "  SELECT *, ?1 - (coalesce (last, created_at) + days * 86400) AS overdue FROM due)"
+             " WHERE overdue > 0 ORDER BY overdue DESC, name, is_contact DESC, id",
              error);
   if (stmt == NULL)
     return NULL;

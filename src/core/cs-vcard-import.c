@@ -432,11 +432,15 @@ name_key (const char *name)
   return g_string_free (g_steal_pointer (&key), FALSE);
 }
 
+/* Whether @contact has something that tells them from a namesake: a phone
+ * "number" with no digit in it does not. */
 static gboolean
 has_address (CsContact *contact)
 {
+  g_autofree char *phone = phone_key (cs_contact_get_phone (contact));
+
   return cs_contact_get_xmpp_address (contact) != NULL || cs_contact_get_email (contact) != NULL ||
-         cs_contact_get_phone (contact) != NULL;
+         phone != NULL;
 }
 
 /* Earlier entries win: the first contact found for a key stays its match. */
