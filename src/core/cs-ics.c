@@ -556,6 +556,49 @@ apply_override (icalcomponent *calendar,
   return TRUE;
 }
 
+/* libical records what it could not parse as X-LIC-ERROR properties. Empty
+ * values ("DESCRIPTION:" in Google's exports) are harmless; anything else means
+ * a damaged file. */
+static gboolean
+has_damage (icalcomponent *component)
+{
+  icalcomponent *child;
+
+  for (icalproperty *property =
+         icalcomponent_get_first_property (component, ICAL_XLICERROR_PROPERTY);
+       property != NULL;
+       property = icalcomponent_get_next_property (component, ICAL_XLICERROR_PROPERTY))
+    {
+      const char *message = icalproperty_get_xlicerror (property);
+
+      if (message == NULL || !g_str_has_prefix (message, "No value for"))
+        return TRUE;
+    }
+
+  for (child = icalcomponent_get_first_component (component, ICAL_ANY_COMPONENT); child != NULL;
+       child = icalcomponent_get_next_component (component, ICAL_ANY_COMPONENT))
+    {
+      if (has_damage (child))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* libical accepts a file cut off in the middle; RFC 5545 says where it ends. */
+static gboolean
+ends_with_calendar_end (const char *text)
+{
+  gsize length = strlen (text);
+
+  while (length > 0 && g_ascii_isspace (text[length - 1]))
+    length--;
+
+  return length >= strlen ("END:VCALENDAR") &&
+         g_ascii_strncasecmp (text + length - strlen ("END:VCALENDAR"), "END:VCALENDAR",
+                              strlen ("END:VCALENDAR")) == 0;
+}
+
 static gboolean
 is_timed_event (icalcomponent *event)
 {
@@ -601,8 +644,7 @@ cs_ics_parse (const char *data, gssize length, GError **error)
       return NULL;
     }
 
-  /* libical records what it could not parse as X-LIC-ERROR properties. */
-  if (icalcomponent_count_errors (calendar) > 0)
+  if (!ends_with_calendar_end (text) || has_damage (calendar))
     {
       set_invalid (error, _ ("part of it is damaged or cut off"));
       return NULL;
