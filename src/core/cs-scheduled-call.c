@@ -67,6 +67,35 @@ replace_optional_string (char **field, const char *value)
   return TRUE;
 }
 
+/* GLib reads the zone file from disk for every g_time_zone_new_identifier();
+ * listing a few hundred series would do that hundreds of times. Zones never
+ * change while the app runs, so they are kept for the process. */
+G_LOCK_DEFINE_STATIC (zones);
+
+static GTimeZone *
+lookup_zone (const char *tzid)
+{
+  static GHashTable *zones;
+  GTimeZone *zone;
+
+  G_LOCK (zones);
+  if (zones == NULL)
+    zones =
+      g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_time_zone_unref);
+  zone = g_hash_table_lookup (zones, tzid);
+  if (zone == NULL)
+    {
+      zone = g_time_zone_new_identifier (tzid);
+      if (zone != NULL)
+        g_hash_table_insert (zones, g_strdup (tzid), zone);
+    }
+  if (zone != NULL)
+    g_time_zone_ref (zone);
+  G_UNLOCK (zones);
+
+  return zone;
+}
+
 static void
 cs_scheduled_call_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
@@ -502,7 +531,7 @@ cs_scheduled_call_set_tzid (CsScheduledCall *self, const char *tzid)
 
   g_clear_pointer (&self->zone, g_time_zone_unref);
   if (self->tzid != NULL)
-    self->zone = g_time_zone_new_identifier (self->tzid);
+    self->zone = lookup_zone (self->tzid);
 
   g_object_freeze_notify (G_OBJECT (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TZID]);

@@ -26,7 +26,6 @@ typedef enum
   SCHEDULE_OF_LIVE_CIRCLES,
   SCHEDULE_UPCOMING,
   SCHEDULE_EXCEPTIONS_OF_CALL,
-  SCHEDULE_EXCEPTIONS_OF_LIVE_CALLS,
   SCHEDULE_EXCEPTION_PUT,
   SCHEDULE_EXCEPTIONS_DELETE,
   N_SCHEDULE_STATEMENTS
@@ -54,15 +53,12 @@ static const char *const schedule_sql[N_SCHEDULE_STATEMENTS] = {
                                " JOIN circles ON circles.id = scheduled_calls.circle_id"
                                " WHERE circles.trashed_at IS NULL AND (?1 OR cancelled = 0)"
                                " ORDER BY dtstart, scheduled_calls.id",
-  [SCHEDULE_UPCOMING] = "SELECT " CALL_COLUMNS ", circles.name FROM scheduled_calls"
+  [SCHEDULE_UPCOMING] = "SELECT scheduled_calls.id, sequence, scheduled_calls.updated_at,"
+                        " circles.name FROM scheduled_calls"
                         " JOIN circles ON circles.id = scheduled_calls.circle_id"
                         " WHERE circles.trashed_at IS NULL AND cancelled = 0",
   [SCHEDULE_EXCEPTIONS_OF_CALL] = "SELECT recurrence_id, new_dtstart"
                                   " FROM scheduled_call_exceptions WHERE call_id = ?1",
-  [SCHEDULE_EXCEPTIONS_OF_LIVE_CALLS] = "SELECT call_id, recurrence_id, new_dtstart"
-                                        " FROM scheduled_call_exceptions"
-                                        " JOIN scheduled_calls ON scheduled_calls.id = call_id"
-                                        " WHERE cancelled = 0",
   [SCHEDULE_EXCEPTION_PUT] = "INSERT OR REPLACE INTO scheduled_call_exceptions"
                              " (call_id, recurrence_id, new_dtstart) VALUES (?1, ?2, ?3)",
   [SCHEDULE_EXCEPTIONS_DELETE] = "DELETE FROM scheduled_call_exceptions WHERE call_id = ?1",
@@ -71,6 +67,8 @@ static const char *const schedule_sql[N_SCHEDULE_STATEMENTS] = {
 typedef struct
 {
   sqlite3_stmt *statements[N_SCHEDULE_STATEMENTS];
+  /* call id -> UpcomingEntry */
+  GHashTable *upcoming;
 } ScheduleStatements;
 
 static void
@@ -80,6 +78,7 @@ on_store_disposed (gpointer data, GObject *where_the_store_was)
 
   for (guint i = 0; i < N_SCHEDULE_STATEMENTS; i++)
     g_clear_pointer (&cache->statements[i], sqlite3_finalize);
+  g_clear_pointer (&cache->upcoming, g_hash_table_unref);
   g_free (cache);
 }
 
@@ -671,55 +670,119 @@ compare_occurrences (gconstpointer a, gconstpointer b)
   return by_start != 0 ? by_start : g_strcmp0 (first->call_uid, second->call_uid);
 }
 
-/* call id -> CsScheduledCall, with the circle's name kept beside it. */
-static gboolean
-read_upcoming_series (CsStore *self, GHashTable *calls, GHashTable *circle_names, GError **error)
+/* The next occurrences of one series as last computed, from @from on. Reused
+ * while the series is unchanged (same sequence and write time) and the asked
+ * start is not earlier: expanding a rule through libical costs several
+ * microseconds per occurrence, too much to redo for every series each time the
+ * home page asks. */
+typedef struct
 {
-  g_autoptr (CsStoreStatement) stmt = get_statement (self, SCHEDULE_UPCOMING, error);
-  g_autoptr (CsStoreStatement) exceptions = NULL;
-  g_autoptr (GError) local_error = NULL;
+  guint sequence;
+  gint64 updated_at;
+  GDateTime *from;
+  guint asked;
+  GPtrArray *occurrences;
+} UpcomingEntry;
 
-  if (stmt == NULL)
+static void
+upcoming_entry_free (UpcomingEntry *entry)
+{
+  g_clear_pointer (&entry->from, g_date_time_unref);
+  g_clear_pointer (&entry->occurrences, g_ptr_array_unref);
+  g_free (entry);
+}
+
+static GHashTable *
+get_upcoming_cache (CsStore *self)
+{
+  ScheduleStatements *cache = g_object_get_data (G_OBJECT (self), "cs-store-schedule");
+
+  g_assert (cache != NULL);
+
+  if (cache->upcoming == NULL)
+    cache->upcoming = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                             (GDestroyNotify) upcoming_entry_free);
+
+  return cache->upcoming;
+}
+
+/* Whether @entry holds every occurrence of its series in [@from, @bound) that
+ * the n first could need; *first is where those start. */
+static gboolean
+upcoming_entry_covers (UpcomingEntry *entry,
+                       GDateTime *from,
+                       GDateTime *bound,
+                       guint n_occurrences,
+                       guint *first)
+{
+  GPtrArray *occurrences = entry->occurrences;
+  gboolean complete = occurrences->len < entry->asked;
+  guint index = 0;
+
+  if (g_date_time_compare (from, entry->from) < 0)
     return FALSE;
 
-  while (cs_store_step_row (self, stmt, &local_error))
-    {
-      CsScheduledCall *call = call_from_row (stmt);
-      gint64 *key = cs_store_id_key_new (cs_scheduled_call_get_id (call));
+  while (index < occurrences->len &&
+         g_date_time_compare (((CsOccurrence *) occurrences->pdata[index])->start, from) < 0)
+    index++;
+  *first = index;
 
-      g_hash_table_insert (circle_names, g_memdup2 (key, sizeof (gint64)),
-                           g_strdup (cs_store_column_text (stmt, 11)));
-      g_hash_table_insert (calls, key, call);
-    }
-  g_clear_pointer (&stmt, cs_store_statement_release);
+  if (complete || occurrences->len - index >= n_occurrences)
+    return TRUE;
 
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+  return bound != NULL && occurrences->len > 0 &&
+         g_date_time_compare (((CsOccurrence *) occurrences->pdata[occurrences->len - 1])->start,
+                              bound) >= 0;
+}
 
-  exceptions = get_statement (self, SCHEDULE_EXCEPTIONS_OF_LIVE_CALLS, error);
-  if (exceptions == NULL)
-    return FALSE;
+static UpcomingEntry *
+compute_upcoming_entry (CsStore *self,
+                        gint64 call_id,
+                        GDateTime *from,
+                        guint n_occurrences,
+                        GError **error)
+{
+  g_autoptr (CsScheduledCall) call = NULL;
+  g_autoptr (GPtrArray) occurrences = NULL;
+  UpcomingEntry *entry;
+  guint asked = MAX (n_occurrences, 10);
 
-  while (cs_store_step_row (self, exceptions, &local_error))
-    {
-      gint64 call_id = sqlite3_column_int64 (exceptions, 0);
-      CsScheduledCall *call = g_hash_table_lookup (calls, &call_id);
+  call = read_call (self, SCHEDULE_BY_ID, call_id, NULL, error);
+  if (call == NULL)
+    return NULL;
 
-      if (call != NULL)
-        cs_scheduled_call_set_exception_text (call, cs_store_column_text (exceptions, 1),
-                                              cs_store_column_text (exceptions, 2));
-    }
+  occurrences = cs_recurrence_expand (call, from, NULL, asked, error);
+  if (occurrences == NULL)
+    return NULL;
 
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+  entry = g_new0 (UpcomingEntry, 1);
+  entry->sequence = cs_scheduled_call_get_sequence (call);
+  entry->from = g_date_time_ref (from);
+  entry->asked = asked;
+  entry->occurrences = g_steal_pointer (&occurrences);
 
-  return TRUE;
+  return entry;
+}
+
+static CsOccurrence *
+occurrence_for_user (CsOccurrence *cached, const char *circle_name, GTimeZone *user_zone)
+{
+  CsOccurrence *occurrence = g_atomic_rc_box_new0 (CsOccurrence);
+
+  occurrence->call_uid = g_strdup (cached->call_uid);
+  occurrence->call_id = cached->call_id;
+  occurrence->circle_id = cached->circle_id;
+  occurrence->circle_name = g_strdup (circle_name);
+  occurrence->title = g_strdup (cached->title);
+  occurrence->recurrence_id = g_strdup (cached->recurrence_id);
+  occurrence->start = g_date_time_ref (cached->start);
+  occurrence->end = g_date_time_ref (cached->end);
+  occurrence->moved = cached->moved;
+  occurrence->user_start = g_date_time_to_timezone (cached->start, user_zone);
+  occurrence->zone_differs = g_date_time_get_utc_offset (occurrence->start) !=
+                             g_date_time_get_utc_offset (occurrence->user_start);
+
+  return occurrence;
 }
 
 /**
@@ -742,64 +805,115 @@ cs_store_list_upcoming_calls (CsStore *self,
                               GTimeZone *user_zone,
                               GError **error)
 {
-  g_autoptr (GHashTable) calls = NULL;
+  g_autoptr (CsStoreStatement) stmt = NULL;
   g_autoptr (GHashTable) circle_names = NULL;
+  g_autoptr (GHashTable) seen = NULL;
+  g_autoptr (GPtrArray) candidates = NULL;
   g_autoptr (GPtrArray) result = NULL;
   g_autoptr (GTimeZone) local_zone = NULL;
+  g_autoptr (GError) local_error = NULL;
+  GHashTable *cache;
   GHashTableIter iter;
-  gpointer key, value;
+  gpointer key;
 
   g_return_val_if_fail (CS_IS_STORE (self), NULL);
   g_return_val_if_fail (from != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  calls = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
-  circle_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   result = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_occurrence_unref);
-
   if (n_occurrences == 0)
     return g_steal_pointer (&result);
 
-  if (!read_upcoming_series (self, calls, circle_names, error))
+  stmt = get_statement (self, SCHEDULE_UPCOMING, error);
+  if (stmt == NULL)
     return NULL;
 
-  g_hash_table_iter_init (&iter, calls);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      g_autoptr (GPtrArray) occurrences = NULL;
-      g_autoptr (GError) expand_error = NULL;
+  cache = get_upcoming_cache (self);
+  circle_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_occurrence_unref);
 
-      occurrences = cs_recurrence_expand (value, from, NULL, n_occurrences, &expand_error);
-      if (occurrences == NULL)
+  while (cs_store_step_row (self, stmt, &local_error))
+    {
+      gint64 call_id = sqlite3_column_int64 (stmt, 0);
+      guint sequence = (guint) sqlite3_column_int64 (stmt, 1);
+      gint64 updated_at = sqlite3_column_int64 (stmt, 2);
+      UpcomingEntry *entry = g_hash_table_lookup (cache, &call_id);
+      g_autoptr (GDateTime) bound = NULL;
+      guint first = 0, taken = 0;
+
+      g_hash_table_add (seen, cs_store_id_key_new (call_id));
+      g_hash_table_insert (circle_names, cs_store_id_key_new (call_id),
+                           g_strdup (cs_store_column_text (stmt, 3)));
+
+      /* Once n occurrences are known, the others only matter before the last of them. */
+      if (candidates->len >= n_occurrences)
         {
-          g_warning ("Scheduled call %s left out: %s", cs_scheduled_call_get_uid (value),
-                     expand_error->message);
-          continue;
+          CsOccurrence *last;
+
+          g_ptr_array_sort (candidates, compare_occurrences);
+          g_ptr_array_set_size (candidates, n_occurrences);
+          last = candidates->pdata[n_occurrences - 1];
+          bound = g_date_time_add_seconds (last->start, 1);
         }
 
-      for (guint i = 0; i < occurrences->len; i++)
+      if (entry == NULL || entry->sequence != sequence || entry->updated_at != updated_at ||
+          !upcoming_entry_covers (entry, from, bound, n_occurrences, &first))
         {
-          CsOccurrence *occurrence = occurrences->pdata[i];
+          g_autoptr (GError) expand_error = NULL;
 
-          occurrence->circle_name = g_strdup (g_hash_table_lookup (circle_names, key));
-          g_ptr_array_add (result, cs_occurrence_ref (occurrence));
+          entry = compute_upcoming_entry (self, call_id, from, n_occurrences, &expand_error);
+          if (entry == NULL)
+            {
+              g_warning ("Scheduled call %" G_GINT64_FORMAT " left out: %s", call_id,
+                         expand_error->message);
+              g_hash_table_remove (cache, &call_id);
+              continue;
+            }
+          entry->updated_at = updated_at;
+          g_hash_table_insert (cache, cs_store_id_key_new (call_id), entry);
+          first = 0;
+        }
+
+      for (guint i = first; i < entry->occurrences->len && taken < n_occurrences; i++, taken++)
+        {
+          CsOccurrence *occurrence = entry->occurrences->pdata[i];
+
+          if (bound != NULL && g_date_time_compare (occurrence->start, bound) >= 0)
+            break;
+          g_ptr_array_add (candidates, cs_occurrence_ref (occurrence));
         }
     }
+  g_clear_pointer (&stmt, cs_store_statement_release);
 
-  g_ptr_array_sort (result, compare_occurrences);
-  if (result->len > n_occurrences)
-    g_ptr_array_set_size (result, n_occurrences);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  /* Forget series that were deleted or cancelled. */
+  g_hash_table_iter_init (&iter, cache);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (seen, key))
+      g_hash_table_iter_remove (&iter);
+
+  g_ptr_array_sort (candidates, compare_occurrences);
+  if (candidates->len > n_occurrences)
+    g_ptr_array_set_size (candidates, n_occurrences);
 
   if (user_zone == NULL)
     user_zone = local_zone = g_time_zone_new_local ();
 
-  for (guint i = 0; i < result->len; i++)
+  /* The cached occurrences are shared: what is the user's goes on copies. */
+  for (guint i = 0; i < candidates->len; i++)
     {
-      CsOccurrence *occurrence = result->pdata[i];
+      CsOccurrence *cached = candidates->pdata[i];
 
-      occurrence->user_start = g_date_time_to_timezone (occurrence->start, user_zone);
-      occurrence->zone_differs = g_date_time_get_utc_offset (occurrence->start) !=
-                                 g_date_time_get_utc_offset (occurrence->user_start);
+      g_ptr_array_add (result,
+                       occurrence_for_user (cached,
+                                            g_hash_table_lookup (circle_names, &cached->call_id),
+                                            user_zone));
     }
 
   return g_steal_pointer (&result);

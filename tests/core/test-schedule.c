@@ -349,6 +349,32 @@ test_upcoming_across_circles (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpstr (first->circle_name, ==, "Voisins");
   g_assert_false (first->zone_differs);
 
+  /* Asking again after a change shows the change, not what was computed before. */
+  g_assert_true (cs_store_skip_occurrence (fixture->store, family, "2026-01-11T11:00:00", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&occurrences, g_ptr_array_unref);
+  g_clear_pointer (&text, g_free);
+  occurrences = upcoming (fixture->store, from, 5, "Europe/Paris");
+  text = describe_upcoming (occurrences);
+  g_assert_cmpstr (text, ==,
+                   "AG 2026-01-07 20:00, Immeuble 2026-01-09 19:00, Cousinade 2026-01-18 11:00, "
+                   "Immeuble 2026-01-23 19:00, Cousinade 2026-01-25 11:00");
+
+  /* Later and earlier starts than the one asked first. */
+  {
+    g_autoptr (GDateTime) later = paris (2026, 6, 1, 0, 0);
+    g_autoptr (GDateTime) earlier = paris (2026, 1, 1, 0, 0);
+    g_autoptr (GPtrArray) june = upcoming (fixture->store, later, 3, "Europe/Paris");
+    g_autoptr (GPtrArray) new_year = upcoming (fixture->store, earlier, 2, "Europe/Paris");
+    g_autofree char *june_text = describe_upcoming (june);
+    g_autofree char *new_year_text = describe_upcoming (new_year);
+
+    g_assert_cmpstr (june_text, ==,
+                     "Cousinade 2026-06-07 11:00, Immeuble 2026-06-12 19:00, "
+                     "Cousinade 2026-06-14 11:00");
+    g_assert_cmpstr (new_year_text, ==, "Cousinade 2026-01-04 11:00, AG 2026-01-07 20:00");
+  }
+
   /* Someone in Montreal sees their own time, and that it differs from the organiser's. */
   in_montreal = upcoming (fixture->store, from, 1, "America/Montreal");
   montreal_text = describe_upcoming (in_montreal);
