@@ -386,16 +386,25 @@ describe_custom (struct icalrecurrencetype *recur, GDateTime *dtstart, const cha
         }
       else
         {
-          g_string_printf (text, g_dngettext (NULL, "Every year", "Every %d years", interval),
+          g_string_printf (text,
+                           interval == 1
+                             ? _ ("Every year")
+                             : g_dngettext (NULL, "Every %d year", "Every %d years", interval),
                            interval);
         }
       break;
     case ICAL_MONTHLY_RECURRENCE:
-      g_string_printf (text, g_dngettext (NULL, "Every month", "Every %d months", interval),
+      g_string_printf (text,
+                       interval == 1
+                         ? _ ("Every month")
+                         : g_dngettext (NULL, "Every %d month", "Every %d months", interval),
                        interval);
       break;
     case ICAL_WEEKLY_RECURRENCE:
-      g_string_printf (text, g_dngettext (NULL, "Every week", "Every %d weeks", interval),
+      g_string_printf (text,
+                       interval == 1
+                         ? _ ("Every week")
+                         : g_dngettext (NULL, "Every %d week", "Every %d weeks", interval),
                        interval);
       if (n_days > 0)
         {
@@ -414,11 +423,18 @@ describe_custom (struct icalrecurrencetype *recur, GDateTime *dtstart, const cha
         }
       break;
     case ICAL_DAILY_RECURRENCE:
-      g_string_printf (text, g_dngettext (NULL, "Every day", "Every %d days", interval), interval);
+      g_string_printf (text,
+                       interval == 1
+                         ? _ ("Every day")
+                         : g_dngettext (NULL, "Every %d day", "Every %d days", interval),
+                       interval);
       break;
     case ICAL_HOURLY_RECURRENCE:
     default:
-      g_string_printf (text, g_dngettext (NULL, "Every hour", "Every %d hours", interval),
+      g_string_printf (text,
+                       interval == 1
+                         ? _ ("Every hour")
+                         : g_dngettext (NULL, "Every %d hour", "Every %d hours", interval),
                        interval);
       time = NULL;
       break;
