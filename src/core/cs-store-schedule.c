@@ -54,7 +54,7 @@ static const char *const schedule_sql[N_SCHEDULE_STATEMENTS] = {
                                " WHERE circles.trashed_at IS NULL AND (?1 OR cancelled = 0)"
                                " ORDER BY dtstart, scheduled_calls.id",
   [SCHEDULE_UPCOMING] = "SELECT scheduled_calls.id, sequence, scheduled_calls.updated_at,"
-                        " circles.name FROM scheduled_calls"
+                        " circles.name, uid FROM scheduled_calls"
                         " JOIN circles ON circles.id = scheduled_calls.circle_id"
                         " WHERE circles.trashed_at IS NULL AND cancelled = 0",
   [SCHEDULE_EXCEPTIONS_OF_CALL] = "SELECT recurrence_id, new_dtstart"
@@ -677,6 +677,8 @@ compare_occurrences (gconstpointer a, gconstpointer b)
  * home page asks. */
 typedef struct
 {
+  /* Ids are reused once every row is deleted: the uid tells series apart. */
+  char *uid;
   guint sequence;
   gint64 updated_at;
   GDateTime *from;
@@ -687,6 +689,7 @@ typedef struct
 static void
 upcoming_entry_free (UpcomingEntry *entry)
 {
+  g_clear_pointer (&entry->uid, g_free);
   g_clear_pointer (&entry->from, g_date_time_unref);
   g_clear_pointer (&entry->occurrences, g_ptr_array_unref);
   g_free (entry);
@@ -756,6 +759,7 @@ compute_upcoming_entry (CsStore *self,
     return NULL;
 
   entry = g_new0 (UpcomingEntry, 1);
+  entry->uid = g_strdup (cs_scheduled_call_get_uid (call));
   entry->sequence = cs_scheduled_call_get_sequence (call);
   entry->from = g_date_time_ref (from);
   entry->asked = asked;
@@ -858,6 +862,7 @@ cs_store_list_upcoming_calls (CsStore *self,
         }
 
       if (entry == NULL || entry->sequence != sequence || entry->updated_at != updated_at ||
+          g_strcmp0 (entry->uid, cs_store_column_text (stmt, 4)) != 0 ||
           !upcoming_entry_covers (entry, from, bound, n_occurrences, &first))
         {
           g_autoptr (GError) expand_error = NULL;

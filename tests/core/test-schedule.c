@@ -384,6 +384,38 @@ test_upcoming_across_circles (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (g_date_time_get_hour (first->start), ==, 20);
 }
 
+static void
+test_import_all_or_none (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) start = paris (2026, 1, 4, 11, 0);
+  g_autoptr (GPtrArray) calls = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GListModel) list = NULL;
+  guint created = 0, updated = 0;
+
+  g_ptr_array_add (calls, new_call (fixture->circle, "Premier", "FREQ=WEEKLY;BYDAY=SU", start));
+  g_ptr_array_add (calls, new_call (fixture->circle, " ", NULL, start));
+
+  /* The second is refused after the first was written: the first goes too. */
+  g_assert_false (cs_store_import_scheduled_calls (fixture->store,
+                                                   cs_circle_get_id (fixture->circle), calls,
+                                                   &created, &updated, &error));
+  g_assert_error (error, CS_STORE_ERROR, CS_STORE_ERROR_INVALID);
+  list = cs_store_list_scheduled_calls (fixture->store, 0, TRUE, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 0);
+  g_clear_error (&error);
+  g_clear_object (&list);
+
+  g_ptr_array_set_size (calls, 1);
+  g_assert_true (cs_store_import_scheduled_calls (fixture->store,
+                                                  cs_circle_get_id (fixture->circle), calls,
+                                                  &created, &updated, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (created, ==, 1);
+  list = cs_store_list_scheduled_calls (fixture->store, 0, TRUE, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -397,6 +429,7 @@ main (int argc, char *argv[])
   ADD ("/store/schedule/cancel-restore-delete", test_cancel_restore_delete);
   ADD ("/store/schedule/skip-move", test_skip_and_move);
   ADD ("/store/schedule/upcoming", test_upcoming_across_circles);
+  ADD ("/store/schedule/import-all-or-none", test_import_all_or_none);
 #undef ADD
 
   return g_test_run ();
