@@ -51,6 +51,9 @@ struct _CsCallPeer
   GstElement *own_audio_encoder;
   gboolean negotiation_started;
   gboolean remote_description_set;
+  /* The DTLS fingerprint the remote description announced, and the code both sides show. */
+  char *expected_fingerprint;
+  char *verification_code;
   GPtrArray *pending_candidates;
   gint64 created_time;
   gboolean closed;
@@ -102,5 +105,12 @@ gboolean cs_call_peer_link_tees (CsCallPeer *self, GError **error);
 void cs_call_peer_receive_init (CsCallPeer *self, GstElement *rtpbin);
 
 void cs_call_peer_request_stats (CsCallPeer *self);
+
+/* cs-call-peer-security.c: whether the other side's DTLS certificate is the one its
+ * description announced; sets the verification code when it is. Once connected. */
+gboolean cs_call_peer_check_certificate (CsCallPeer *self);
+/* The SHA-256 fingerprint in @sdp, upper-case hex pairs with colons, or NULL. */
+char *cs_call_fingerprint_from_sdp (const char *sdp);
+char *cs_call_fingerprint_of_pem (const char *pem);
 
 G_END_DECLS

@@ -26,6 +26,21 @@ make_payloader (gboolean video, GError **error)
   return payloader;
 }
 
+/* What happens past a peer's queue must stay that peer's problem: when its sending side stops
+ * (a DTLS handshake that never completes, say) the queue would hand the flushing or error
+ * return up to the shared tee, which would stop the encoder for everyone. Once the queue's
+ * own push has failed, the peer's buffers are dropped here instead. */
+static GstPadProbeReturn
+on_branch_buffer (GstPad *queue_sink, GstPadProbeInfo *info, gpointer user_data)
+{
+  GstPad *queue_src = user_data;
+  GstFlowReturn last = gst_pad_get_last_flow_return (queue_src);
+
+  if (last == GST_FLOW_FLUSHING || last < GST_FLOW_EOS)
+    return GST_PAD_PROBE_DROP;
+  return GST_PAD_PROBE_OK;
+}
+
 static gboolean
 link_sender (CsCallPeer *self, gboolean video, GstElement *encoder, GError **error)
 {
@@ -94,6 +109,8 @@ link_sender (CsCallPeer *self, gboolean video, GstElement *encoder, GError **err
                 GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, "do-nack", video, NULL);
   src = gst_element_get_static_pad (last, "src");
   queue_sink = gst_element_get_static_pad (queue, "sink");
+  gst_pad_add_probe (queue_sink, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                     on_branch_buffer, gst_element_get_static_pad (queue, "src"), gst_object_unref);
   ghost = gst_ghost_pad_new (video ? "video_sink" : "audio_sink", queue_sink);
   gst_element_add_pad (self->bin, ghost);
 

@@ -47,6 +47,7 @@ enum
   PROP_MUTED,
   PROP_CAMERA_OFF,
   PROP_STATS,
+  PROP_VERIFICATION_CODE,
   N_PROPS
 };
 
@@ -94,6 +95,14 @@ send_description_on_main (gpointer data)
 {
   CsCallPeerTask *task = data;
   CsCallPeer *self = task->peer;
+
+  /* Tests play a signalling server that swaps certificates (a man in the middle). */
+  if (g_getenv ("COUSINADE_TEST_TAMPER_FINGERPRINT") != NULL)
+    {
+      for (char *fingerprint = strstr (task->text, "a=fingerprint:sha-256 "); fingerprint != NULL;
+           fingerprint = strstr (fingerprint + 1, "a=fingerprint:sha-256 "))
+        fingerprint[22] = fingerprint[22] == 'A' ? 'B' : 'A';
+    }
 
   g_debug ("Sending %s to %s:\n%s", task->type, self->display_name, task->text);
   if (!self->closed)
@@ -211,10 +220,19 @@ connected_on_main (gpointer data)
   CsCallPeerTask *task = data;
   CsCallPeer *self = task->peer;
 
+  if (self->closed || self->verification_code != NULL)
+    return G_SOURCE_REMOVE;
+
+  if (!cs_call_peer_check_certificate (self))
+    {
+      cs_call_peer_refuse (self->call, self, "its certificate is not the one it announced");
+      return G_SOURCE_REMOVE;
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERIFICATION_CODE]);
+
   /* The newcomer's decoder can start only from a keyframe: send one now rather than wait
    * for it to ask. */
-  if (!self->closed)
-    cs_call_request_keyframe (self->call);
+  cs_call_request_keyframe (self->call);
   return G_SOURCE_REMOVE;
 }
 
@@ -397,6 +415,9 @@ cs_call_peer_get_property (GObject *object, guint prop_id, GValue *value, GParam
     case PROP_STATS:
       g_value_set_object (value, self->stats);
       break;
+    case PROP_VERIFICATION_CODE:
+      g_value_set_string (value, self->verification_code);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -420,6 +441,8 @@ cs_call_peer_finalize (GObject *object)
 
   g_free (self->id);
   g_free (self->display_name);
+  g_free (self->expected_fingerprint);
+  g_free (self->verification_code);
   g_ptr_array_unref (self->pending_candidates);
   g_main_context_unref (self->context);
   g_mutex_clear (&self->lock);
@@ -448,6 +471,8 @@ cs_call_peer_class_init (CsCallPeerClass *klass)
   properties[PROP_MUTED] = g_param_spec_boolean ("muted", NULL, NULL, FALSE, flags);
   properties[PROP_CAMERA_OFF] = g_param_spec_boolean ("camera-off", NULL, NULL, FALSE, flags);
   properties[PROP_STATS] = g_param_spec_object ("stats", NULL, NULL, CS_TYPE_CALL_STATS, flags);
+  properties[PROP_VERIFICATION_CODE] =
+    g_param_spec_string ("verification-code", NULL, NULL, NULL, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The first picture from this peer was decoded. */
@@ -538,6 +563,7 @@ cs_call_peer_handle_description (CsCallPeer *self, const char *type, const char 
     }
 
   self->remote_description_set = TRUE;
+  self->expected_fingerprint = cs_call_fingerprint_from_sdp (sdp);
   description = gst_webrtc_session_description_new (sdp_type, g_steal_pointer (&message));
   if (sdp_type == GST_WEBRTC_SDP_TYPE_OFFER)
     promise = gst_promise_new_with_change_func (on_remote_description_set, g_object_ref (self),
@@ -865,4 +891,12 @@ cs_call_peer_get_first_frame_time (CsCallPeer *self)
   time = self->first_frame_time;
   g_mutex_unlock (&self->lock);
   return time;
+}
+
+const char *
+cs_call_peer_get_verification_code (CsCallPeer *self)
+{
+  g_return_val_if_fail (CS_IS_CALL_PEER (self), NULL);
+
+  return self->verification_code;
 }

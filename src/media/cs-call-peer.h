@@ -37,5 +37,12 @@ CsCallStats *cs_call_peer_get_stats (CsCallPeer *self);
 guint64 cs_call_peer_get_frames_decoded (CsCallPeer *self);
 /* Monotonic time (µs) of the first decoded video frame, or 0. */
 gint64 cs_call_peer_get_first_frame_time (CsCallPeer *self);
+/* A short code ("123 456") made from both sides' DTLS certificates once the other side's is
+ * checked against what it announced: the same on both screens means nobody is in between.
+ * NULL until then. */
+const char *cs_call_peer_get_verification_code (CsCallPeer *self);
+
+/* The code two participants whose certificates have these fingerprints both see. */
+char *cs_call_verification_code (const char *fingerprint_a, const char *fingerprint_b);
 
 G_END_DECLS

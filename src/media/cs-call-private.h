@@ -76,6 +76,8 @@ GstElement *cs_call_make_video_sink (CsCall *self, CsCallPeer *peer);
 CsCallSignaling *cs_call_get_signaling (CsCall *self);
 const CsBitrateBounds *cs_call_get_bounds (CsCall *self);
 void cs_call_peer_lost (CsCall *self, CsCallPeer *peer, const char *why);
+/* Drops @peer for a security reason (reported as "untrusted"). */
+void cs_call_peer_refuse (CsCall *self, CsCallPeer *peer, const char *why);
 void cs_call_request_keyframe (CsCall *self);
 
 CsCallPeer *cs_call_peer_new (CsCall *call,

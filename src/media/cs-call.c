@@ -842,3 +842,12 @@ cs_call_peer_lost (CsCall *self, CsCallPeer *peer, const char *why)
   g_message ("Lost %s: %s", cs_call_peer_get_display_name (peer), why);
   remove_peer (self, id, "lost");
 }
+
+void
+cs_call_peer_refuse (CsCall *self, CsCallPeer *peer, const char *why)
+{
+  g_autofree char *id = g_strdup (cs_call_peer_get_id (peer));
+
+  g_message ("Refusing %s: %s", cs_call_peer_get_display_name (peer), why);
+  remove_peer (self, id, "untrusted");
+}

@@ -22,7 +22,8 @@
  *   {"event":"stats","peer":"p2","rtt_ms":1.2,...}            (each peer, every second)
  *   {"event":"call","frames_sent":300,"encoder_starts":1,...} (every second)
  *   {"event":"bitrate","kbps":350,"reason":"…"}
- *   {"event":"peer-left","peer":"p2","reason":"left"}
+ *   {"event":"verified","peer":"p2","code":"123 456"}        (its certificate is the one announced)
+ *   {"event":"peer-left","peer":"p2","reason":"left"}         (or "lost", "untrusted")
  *   {"event":"refused","reason":"full","message":"…"}
  *   {"event":"left"}
  */
@@ -152,6 +153,16 @@ on_peer_stats (CsCallPeer *peer, GParamSpec *pspec, Bot *bot)
 }
 
 static void
+on_peer_verified (CsCallPeer *peer, GParamSpec *pspec, Bot *bot)
+{
+  g_autoptr (JsonBuilder) builder = cs_bot_begin ("verified");
+
+  cs_bot_add_string (builder, "peer", cs_call_peer_get_id (peer));
+  cs_bot_add_string (builder, "code", cs_call_peer_get_verification_code (peer));
+  cs_bot_emit (builder);
+}
+
+static void
 on_peer_added (CsCall *call, CsCallPeer *peer, Bot *bot)
 {
   g_autoptr (JsonBuilder) builder = cs_bot_begin ("peer-joined");
@@ -162,6 +173,7 @@ on_peer_added (CsCall *call, CsCallPeer *peer, Bot *bot)
 
   g_signal_connect (peer, "first-frame", G_CALLBACK (on_peer_first_frame), bot);
   g_signal_connect (peer, "notify::stats", G_CALLBACK (on_peer_stats), bot);
+  g_signal_connect (peer, "notify::verification-code", G_CALLBACK (on_peer_verified), bot);
 }
 
 static void

@@ -236,6 +236,34 @@ assert_flowing (Fixture *fixture, const guint *hosts, guint n, guint ms)
         }
 }
 
+/* Each pair checked the other's certificate, and both of a pair show the same code, which
+ * differs from pair to pair. */
+static void
+assert_verification_codes (Fixture *fixture, const guint *hosts, guint n)
+{
+  g_autoptr (GHashTable) codes = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < n; i++)
+    for (guint j = i + 1; j < n; j++)
+      {
+        CsBot *a = g_ptr_array_index (fixture->bots, hosts[i]);
+        CsBot *b = g_ptr_array_index (fixture->bots, hosts[j]);
+        JsonObject *a_saw;
+        JsonObject *b_saw;
+        const char *code;
+
+        g_assert_true (cs_bot_wait_for_event (a, "verified", "peer", peer_id (hosts[j]), 5000));
+        g_assert_true (cs_bot_wait_for_event (b, "verified", "peer", peer_id (hosts[i]), 5000));
+        a_saw = cs_bot_find_event (a, "verified", "peer", peer_id (hosts[j]));
+        b_saw = cs_bot_find_event (b, "verified", "peer", peer_id (hosts[i]));
+        code = json_object_get_string_member (a_saw, "code");
+        g_assert_true (g_regex_match_simple ("^[0-9]{3} [0-9]{3}$", code, 0, 0));
+        g_assert_cmpstr (code, ==, json_object_get_string_member (b_saw, "code"));
+        g_assert_false (g_hash_table_contains (codes, code));
+        g_hash_table_add (codes, (gpointer) code);
+      }
+}
+
 static void
 test_mesh (Fixture *fixture, gconstpointer data)
 {
@@ -256,6 +284,7 @@ test_mesh (Fixture *fixture, gconstpointer data)
   assert_full_mesh (fixture, hosts, n, 20000);
   assert_flowing (fixture, hosts, n, 3000);
   g_assert_cmpuint (cs_local_hub_get_n_participants (fixture->hub, "call"), ==, n);
+  assert_verification_codes (fixture, hosts, n);
 }
 
 static void
@@ -516,6 +545,43 @@ test_full (Fixture *fixture, gconstpointer data)
     g_assert_cmpint (call_member (g_ptr_array_index (fixture->bots, i), "peers"), ==, 5);
 }
 
+/* A signalling server that swaps p0's certificate fingerprint (a man in the middle): the
+ * others refuse p0 once they see its real certificate, and go on between themselves. */
+static void
+test_certificate_swapped (Fixture *fixture, gconstpointer data)
+{
+  const char *const tamper[] = { "COUSINADE_TEST_TAMPER_FINGERPRINT=1", NULL };
+  const guint honest[] = { 1, 2 };
+  CsBot *p0;
+
+  if (fixture->lab == NULL)
+    return;
+
+  p0 = spawn_bot (fixture, 0, NULL, tamper);
+  g_assert_true (cs_bot_wait_for_event (p0, "joined", NULL, NULL, 10000));
+  for (guint i = 1; i < 3; i++)
+    {
+      spawn_bot (fixture, i, NULL, NULL);
+      g_assert_true (
+        cs_bot_wait_for_event (g_ptr_array_index (fixture->bots, i), "joined", NULL, NULL, 10000));
+    }
+
+  for (guint i = 1; i < 3; i++)
+    {
+      CsBot *bot = g_ptr_array_index (fixture->bots, i);
+
+      if (!cs_bot_wait_for_event (bot, "peer-left", "reason", "untrusted", 20000))
+        g_error ("Participant %u did not refuse the swapped certificate", i);
+      g_assert_cmpstr (json_object_get_string_member (cs_bot_find_event (bot, "peer-left", "reason",
+                                                                         "untrusted"),
+                                                      "peer"),
+                       ==, "p0");
+      g_assert_null (cs_bot_find_event (bot, "verified", "peer", "p0"));
+    }
+  assert_full_mesh (fixture, honest, 2, 20000);
+  assert_verification_codes (fixture, honest, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -535,6 +601,7 @@ main (int argc, char **argv)
   ADD ("/call/loss-and-delay", 2, test_loss_and_delay);
   ADD ("/call/mute-and-camera-off", 2, test_mute_and_camera_off);
   ADD ("/call/full", 7, test_full);
+  ADD ("/call/certificate-swapped", 3, test_certificate_swapped);
 
   return g_test_run ();
 }
