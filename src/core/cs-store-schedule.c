@@ -682,6 +682,9 @@ typedef struct
   guint sequence;
   gint64 updated_at;
   GDateTime *from;
+  /* The end of the range expanded, NULL for none: an entry with fewer than
+   * @asked occurrences holds all of them up to there. */
+  GDateTime *to;
   guint asked;
   GPtrArray *occurrences;
 } UpcomingEntry;
@@ -691,6 +694,7 @@ upcoming_entry_free (UpcomingEntry *entry)
 {
   g_clear_pointer (&entry->uid, g_free);
   g_clear_pointer (&entry->from, g_date_time_unref);
+  g_clear_pointer (&entry->to, g_date_time_unref);
   g_clear_pointer (&entry->occurrences, g_ptr_array_unref);
   g_free (entry);
 }
@@ -730,8 +734,11 @@ upcoming_entry_covers (UpcomingEntry *entry,
     index++;
   *first = index;
 
-  if (complete || occurrences->len - index >= n_occurrences)
+  if (occurrences->len - index >= n_occurrences)
     return TRUE;
+
+  if (complete)
+    return entry->to == NULL || (bound != NULL && g_date_time_compare (bound, entry->to) <= 0);
 
   return bound != NULL && occurrences->len > 0 &&
          g_date_time_compare (((CsOccurrence *) occurrences->pdata[occurrences->len - 1])->start,
@@ -742,6 +749,7 @@ static UpcomingEntry *
 compute_upcoming_entry (CsStore *self,
                         gint64 call_id,
                         GDateTime *from,
+                        GDateTime *bound,
                         guint n_occurrences,
                         GError **error)
 {
@@ -754,7 +762,7 @@ compute_upcoming_entry (CsStore *self,
   if (call == NULL)
     return NULL;
 
-  occurrences = cs_recurrence_expand (call, from, NULL, asked, error);
+  occurrences = cs_recurrence_expand (call, from, bound, asked, error);
   if (occurrences == NULL)
     return NULL;
 
@@ -762,6 +770,7 @@ compute_upcoming_entry (CsStore *self,
   entry->uid = g_strdup (cs_scheduled_call_get_uid (call));
   entry->sequence = cs_scheduled_call_get_sequence (call);
   entry->from = g_date_time_ref (from);
+  entry->to = bound != NULL ? g_date_time_ref (bound) : NULL;
   entry->asked = asked;
   entry->occurrences = g_steal_pointer (&occurrences);
 
@@ -867,7 +876,7 @@ cs_store_list_upcoming_calls (CsStore *self,
         {
           g_autoptr (GError) expand_error = NULL;
 
-          entry = compute_upcoming_entry (self, call_id, from, n_occurrences, &expand_error);
+          entry = compute_upcoming_entry (self, call_id, from, bound, n_occurrences, &expand_error);
           if (entry == NULL)
             {
               g_warning ("Scheduled call %" G_GINT64_FORMAT " left out: %s", call_id,

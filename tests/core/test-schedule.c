@@ -416,6 +416,101 @@ test_import_all_or_none (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
 }
 
+static int
+compare_by_start (gconstpointer a, gconstpointer b)
+{
+  const CsOccurrence *x = *(CsOccurrence **) a;
+  const CsOccurrence *y = *(CsOccurrence **) b;
+  int by_start = g_date_time_compare (x->start, y->start);
+
+  return by_start != 0 ? by_start : g_strcmp0 (x->call_uid, y->call_uid);
+}
+
+/* The reference: every series expanded on its own, merged, the first n kept. */
+static char *
+expected_upcoming (GListModel *calls, GDateTime *from, guint n)
+{
+  g_autoptr (GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_occurrence_unref);
+  g_autoptr (GTimeZone) zone = g_time_zone_new_identifier ("Europe/Paris");
+
+  for (guint i = 0; i < g_list_model_get_n_items (calls); i++)
+    {
+      g_autoptr (CsScheduledCall) call = g_list_model_get_item (calls, i);
+      g_autoptr (GPtrArray) occurrences = cs_recurrence_expand (call, from, NULL, n, NULL);
+
+      for (guint j = 0; j < occurrences->len; j++)
+        g_ptr_array_add (all, cs_occurrence_ref (occurrences->pdata[j]));
+    }
+  g_ptr_array_sort (all, compare_by_start);
+  if (all->len > n)
+    g_ptr_array_set_size (all, n);
+  for (guint i = 0; i < all->len; i++)
+    {
+      CsOccurrence *occurrence = all->pdata[i];
+
+      occurrence->user_start = g_date_time_to_timezone (occurrence->start, zone);
+    }
+
+  return describe_upcoming (all);
+}
+
+/* What is reused between calls to the upcoming list never changes its answer,
+ * whether the asked start moves forward, back, or the series change between. */
+static void
+test_upcoming_matches_expansion (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  const char *const rules[] = {
+    "FREQ=MONTHLY;BYDAY=1SU",
+    "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR",
+    "FREQ=MONTHLY;BYMONTHDAY=31",
+    "FREQ=WEEKLY;BYDAY=WE;COUNT=5",
+    NULL,
+    "FREQ=MONTHLY;BYDAY=-1SA",
+  };
+  const int offsets[] = { 0, 3, 40, 41, 200, 10, 120, 365, 2, 500 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rules); i++)
+    {
+      g_autoptr (GDateTime) start = paris (2025, 1 + i, 3 + i, 9 + i, 0);
+      g_autofree char *title = g_strdup_printf ("Appel %u", i);
+      g_autoptr (CsScheduledCall) call = new_call (fixture->circle, title, rules[i], start);
+
+      g_assert_true (cs_store_create_scheduled_call (fixture->store, call, &error));
+      g_assert_no_error (error);
+    }
+
+  for (guint round = 0; round < 2; round++)
+    for (gsize k = 0; k < G_N_ELEMENTS (offsets); k++)
+      {
+        g_autoptr (GDateTime) base = paris (2025, 6, 1, 0, 0);
+        g_autoptr (GDateTime) from = g_date_time_add_days (base, offsets[k]);
+        g_autoptr (GListModel) calls =
+          cs_store_list_scheduled_calls (fixture->store, 0, FALSE, NULL);
+        guint n = 1 + (k * 3) % 8;
+        g_autoptr (GPtrArray) got = upcoming (fixture->store, from, n, "Europe/Paris");
+        g_autofree char *got_text = describe_upcoming (got);
+        g_autofree char *expected = expected_upcoming (calls, from, n);
+
+        g_assert_cmpstr (got_text, ==, expected);
+
+        /* Between rounds, change one series. */
+        if (round == 0 && k == 4)
+          {
+            g_autoptr (CsScheduledCall) first = g_list_model_get_item (calls, 0);
+            g_autoptr (GDateTime) moved = paris (2025, 12, 24, 20, 0);
+            g_autoptr (GPtrArray) next = cs_recurrence_expand (first, from, NULL, 1, NULL);
+
+            if (next->len > 0)
+              g_assert_true (
+                cs_store_move_occurrence (fixture->store, first,
+                                          ((CsOccurrence *) next->pdata[0])->recurrence_id, moved,
+                                          &error));
+            g_assert_no_error (error);
+          }
+      }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -430,6 +525,7 @@ main (int argc, char *argv[])
   ADD ("/store/schedule/skip-move", test_skip_and_move);
   ADD ("/store/schedule/upcoming", test_upcoming_across_circles);
   ADD ("/store/schedule/import-all-or-none", test_import_all_or_none);
+  ADD ("/store/schedule/upcoming-matches-expansion", test_upcoming_matches_expansion);
 #undef ADD
 
   return g_test_run ();
