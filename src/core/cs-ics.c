@@ -378,13 +378,13 @@ property_instant (icalcomponent *calendar,
     {
       if (time_of_day == NULL)
         return NULL;
-      return g_date_time_new (g_date_time_get_timezone (time_of_day), t.year, t.month, t.day,
-                              g_date_time_get_hour (time_of_day),
-                              g_date_time_get_minute (time_of_day),
-                              g_date_time_get_second (time_of_day));
+      return cs_scheduled_call_new_local (g_date_time_get_timezone (time_of_day), t.year, t.month,
+                                          t.day, g_date_time_get_hour (time_of_day),
+                                          g_date_time_get_minute (time_of_day),
+                                          g_date_time_get_second (time_of_day));
     }
 
-  return g_date_time_new (zone, t.year, t.month, t.day, t.hour, t.minute, t.second);
+  return cs_scheduled_call_new_local (zone, t.year, t.month, t.day, t.hour, t.minute, t.second);
 }
 
 static char *
@@ -430,8 +430,8 @@ call_from_master (icalcomponent *calendar, icalcomponent *event, GError **error)
   zone = g_time_zone_new_identifier (tzid);
   if (zone == NULL || !icaltime_is_valid_time (dtstart) || dtstart.year < 1900 ||
       dtstart.year > 9999 ||
-      (start = g_date_time_new (zone, dtstart.year, dtstart.month, dtstart.day, dtstart.hour,
-                                dtstart.minute, dtstart.second)) == NULL)
+      (start = cs_scheduled_call_new_local (zone, dtstart.year, dtstart.month, dtstart.day,
+                                            dtstart.hour, dtstart.minute, dtstart.second)) == NULL)
     {
       set_invalid (error, _ ("an event has a start that is not a date"));
       return NULL;

@@ -668,8 +668,8 @@ cs_recurrence_expand (CsScheduledCall *call,
       if (icaltime_is_null_time (next))
         break;
 
-      start = g_date_time_new (zone, next.year, next.month, next.day, next.hour, next.minute,
-                               next.second);
+      start = cs_scheduled_call_new_local (zone, next.year, next.month, next.day, next.hour,
+                                           next.minute, next.second);
       if (start == NULL)
         break;
       if (to != NULL && g_date_time_compare (start, to) >= 0)

@@ -492,11 +492,12 @@ cs_scheduled_call_set_dtstart (CsScheduledCall *self, GDateTime *dtstart)
         }
 
       if (self->zone != NULL)
-        local =
-          g_date_time_new (self->zone, g_date_time_get_year (dtstart),
-                           g_date_time_get_month (dtstart), g_date_time_get_day_of_month (dtstart),
-                           g_date_time_get_hour (dtstart), g_date_time_get_minute (dtstart),
-                           g_date_time_get_second (dtstart));
+        local = cs_scheduled_call_new_local (self->zone, g_date_time_get_year (dtstart),
+                                             g_date_time_get_month (dtstart),
+                                             g_date_time_get_day_of_month (dtstart),
+                                             g_date_time_get_hour (dtstart),
+                                             g_date_time_get_minute (dtstart),
+                                             g_date_time_get_second (dtstart));
       else
         local = g_date_time_ref (dtstart);
     }
@@ -804,6 +805,81 @@ cs_scheduled_call_format_local (GDateTime *datetime)
 }
 
 /**
+ * cs_scheduled_call_new_local:
+ * @zone: the zone the wall-clock time is read in
+ *
+ * Like g_date_time_new(), but following RFC 5545 around daylight saving
+ * changes: a time that happens twice (autumn) is the first of the two, and a
+ * time that does not exist (spring) is read with the offset from before the
+ * gap, so a call at 02:30 on that day is at 03:30. (GLib would take the second
+ * of two, and the end of a gap.)
+ *
+ * Returns: (transfer full) (nullable): the instant, or NULL for an invalid date
+ */
+GDateTime *
+cs_scheduled_call_new_local (GTimeZone *zone,
+                             int year,
+                             int month,
+                             int day,
+                             int hour,
+                             int minute,
+                             int second)
+{
+  g_autoptr (GDateTime) guess = NULL;
+  g_autoptr (GDateTime) wall_as_utc = NULL;
+  GDateTime *best = NULL;
+  GTimeSpan offsets[3];
+
+  g_return_val_if_fail (zone != NULL, NULL);
+
+  guess = g_date_time_new (zone, year, month, day, hour, minute, second);
+  wall_as_utc = g_date_time_new_utc (year, month, day, hour, minute, second);
+  if (guess == NULL || wall_as_utc == NULL)
+    return NULL;
+
+  /* The offsets in force around that time: a change is never closer than a day. */
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr (GDateTime) around = g_date_time_add_hours (guess, (i - 1) * 12);
+
+      offsets[i] =
+        around != NULL ? g_date_time_get_utc_offset (around) : g_date_time_get_utc_offset (guess);
+    }
+
+  /* Almost always: no change anywhere near, GLib's answer is the only one. */
+  if (offsets[0] == offsets[1] && offsets[1] == offsets[2])
+    return g_steal_pointer (&guess);
+
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr (GDateTime) instant = g_date_time_add (wall_as_utc, -offsets[i]);
+      g_autoptr (GDateTime) local =
+        instant != NULL ? g_date_time_to_timezone (instant, zone) : NULL;
+
+      if (local == NULL || g_date_time_get_hour (local) != hour ||
+          g_date_time_get_minute (local) != minute || g_date_time_get_second (local) != second ||
+          g_date_time_get_day_of_month (local) != day)
+        continue;
+
+      if (best == NULL || g_date_time_compare (local, best) < 0)
+        {
+          g_clear_pointer (&best, g_date_time_unref);
+          best = g_steal_pointer (&local);
+        }
+    }
+
+  if (best != NULL)
+    return best;
+
+  /* In a gap: the offset from before it. */
+  {
+    g_autoptr (GDateTime) instant = g_date_time_add (wall_as_utc, -offsets[0]);
+
+    return instant != NULL ? g_date_time_to_timezone (instant, zone) : g_steal_pointer (&guess);
+  }
+}
+
+/**
  * cs_scheduled_call_parse_local:
  * @text: "YYYY-MM-DDTHH:MM:SS" (seconds optional)
  * @zone: the zone to read it in
@@ -838,5 +914,5 @@ cs_scheduled_call_parse_local (const char *text, GTimeZone *zone)
   if (second < 0 || second > 59)
     return NULL;
 
-  return g_date_time_new (zone, year, month, day, hour, minute, second);
+  return cs_scheduled_call_new_local (zone, year, month, day, hour, minute, second);
 }

@@ -60,5 +60,12 @@ guint cs_scheduled_call_get_n_exceptions (CsScheduledCall *self);
  * in exceptions: ISO 8601 without an offset, read in the series' zone. */
 char *cs_scheduled_call_format_local (GDateTime *datetime);
 GDateTime *cs_scheduled_call_parse_local (const char *text, GTimeZone *zone);
+GDateTime *cs_scheduled_call_new_local (GTimeZone *zone,
+                                        int year,
+                                        int month,
+                                        int day,
+                                        int hour,
+                                        int minute,
+                                        int second);
 
 G_END_DECLS

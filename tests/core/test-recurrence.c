@@ -130,6 +130,50 @@ test_last_sunday_dst (void)
   g_assert_finalize_object (g_steal_pointer (&call));
 }
 
+/* RFC 5545: 02:30 on the spring change day does not exist and is read with the
+ * winter offset (03:30 summer time); 02:30 on the autumn day happens twice and
+ * is the first one (summer time). */
+static void
+test_dst_gap_and_fold (void)
+{
+  g_autoptr (GTimeZone) zone = g_time_zone_new_identifier ("Europe/Paris");
+  g_autoptr (GDateTime) spring_start = g_date_time_new (zone, 2026, 3, 22, 2, 30, 0);
+  g_autoptr (GDateTime) autumn_start = g_date_time_new (zone, 2026, 10, 18, 2, 30, 0);
+  g_autoptr (CsScheduledCall) spring = make_call ("FREQ=WEEKLY;BYDAY=SU;COUNT=3", spring_start);
+  g_autoptr (CsScheduledCall) autumn = make_call ("FREQ=WEEKLY;BYDAY=SU;COUNT=3", autumn_start);
+  g_autoptr (GPtrArray) spring_occurrences = NULL;
+  g_autoptr (GPtrArray) autumn_occurrences = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *const spring_expected[] = {
+    "2026-03-22T01:30Z",
+    "2026-03-29T01:30Z",
+    "2026-04-05T00:30Z",
+    NULL,
+  };
+  const char *const autumn_expected[] = {
+    "2026-10-18T00:30Z",
+    "2026-10-25T00:30Z",
+    "2026-11-01T01:30Z",
+    NULL,
+  };
+  CsOccurrence *gap;
+
+  spring_occurrences = cs_recurrence_expand (spring, NULL, NULL, 10, &error);
+  g_assert_no_error (error);
+  assert_occurrences_utc (spring_occurrences, spring_expected);
+  gap = spring_occurrences->pdata[1];
+  g_assert_cmpstr (gap->recurrence_id, ==, "2026-03-29T02:30:00");
+  g_assert_cmpint (g_date_time_get_hour (gap->start), ==, 3);
+  g_assert_cmpint (g_date_time_get_minute (gap->start), ==, 30);
+
+  autumn_occurrences = cs_recurrence_expand (autumn, NULL, NULL, 10, &error);
+  g_assert_no_error (error);
+  assert_occurrences_utc (autumn_occurrences, autumn_expected);
+
+  g_assert_finalize_object (g_steal_pointer (&spring));
+  g_assert_finalize_object (g_steal_pointer (&autumn));
+}
+
 static void
 test_day_31 (void)
 {
@@ -516,6 +560,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/recurrence/first-sunday/dst", test_first_sunday_dst);
   g_test_add_func ("/recurrence/last-sunday/dst", test_last_sunday_dst);
   g_test_add_func ("/recurrence/day-31", test_day_31);
+  g_test_add_func ("/recurrence/dst-gap-and-fold", test_dst_gap_and_fold);
   g_test_add_func ("/recurrence/february-29", test_february_29);
   g_test_add_func ("/recurrence/skip", test_skip);
   g_test_add_func ("/recurrence/moved", test_moved);
