@@ -15,6 +15,7 @@
 #define NS_MUJI "urn:xmpp:jingle:muji:0"
 #define NS_STANZA_ID "urn:xmpp:sid:0"
 #define NS_DELAY "urn:xmpp:delay"
+#define NS_HINTS "urn:xmpp:hints"
 
 /* A room's history is bounded, and so is what we keep of it. */
 #define MAX_INVITES_PER_ROOM 32
@@ -294,6 +295,9 @@ send_to_room (CsCallInvites *self,
   xmpp_stanza_t *child = cs_stanza_add_child (message, element_name, NS_CALL_INVITES);
 
   xmpp_stanza_set_attribute (child, "id", invite_id);
+  /* No body: the room keeps it in its history (and archive) only when asked to, and members
+   * who come later must learn who is in the call. */
+  cs_stanza_add_child (message, "store", NS_HINTS);
   cs_xmpp_client_send (self->client, message);
   xmpp_stanza_release (message);
 }

@@ -6,6 +6,8 @@
 #include "cs-ice-servers.h"
 #include "cs-xmpp-stanza-util.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #define NS_EXTDISCO "urn:xmpp:extdisco:2"
@@ -94,6 +96,74 @@ cs_ice_servers_from_services (xmpp_stanza_t *services)
     }
 
   return (char **) g_ptr_array_steal (uris, NULL);
+}
+
+char *
+cs_ice_servers_parse_manual (const char *text, GError **error)
+{
+  g_autoptr (GUri) uri = NULL;
+  g_autofree char *trimmed = NULL;
+  const char *scheme;
+  const char *host;
+  int port;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  trimmed = g_strstrip (g_strdup (text));
+  uri = g_uri_parse (trimmed, G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED, NULL);
+  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  if (uri == NULL || (g_strcmp0 (scheme, "turn") != 0 && g_strcmp0 (scheme, "turns") != 0 &&
+                      g_strcmp0 (scheme, "stun") != 0))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _ ("Write the relay server as turn://name:password@host:port."));
+      return NULL;
+    }
+
+  host = g_uri_get_host (uri);
+  port = g_uri_get_port (uri);
+  if (!is_host (host) || port <= 0 || port > 65535)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _ ("The relay server needs a host name and a port, such as "
+                      "turn://name:password@turn.example.org:3478."));
+      return NULL;
+    }
+  if (g_strcmp0 (scheme, "stun") != 0 &&
+      (g_uri_get_user (uri) == NULL || g_uri_get_password (uri) == NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _ ("A relay server needs a name and a password: "
+                      "turn://name:password@host:port."));
+      return NULL;
+    }
+
+  if (g_strcmp0 (scheme, "stun") == 0)
+    return g_strdup_printf ("stun://%s:%d", host, port);
+  return g_strdup_printf ("%s://%s:%s@%s:%d", scheme, g_uri_get_user (uri),
+                          g_uri_get_password (uri), host, port);
+}
+
+char **
+cs_ice_servers_choose (const char *const *discovered, const char *fallback)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  gboolean has_relay = FALSE;
+
+  for (guint i = 0; discovered != NULL && discovered[i] != NULL; i++)
+    {
+      has_relay |= g_str_has_prefix (discovered[i], "turn");
+      g_strv_builder_add (builder, discovered[i]);
+    }
+
+  if (!has_relay && fallback != NULL && *fallback != '\0')
+    {
+      g_autofree char *manual = cs_ice_servers_parse_manual (fallback, NULL);
+
+      if (manual != NULL)
+        g_strv_builder_add (builder, manual);
+    }
+  return g_strv_builder_end (builder);
 }
 
 static void

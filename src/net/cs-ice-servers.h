@@ -15,6 +15,14 @@ G_BEGIN_DECLS
  * possibly empty. */
 char **cs_ice_servers_from_services (xmpp_stanza_t *services);
 
+/* Checks a server the user typed ("turn://name:password@host:port", "turns://...", or
+ * "stun://host:port") and returns it as calls take it, or NULL with a plain-words error. */
+char *cs_ice_servers_parse_manual (const char *text, GError **error);
+
+/* What a call uses: what the XMPP server handed out when it offers a relay, otherwise that
+ * plus the user's own @fallback (may be NULL or empty). */
+char **cs_ice_servers_choose (const char *const *discovered, const char *fallback);
+
 void cs_ice_servers_discover_async (CsXmppClient *client,
                                     GCancellable *cancellable,
                                     GAsyncReadyCallback callback,

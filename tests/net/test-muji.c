@@ -154,6 +154,18 @@ wait_result (GAsyncResult **result)
 }
 
 static gboolean room_ready;
+static gboolean member_listed;
+
+static void
+on_member_listed (CsXmppClient *client,
+                  const char *room,
+                  const char *jid,
+                  const char *affiliation,
+                  gpointer user_data)
+{
+  if (g_strcmp0 (affiliation, "member") == 0)
+    member_listed = TRUE;
+}
 
 static void
 on_room_joined (CsXmppClient *client, const char *room, gboolean created, gpointer user_data)
@@ -390,6 +402,11 @@ test_invites (void)
   while (!room_ready)
     g_main_context_iteration (NULL, TRUE);
   cs_xmpp_client_set_affiliation (erin, CIRCLE, "frank@localhost", "member");
+  /* Frank may enter once the room lists him. */
+  g_signal_connect (erin, "member-listed", G_CALLBACK (on_member_listed), NULL);
+  cs_xmpp_client_list_members (erin, CIRCLE);
+  while (!member_listed)
+    g_main_context_iteration (NULL, TRUE);
 
   /* Erin starts a call before frank is there; frank learns of it from the room's history. */
   cs_call_invites_post (erin_invites, CIRCLE, CALL_ROOM, TRUE);
@@ -469,6 +486,44 @@ test_ice_servers (void)
       g_assert_cmpuint (g_strv_length (uris), ==, 0);
       g_clear_pointer (&uris, g_strfreev);
     }
+
+  /* A relay typed by the user: checked, and used only when the server offers none. */
+  {
+    g_autofree char *manual = NULL;
+    g_auto (GStrv) chosen = NULL;
+    const char *const discovered[] = { "stun://10.77.0.254:3478", "turn://a:b@10.77.0.254:3478",
+                                       NULL };
+    const char *const only_stun[] = { "stun://10.77.0.254:3478", NULL };
+    static const char *const refused[] = {
+      "",
+      "turn.example.org",
+      "http://a:b@h:1",
+      "turn://h:3478",
+      "turn://a:b@h",
+      "turn://a:b@h:0",
+      "turn://a:b@bad host:3478",
+    };
+
+    manual = cs_ice_servers_parse_manual (" turn://me:s%2Fecret@relay.example.org:3478 ", &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (manual, ==, "turn://me:s%2Fecret@relay.example.org:3478");
+    for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+      {
+        g_autofree char *none = cs_ice_servers_parse_manual (refused[i], &error);
+
+        g_assert_null (none);
+        g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+        g_clear_error (&error);
+      }
+
+    chosen = cs_ice_servers_choose (discovered, manual);
+    g_assert_cmpuint (g_strv_length (chosen), ==, 2);
+    g_assert_false (g_strv_contains ((const char *const *) chosen, manual));
+    g_clear_pointer (&chosen, g_strfreev);
+    chosen = cs_ice_servers_choose (only_stun, manual);
+    g_assert_cmpuint (g_strv_length (chosen), ==, 2);
+    g_assert_cmpstr (chosen[1], ==, manual);
+  }
 
   /* This server has no TURN configured: asking gives an empty list, not an error. */
   cs_ice_servers_discover_async (gina, NULL, on_done, &result);
