@@ -61,6 +61,7 @@ static char *opt_create_circle;
 static char *opt_members;
 static gboolean opt_start_call;
 static int opt_wait = 30;
+static char *opt_turn;
 
 static const GOptionEntry options[] = {
   { "hub", 0, 0, G_OPTION_ARG_FILENAME, &opt_hub, "Local signalling hub socket", "PATH" },
@@ -92,6 +93,8 @@ static const GOptionEntry options[] = {
     "The circle's members, comma-separated addresses", "LIST" },
   { "start-call", 0, 0, G_OPTION_ARG_NONE, &opt_start_call,
     "Start a call in the circle (otherwise join the one going on)", NULL },
+  { "turn", 0, 0, G_OPTION_ARG_STRING, &opt_turn, "Relay to use when the server offers none",
+    "turn://NAME:PASSWORD@HOST:PORT" },
   { "wait", 0, 0, G_OPTION_ARG_INT, &opt_wait, "Seconds to wait for membership or a call", "S" },
   { NULL },
 };
@@ -421,6 +424,7 @@ main (int argc, char **argv)
       xmpp_options.members = (const char *const *) members;
       xmpp_options.start_call = opt_start_call;
       xmpp_options.wait_seconds = opt_wait;
+      xmpp_options.fallback_turn = opt_turn;
       bot.xmpp = cs_bot_xmpp_new (&xmpp_options);
       cs_bot_xmpp_start (bot.xmpp, on_xmpp_ready, &bot);
     }

@@ -28,6 +28,7 @@ struct _CsBotXmpp
   char **members;
   gboolean start_call;
   guint wait_seconds;
+  char *fallback_turn;
 
   CsXmppClient *client;
   CsCallInvites *invites;
@@ -259,9 +260,10 @@ on_ice_servers (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonBuilder) builder = cs_bot_begin ("ice-servers");
 
-  self->ice_servers = cs_ice_servers_discover_finish (CS_XMPP_CLIENT (source), result, &error);
-  if (self->ice_servers == NULL)
-    self->ice_servers = g_new0 (char *, 1);
+  g_auto (GStrv) discovered =
+    cs_ice_servers_discover_finish (CS_XMPP_CLIENT (source), result, &error);
+
+  self->ice_servers = cs_ice_servers_choose ((const char *const *) discovered, self->fallback_turn);
   cs_bot_add_int (builder, "count", g_strv_length (self->ice_servers));
   if (error != NULL)
     cs_bot_add_string (builder, "error", error->message);
@@ -331,6 +333,7 @@ cs_bot_xmpp_new (const CsBotXmppOptions *options)
   self->members = g_strdupv ((char **) options->members);
   self->start_call = options->start_call;
   self->wait_seconds = options->wait_seconds > 0 ? options->wait_seconds : 30;
+  self->fallback_turn = g_strdup (options->fallback_turn);
   return self;
 }
 
@@ -431,6 +434,7 @@ cs_bot_xmpp_free (CsBotXmpp *self)
   g_free (self->nick);
   g_free (self->circle);
   g_free (self->create_circle_name);
+  g_free (self->fallback_turn);
   g_free (self->call_room);
   g_free (self->invite_id);
   g_free (self);

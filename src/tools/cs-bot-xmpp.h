@@ -27,6 +27,8 @@ typedef struct
   gboolean start_call;
   /* How long to wait for membership, or for a call to join. */
   guint wait_seconds;
+  /* A relay of the user's own, used when the server offers none. */
+  const char *fallback_turn;
 } CsBotXmppOptions;
 
 typedef struct _CsBotXmpp CsBotXmpp;
