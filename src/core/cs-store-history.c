@@ -581,16 +581,15 @@ cs_store_list_overdue (CsStore *self, GDateTime *now, GError **error)
   g_return_val_if_fail (now != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  /* The correlated max() walks the contact's participations through
-   * interaction_participants_contact, then each interaction by its key: it is
-   * proportional to the history of contacts that have a cadence, not to the
-   * whole history. */
+  /* Each contact's last time is one lookup in interaction_participants_contact_time (the
+   * participation's own copy of the start, schema version 3); each circle's, one in
+   * interactions_circle. */
   stmt =
     prepare (self,
              "WITH due AS MATERIALIZED ("
              "  SELECT 1 AS is_contact, c.id, c.keep_in_touch_days AS days, c.created_at, c.name,"
-             "   (SELECT max (i.started_at) FROM interaction_participants p"
-             "    JOIN interactions i ON i.id = p.interaction_id WHERE p.contact_id = c.id) AS last"
+             "   (SELECT max (p.started_at) FROM interaction_participants p"
+             "    WHERE p.contact_id = c.id) AS last"
              "  FROM contacts c WHERE c.trashed_at IS NULL AND c.keep_in_touch_days > 0"
              "  UNION ALL"
              "  SELECT 0, k.id, k.keep_in_touch_days, k.created_at, k.name,"

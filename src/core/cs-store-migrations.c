@@ -24,12 +24,14 @@ typedef struct
 
 static int migrate_to_1 (sqlite3 *db);
 static int migrate_to_2 (sqlite3 *db);
+static int migrate_to_3 (sqlite3 *db);
 
 /* Step N takes a database from version N - 1 to N. Never edit a step that has
  * shipped: add a new one and bump CS_STORE_SCHEMA_VERSION. */
 static const MigrationStep migration_steps[] = {
   { migrate_to_1, "PRAGMA user_version = 1" },
   { migrate_to_2, "PRAGMA user_version = 2" },
+  { migrate_to_3, "PRAGMA user_version = 3" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migration_steps) == CS_STORE_SCHEMA_VERSION);
@@ -150,6 +152,27 @@ static const char schema_v2[] =
   "  created_at INTEGER NOT NULL,"
   "  updated_at INTEGER NOT NULL"
   ");";
+
+/* Version 3: each participation carries its interaction's start, kept by triggers, so that
+ * "when did I last talk to X" is one index lookup per contact (the overdue list reads it for
+ * every contact with a cadence: thousands of them). */
+static const char schema_v3[] =
+  "ALTER TABLE interaction_participants ADD COLUMN started_at INTEGER;"
+  "UPDATE interaction_participants SET started_at ="
+  "  (SELECT i.started_at FROM interactions i WHERE i.id = interaction_id);"
+  "CREATE INDEX interaction_participants_contact_time"
+  "  ON interaction_participants (contact_id, started_at);"
+  "CREATE TRIGGER interaction_participants_started_at AFTER INSERT ON interaction_participants"
+  " BEGIN"
+  "  UPDATE interaction_participants SET started_at ="
+  "   (SELECT i.started_at FROM interactions i WHERE i.id = NEW.interaction_id)"
+  "  WHERE interaction_id = NEW.interaction_id AND contact_id = NEW.contact_id;"
+  " END;"
+  "CREATE TRIGGER interactions_started_at AFTER UPDATE OF started_at ON interactions"
+  " BEGIN"
+  "  UPDATE interaction_participants SET started_at = NEW.started_at"
+  "  WHERE interaction_id = NEW.id;"
+  " END;";
 
 /* Runs constant SQL, statement by statement, through prepared statements. */
 static int
@@ -413,6 +436,12 @@ static int
 migrate_to_2 (sqlite3 *db)
 {
   return exec_script (db, schema_v2);
+}
+
+static int
+migrate_to_3 (sqlite3 *db)
+{
+  return exec_script (db, schema_v3);
 }
 
 /* Migrations run with foreign keys off, so that a later step can rebuild a

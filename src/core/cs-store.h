@@ -28,7 +28,7 @@ typedef enum
 } CsStoreError;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define CS_STORE_SCHEMA_VERSION 2
+#define CS_STORE_SCHEMA_VERSION 3
 
 #define CS_TYPE_STORE (cs_store_get_type ())
 G_DECLARE_FINAL_TYPE (CsStore, cs_store, CS, STORE, GObject)

@@ -325,8 +325,8 @@ assert_schema_current (const char *path)
   g_autofree char *tables = NULL;
   g_autofree char *journal_mode = NULL;
 
-  g_assert_cmpint (raw_query_int (path, "PRAGMA user_version"), ==, 2);
-  g_assert_cmpint (CS_STORE_SCHEMA_VERSION, ==, 2);
+  g_assert_cmpint (raw_query_int (path, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (CS_STORE_SCHEMA_VERSION, ==, 3);
   /* "Cous": tells our files from other databases. */
   g_assert_cmpint (raw_query_int (path, "PRAGMA application_id"), ==, 1131376243);
 
@@ -553,6 +553,9 @@ test_migrations_from_v1 (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (raw_query_int (fixture->path, "PRAGMA user_version"), ==, 1);
 
   store = open_store (fixture);
+  /* Version 3: participations know when they were, for the overdue list. */
+  g_assert_cmpint (raw_query_int (fixture->path, "SELECT started_at FROM interaction_participants"),
+                   ==, 1700000000);
 
   assert_names (cs_store_get_circles (store), "Cousinade Dupont");
   assert_names (cs_store_get_contacts (store), "Anne,Karim");
