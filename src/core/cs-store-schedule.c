@@ -985,10 +985,13 @@ cs_store_import_scheduled_calls (CsStore *self,
           break;
         }
 
-      /* A series already here stays in its circle: only its content follows. */
-      cs_scheduled_call_set_circle_id (incoming, stored != NULL
-                                                   ? cs_scheduled_call_get_circle_id (stored)
-                                                   : circle_id);
+      /* A series already here stays in its circle (only its content follows),
+       * unless that circle is in the trash. */
+      if (stored != NULL &&
+          cs_store_find_circle (self, cs_scheduled_call_get_circle_id (stored)) != NULL)
+        cs_scheduled_call_set_circle_id (incoming, cs_scheduled_call_get_circle_id (stored));
+      else
+        cs_scheduled_call_set_circle_id (incoming, circle_id);
       ok = check_call (self, incoming, error);
       if (!ok)
         break;
