@@ -1,35 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "cs-store-schedule"
 
-/* CsStore: scheduled call series, their skipped and moved occurrences, and the
- * upcoming calls across circles. */
+/* CsStore: scheduled call series, their skipped and moved occurrences, and
+ * importing many at once (the upcoming calls are in cs-store-upcoming.c). */
 
 #include "config.h"
 
 #include "cs-recurrence.h"
-#include "cs-store-private.h"
+#include "cs-store-schedule-private.h"
 
 #include <glib/gi18n.h>
-
-/* This file keeps its own statements (prepared once per store, finalized when
- * the store is disposed, before it closes the database) so that the schedule
- * can grow without touching the shared statement table. */
-typedef enum
-{
-  SCHEDULE_INSERT,
-  SCHEDULE_UPDATE,
-  SCHEDULE_SET_STATE,
-  SCHEDULE_DELETE,
-  SCHEDULE_BY_ID,
-  SCHEDULE_BY_UID,
-  SCHEDULE_OF_CIRCLE,
-  SCHEDULE_OF_LIVE_CIRCLES,
-  SCHEDULE_UPCOMING,
-  SCHEDULE_EXCEPTIONS_OF_CALL,
-  SCHEDULE_EXCEPTION_PUT,
-  SCHEDULE_EXCEPTIONS_DELETE,
-  N_SCHEDULE_STATEMENTS
-} ScheduleStatementId;
 
 #define CALL_COLUMNS                                                                              \
   "scheduled_calls.id, uid, circle_id, title, dtstart, tzid, duration_minutes, rrule, sequence, " \
@@ -64,11 +44,12 @@ static const char *const schedule_sql[N_SCHEDULE_STATEMENTS] = {
   [SCHEDULE_EXCEPTIONS_DELETE] = "DELETE FROM scheduled_call_exceptions WHERE call_id = ?1",
 };
 
+/* This file keeps its own statements (prepared once per store, finalized when
+ * the store is disposed, before it closes the database) so that the schedule
+ * can grow without touching the shared statement table. */
 typedef struct
 {
   sqlite3_stmt *statements[N_SCHEDULE_STATEMENTS];
-  /* call id -> UpcomingEntry */
-  GHashTable *upcoming;
 } ScheduleStatements;
 
 static void
@@ -78,12 +59,11 @@ on_store_disposed (gpointer data, GObject *where_the_store_was)
 
   for (guint i = 0; i < N_SCHEDULE_STATEMENTS; i++)
     g_clear_pointer (&cache->statements[i], sqlite3_finalize);
-  g_clear_pointer (&cache->upcoming, g_hash_table_unref);
   g_free (cache);
 }
 
-static CsStoreStatement *
-get_statement (CsStore *self, ScheduleStatementId statement, GError **error)
+CsStoreStatement *
+cs_store_schedule_get_statement (CsStore *self, ScheduleStatementId statement, GError **error)
 {
   ScheduleStatements *cache = g_object_get_data (G_OBJECT (self), "cs-store-schedule");
 
@@ -181,7 +161,8 @@ bind_call (CsStoreStatement *stmt, CsScheduledCall *call)
 static gboolean
 write_exceptions (CsStore *self, gint64 call_id, CsScheduledCall *call, GError **error)
 {
-  g_autoptr (CsStoreStatement) clear = get_statement (self, SCHEDULE_EXCEPTIONS_DELETE, error);
+  g_autoptr (CsStoreStatement) clear =
+    cs_store_schedule_get_statement (self, SCHEDULE_EXCEPTIONS_DELETE, error);
   g_auto (GStrv) ids = NULL;
   GTimeZone *zone = cs_scheduled_call_get_timezone (call);
 
@@ -195,7 +176,8 @@ write_exceptions (CsStore *self, gint64 call_id, CsScheduledCall *call, GError *
   ids = cs_scheduled_call_dup_exception_ids (call);
   for (guint i = 0; ids[i] != NULL; i++)
     {
-      g_autoptr (CsStoreStatement) put = get_statement (self, SCHEDULE_EXCEPTION_PUT, error);
+      g_autoptr (CsStoreStatement) put =
+        cs_store_schedule_get_statement (self, SCHEDULE_EXCEPTION_PUT, error);
       g_autoptr (GDateTime) new_start = NULL;
       g_autoptr (GDateTime) original = NULL;
       g_autofree char *new_text = NULL;
@@ -252,7 +234,8 @@ call_from_row (CsStoreStatement *stmt)
 static gboolean
 read_exceptions (CsStore *self, CsScheduledCall *call, GError **error)
 {
-  g_autoptr (CsStoreStatement) stmt = get_statement (self, SCHEDULE_EXCEPTIONS_OF_CALL, error);
+  g_autoptr (CsStoreStatement) stmt =
+    cs_store_schedule_get_statement (self, SCHEDULE_EXCEPTIONS_OF_CALL, error);
   g_autoptr (GError) local_error = NULL;
 
   if (stmt == NULL)
@@ -272,10 +255,14 @@ read_exceptions (CsStore *self, CsScheduledCall *call, GError **error)
   return TRUE;
 }
 
-static CsScheduledCall *
-read_call (CsStore *self, ScheduleStatementId statement, gint64 id, const char *uid, GError **error)
+CsScheduledCall *
+cs_store_schedule_read_call (CsStore *self,
+                             ScheduleStatementId statement,
+                             gint64 id,
+                             const char *uid,
+                             GError **error)
 {
-  g_autoptr (CsStoreStatement) stmt = get_statement (self, statement, error);
+  g_autoptr (CsStoreStatement) stmt = cs_store_schedule_get_statement (self, statement, error);
   g_autoptr (CsScheduledCall) call = NULL;
   g_autoptr (GError) local_error = NULL;
 
@@ -312,7 +299,7 @@ cs_store_get_scheduled_call (CsStore *self, gint64 call_id, GError **error)
   g_return_val_if_fail (CS_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return read_call (self, SCHEDULE_BY_ID, call_id, NULL, error);
+  return cs_store_schedule_read_call (self, SCHEDULE_BY_ID, call_id, NULL, error);
 }
 
 CsScheduledCall *
@@ -322,13 +309,14 @@ cs_store_find_scheduled_call_by_uid (CsStore *self, const char *uid, GError **er
   g_return_val_if_fail (uid != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return read_call (self, SCHEDULE_BY_UID, 0, uid, error);
+  return cs_store_schedule_read_call (self, SCHEDULE_BY_UID, 0, uid, error);
 }
 
 static gboolean
 insert_call (CsStore *self, CsScheduledCall *call, gint64 *id, GError **error)
 {
-  g_autoptr (CsStoreStatement) stmt = get_statement (self, SCHEDULE_INSERT, error);
+  g_autoptr (CsStoreStatement) stmt =
+    cs_store_schedule_get_statement (self, SCHEDULE_INSERT, error);
 
   if (stmt == NULL)
     return FALSE;
@@ -345,7 +333,8 @@ insert_call (CsStore *self, CsScheduledCall *call, gint64 *id, GError **error)
 static gboolean
 replace_call (CsStore *self, gint64 id, CsScheduledCall *call, GError **error)
 {
-  g_autoptr (CsStoreStatement) stmt = get_statement (self, SCHEDULE_UPDATE, error);
+  g_autoptr (CsStoreStatement) stmt =
+    cs_store_schedule_get_statement (self, SCHEDULE_UPDATE, error);
 
   if (stmt == NULL)
     return FALSE;
@@ -408,7 +397,8 @@ next_sequence (CsStore *self, CsScheduledCall *call, guint *sequence, GError **e
 {
   g_autoptr (CsScheduledCall) stored = NULL;
 
-  stored = read_call (self, SCHEDULE_BY_ID, cs_scheduled_call_get_id (call), NULL, error);
+  stored = cs_store_schedule_read_call (self, SCHEDULE_BY_ID, cs_scheduled_call_get_id (call), NULL,
+                                        error);
   if (stored == NULL)
     return FALSE;
 
@@ -473,7 +463,7 @@ set_cancelled (CsStore *self, CsScheduledCall *call, gboolean cancelled, GError 
   ok = next_sequence (self, call, &sequence, error);
   if (ok)
     {
-      stmt = get_statement (self, SCHEDULE_SET_STATE, error);
+      stmt = cs_store_schedule_get_statement (self, SCHEDULE_SET_STATE, error);
       ok = stmt != NULL;
     }
   if (ok)
@@ -526,7 +516,7 @@ cs_store_delete_scheduled_call (CsStore *self, CsScheduledCall *call, GError **e
   g_return_val_if_fail (CS_IS_SCHEDULED_CALL (call), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  stmt = get_statement (self, SCHEDULE_DELETE, error);
+  stmt = cs_store_schedule_get_statement (self, SCHEDULE_DELETE, error);
   if (stmt == NULL)
     return FALSE;
 
@@ -621,7 +611,9 @@ cs_store_list_scheduled_calls (CsStore *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   stmt =
-    get_statement (self, circle_id != 0 ? SCHEDULE_OF_CIRCLE : SCHEDULE_OF_LIVE_CIRCLES, error);
+    cs_store_schedule_get_statement (self,
+                                     circle_id != 0 ? SCHEDULE_OF_CIRCLE : SCHEDULE_OF_LIVE_CIRCLES,
+                                     error);
   if (stmt == NULL)
     return NULL;
 
@@ -658,279 +650,6 @@ cs_store_list_scheduled_calls (CsStore *self,
     }
 
   return G_LIST_MODEL (g_steal_pointer (&list));
-}
-
-static int
-compare_occurrences (gconstpointer a, gconstpointer b)
-{
-  const CsOccurrence *first = *(CsOccurrence **) a;
-  const CsOccurrence *second = *(CsOccurrence **) b;
-  int by_start = g_date_time_compare (first->start, second->start);
-
-  return by_start != 0 ? by_start : g_strcmp0 (first->call_uid, second->call_uid);
-}
-
-/* The next occurrences of one series as last computed, from @from on. Reused
- * while the series is unchanged (same sequence and write time) and the asked
- * start is not earlier: expanding a rule through libical costs several
- * microseconds per occurrence, too much to redo for every series each time the
- * home page asks. */
-typedef struct
-{
-  /* Ids are reused once every row is deleted: the uid tells series apart. */
-  char *uid;
-  guint sequence;
-  gint64 updated_at;
-  GDateTime *from;
-  /* The end of the range expanded, NULL for none: an entry with fewer than
-   * @asked occurrences holds all of them up to there. */
-  GDateTime *to;
-  guint asked;
-  GPtrArray *occurrences;
-} UpcomingEntry;
-
-static void
-upcoming_entry_free (UpcomingEntry *entry)
-{
-  g_clear_pointer (&entry->uid, g_free);
-  g_clear_pointer (&entry->from, g_date_time_unref);
-  g_clear_pointer (&entry->to, g_date_time_unref);
-  g_clear_pointer (&entry->occurrences, g_ptr_array_unref);
-  g_free (entry);
-}
-
-static GHashTable *
-get_upcoming_cache (CsStore *self)
-{
-  ScheduleStatements *cache = g_object_get_data (G_OBJECT (self), "cs-store-schedule");
-
-  g_assert (cache != NULL);
-
-  if (cache->upcoming == NULL)
-    cache->upcoming = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                             (GDestroyNotify) upcoming_entry_free);
-
-  return cache->upcoming;
-}
-
-/* Whether @entry holds every occurrence of its series in [@from, @bound) that
- * the n first could need; *first is where those start. */
-static gboolean
-upcoming_entry_covers (UpcomingEntry *entry,
-                       GDateTime *from,
-                       GDateTime *bound,
-                       guint n_occurrences,
-                       guint *first)
-{
-  GPtrArray *occurrences = entry->occurrences;
-  gboolean complete = occurrences->len < entry->asked;
-  guint index = 0;
-
-  if (g_date_time_compare (from, entry->from) < 0)
-    return FALSE;
-
-  while (index < occurrences->len &&
-         g_date_time_compare (((CsOccurrence *) occurrences->pdata[index])->start, from) < 0)
-    index++;
-  *first = index;
-
-  if (occurrences->len - index >= n_occurrences)
-    return TRUE;
-
-  if (complete)
-    return entry->to == NULL || (bound != NULL && g_date_time_compare (bound, entry->to) <= 0);
-
-  return bound != NULL && occurrences->len > 0 &&
-         g_date_time_compare (((CsOccurrence *) occurrences->pdata[occurrences->len - 1])->start,
-                              bound) >= 0;
-}
-
-static UpcomingEntry *
-compute_upcoming_entry (CsStore *self,
-                        gint64 call_id,
-                        GDateTime *from,
-                        GDateTime *bound,
-                        guint n_occurrences,
-                        GError **error)
-{
-  g_autoptr (CsScheduledCall) call = NULL;
-  g_autoptr (GPtrArray) occurrences = NULL;
-  UpcomingEntry *entry;
-  guint asked = MAX (n_occurrences, 10);
-
-  call = read_call (self, SCHEDULE_BY_ID, call_id, NULL, error);
-  if (call == NULL)
-    return NULL;
-
-  occurrences = cs_recurrence_expand (call, from, bound, asked, error);
-  if (occurrences == NULL)
-    return NULL;
-
-  entry = g_new0 (UpcomingEntry, 1);
-  entry->uid = g_strdup (cs_scheduled_call_get_uid (call));
-  entry->sequence = cs_scheduled_call_get_sequence (call);
-  entry->from = g_date_time_ref (from);
-  entry->to = bound != NULL ? g_date_time_ref (bound) : NULL;
-  entry->asked = asked;
-  entry->occurrences = g_steal_pointer (&occurrences);
-
-  return entry;
-}
-
-static CsOccurrence *
-occurrence_for_user (CsOccurrence *cached, const char *circle_name, GTimeZone *user_zone)
-{
-  CsOccurrence *occurrence = g_atomic_rc_box_new0 (CsOccurrence);
-
-  occurrence->call_uid = g_strdup (cached->call_uid);
-  occurrence->call_id = cached->call_id;
-  occurrence->circle_id = cached->circle_id;
-  occurrence->circle_name = g_strdup (circle_name);
-  occurrence->title = g_strdup (cached->title);
-  occurrence->recurrence_id = g_strdup (cached->recurrence_id);
-  occurrence->start = g_date_time_ref (cached->start);
-  occurrence->end = g_date_time_ref (cached->end);
-  occurrence->moved = cached->moved;
-  occurrence->user_start = g_date_time_to_timezone (cached->start, user_zone);
-  occurrence->zone_differs = g_date_time_get_utc_offset (occurrence->start) !=
-                             g_date_time_get_utc_offset (occurrence->user_start);
-
-  return occurrence;
-}
-
-/**
- * cs_store_list_upcoming_calls:
- * @self: the store
- * @from: the earliest start to list
- * @n_occurrences: how many to list at most
- * @user_zone: (nullable): the zone to show times in, NULL for the local one
- * @error: a database error
- *
- * Series whose rule or zone cannot be read are left out (with a warning)
- * rather than hiding every other call.
- *
- * Returns: (transfer full) (element-type CsOccurrence): the next occurrences
- */
-GPtrArray *
-cs_store_list_upcoming_calls (CsStore *self,
-                              GDateTime *from,
-                              guint n_occurrences,
-                              GTimeZone *user_zone,
-                              GError **error)
-{
-  g_autoptr (CsStoreStatement) stmt = NULL;
-  g_autoptr (GHashTable) circle_names = NULL;
-  g_autoptr (GHashTable) seen = NULL;
-  g_autoptr (GPtrArray) candidates = NULL;
-  g_autoptr (GPtrArray) result = NULL;
-  g_autoptr (GTimeZone) local_zone = NULL;
-  g_autoptr (GError) local_error = NULL;
-  GHashTable *cache;
-  GHashTableIter iter;
-  gpointer key;
-
-  g_return_val_if_fail (CS_IS_STORE (self), NULL);
-  g_return_val_if_fail (from != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  result = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_occurrence_unref);
-  if (n_occurrences == 0)
-    return g_steal_pointer (&result);
-
-  stmt = get_statement (self, SCHEDULE_UPCOMING, error);
-  if (stmt == NULL)
-    return NULL;
-
-  cache = get_upcoming_cache (self);
-  circle_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_occurrence_unref);
-
-  while (cs_store_step_row (self, stmt, &local_error))
-    {
-      gint64 call_id = sqlite3_column_int64 (stmt, 0);
-      guint sequence = (guint) sqlite3_column_int64 (stmt, 1);
-      gint64 updated_at = sqlite3_column_int64 (stmt, 2);
-      UpcomingEntry *entry = g_hash_table_lookup (cache, &call_id);
-      g_autoptr (GDateTime) bound = NULL;
-      guint first = 0, taken = 0;
-
-      g_hash_table_add (seen, cs_store_id_key_new (call_id));
-      g_hash_table_insert (circle_names, cs_store_id_key_new (call_id),
-                           g_strdup (cs_store_column_text (stmt, 3)));
-
-      /* Once n occurrences are known, the others only matter before the last of them. */
-      if (candidates->len >= n_occurrences)
-        {
-          CsOccurrence *last;
-
-          g_ptr_array_sort (candidates, compare_occurrences);
-          g_ptr_array_set_size (candidates, n_occurrences);
-          last = candidates->pdata[n_occurrences - 1];
-          bound = g_date_time_add_seconds (last->start, 1);
-        }
-
-      if (entry == NULL || entry->sequence != sequence || entry->updated_at != updated_at ||
-          g_strcmp0 (entry->uid, cs_store_column_text (stmt, 4)) != 0 ||
-          !upcoming_entry_covers (entry, from, bound, n_occurrences, &first))
-        {
-          g_autoptr (GError) expand_error = NULL;
-
-          entry = compute_upcoming_entry (self, call_id, from, bound, n_occurrences, &expand_error);
-          if (entry == NULL)
-            {
-              g_warning ("Scheduled call %" G_GINT64_FORMAT " left out: %s", call_id,
-                         expand_error->message);
-              g_hash_table_remove (cache, &call_id);
-              continue;
-            }
-          entry->updated_at = updated_at;
-          g_hash_table_insert (cache, cs_store_id_key_new (call_id), entry);
-          first = 0;
-        }
-
-      for (guint i = first; i < entry->occurrences->len && taken < n_occurrences; i++, taken++)
-        {
-          CsOccurrence *occurrence = entry->occurrences->pdata[i];
-
-          if (bound != NULL && g_date_time_compare (occurrence->start, bound) >= 0)
-            break;
-          g_ptr_array_add (candidates, cs_occurrence_ref (occurrence));
-        }
-    }
-  g_clear_pointer (&stmt, cs_store_statement_release);
-
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-
-  /* Forget series that were deleted or cancelled. */
-  g_hash_table_iter_init (&iter, cache);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!g_hash_table_contains (seen, key))
-      g_hash_table_iter_remove (&iter);
-
-  g_ptr_array_sort (candidates, compare_occurrences);
-  if (candidates->len > n_occurrences)
-    g_ptr_array_set_size (candidates, n_occurrences);
-
-  if (user_zone == NULL)
-    user_zone = local_zone = g_time_zone_new_local ();
-
-  /* The cached occurrences are shared: what is the user's goes on copies. */
-  for (guint i = 0; i < candidates->len; i++)
-    {
-      CsOccurrence *cached = candidates->pdata[i];
-
-      g_ptr_array_add (result,
-                       occurrence_for_user (cached,
-                                            g_hash_table_lookup (circle_names, &cached->call_id),
-                                            user_zone));
-    }
-
-  return g_steal_pointer (&result);
 }
 
 /**
@@ -975,8 +694,8 @@ cs_store_import_scheduled_calls (CsStore *self,
       g_autoptr (GError) lookup_error = NULL;
       gint64 id = 0;
 
-      stored =
-        read_call (self, SCHEDULE_BY_UID, 0, cs_scheduled_call_get_uid (incoming), &lookup_error);
+      stored = cs_store_schedule_read_call (self, SCHEDULE_BY_UID, 0,
+                                            cs_scheduled_call_get_uid (incoming), &lookup_error);
       if (stored == NULL &&
           !g_error_matches (lookup_error, CS_STORE_ERROR, CS_STORE_ERROR_NOT_FOUND))
         {
