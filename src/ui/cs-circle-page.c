@@ -9,6 +9,7 @@
 #include "cs-labels.h"
 #include "cs-member-picker.h"
 #include "cs-qr-code.h"
+#include "cs-timeline.h"
 #include "cs-window.h"
 
 #include <glib/gi18n.h>
@@ -29,7 +30,7 @@ struct _CsCirclePage
   GtkLabel *description_label;
   GtkListBox *members_list;
   GtkListBox *calls_list;
-  GtkListBox *history_list;
+  CsTimeline *timeline;
   AdwPreferencesGroup *invite_group;
   AdwActionRow *invite_row;
   GtkPicture *qr_picture;
@@ -172,31 +173,6 @@ create_member_row (gpointer item, gpointer user_data)
 }
 
 static GtkWidget *
-create_interaction_row (gpointer item, gpointer user_data)
-{
-  CsInteraction *interaction = CS_INTERACTION (item);
-  CsInteractionKind kind = cs_interaction_get_kind (interaction);
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *icon = gtk_image_new_from_icon_name (cs_interaction_kind_to_icon_name (kind));
-  g_autoptr (GDateTime) local = g_date_time_to_local (cs_interaction_get_started_at (interaction));
-  /* Translators: a date and time in history lists; see the GDateTime format documentation. */
-  g_autofree char *when = g_date_time_format (local, _ ("%e %B %Y, %H:%M"));
-  const char *place = cs_interaction_get_place (interaction);
-  g_autofree char *subtitle = NULL;
-
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cs_interaction_kind_to_label (kind));
-  subtitle = place != NULL ? g_strdup_printf ("%s · %s", g_strstrip (when), place)
-                           : g_strdup (g_strstrip (when));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  cs_interaction_kind_to_label (kind), -1);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-
-  return row;
-}
-
-static GtkWidget *
 create_placeholder (const char *text)
 {
   GtkWidget *label = gtk_label_new (text);
@@ -209,27 +185,6 @@ create_placeholder (const char *text)
   gtk_widget_set_margin_end (label, 12);
 
   return label;
-}
-
-static void
-reload_history (CsCirclePage *self)
-{
-  g_autoptr (GListModel) history = NULL;
-
-  if (self->store == NULL || self->circle == NULL)
-    {
-      gtk_list_box_bind_model (self->history_list, NULL, NULL, NULL, NULL);
-      return;
-    }
-
-  history = cs_store_list_interactions_for_circle (self->store, self->circle, 5);
-  gtk_list_box_bind_model (self->history_list, history, create_interaction_row, self, NULL);
-}
-
-static void
-on_interactions_changed (CsStore *store, CsCirclePage *self)
-{
-  reload_history (self);
 }
 
 static void
@@ -400,6 +355,8 @@ cs_circle_page_class_init (CsCirclePageClass *klass)
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (CS_TYPE_TIMELINE);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/cs-circle-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CsCirclePage, window_title);
   gtk_widget_class_bind_template_child (widget_class, CsCirclePage, emoji_label);
@@ -407,7 +364,7 @@ cs_circle_page_class_init (CsCirclePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsCirclePage, description_label);
   gtk_widget_class_bind_template_child (widget_class, CsCirclePage, members_list);
   gtk_widget_class_bind_template_child (widget_class, CsCirclePage, calls_list);
-  gtk_widget_class_bind_template_child (widget_class, CsCirclePage, history_list);
+  gtk_widget_class_bind_template_child (widget_class, CsCirclePage, timeline);
   gtk_widget_class_bind_template_child (widget_class, CsCirclePage, invite_group);
   gtk_widget_class_bind_template_child (widget_class, CsCirclePage, invite_row);
   gtk_widget_class_bind_template_child (widget_class, CsCirclePage, qr_picture);
@@ -443,8 +400,7 @@ cs_circle_page_init (CsCirclePage *self)
                                 create_placeholder (_ ("No members yet. Add the people of this "
                                                        "circle from your contacts.")));
   gtk_list_box_set_placeholder (self->calls_list, create_placeholder (_ ("No calls planned yet.")));
-  gtk_list_box_set_placeholder (self->history_list,
-                                create_placeholder (_ ("Nothing logged with this circle yet.")));
+  cs_timeline_set_placeholder_text (self->timeline, _ ("Nothing logged with this circle yet."));
 }
 
 void
@@ -455,8 +411,7 @@ cs_circle_page_set_store (CsCirclePage *self, CsStore *store)
   g_return_if_fail (self->store == NULL);
 
   self->store = g_object_ref (store);
-  g_signal_connect_object (store, "interactions-changed", G_CALLBACK (on_interactions_changed),
-                           self, 0);
+  cs_timeline_set_store (self->timeline, store);
 }
 
 void
@@ -506,7 +461,7 @@ cs_circle_page_set_circle (CsCirclePage *self, CsCircle *circle)
       gtk_list_box_bind_model (self->members_list, NULL, NULL, NULL, NULL);
     }
 
-  reload_history (self);
+  cs_timeline_set_circle (self->timeline, circle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "circle.rename", circle != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "circle.delete", circle != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "circle.add-member", circle != NULL);

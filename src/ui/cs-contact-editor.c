@@ -4,7 +4,9 @@
 #include "config.h"
 
 #include "cs-contact-editor.h"
+#include "cs-encounter-dialog.h"
 #include "cs-labels.h"
+#include "cs-timeline.h"
 #include "cs-xmpp-address.h"
 
 #include <glib/gi18n.h>
@@ -26,6 +28,8 @@ struct _CsContactEditor
   AdwComboRow *cadence_row;
   GtkSwitch *digest_switch;
   GtkTextView *notes_view;
+  AdwPreferencesGroup *history_group;
+  CsTimeline *timeline;
   AdwPreferencesGroup *remove_group;
   GtkButton *save_button;
   GtkLabel *error_label;
@@ -159,6 +163,25 @@ on_save_clicked (GtkWidget *emitter, CsContactEditor *self)
 }
 
 static void
+on_encounter_saved (CsEncounterDialog *dialog, CsInteraction *interaction, CsContactEditor *self)
+{
+  /* The encounter may have changed what this person seeks and offers; saving this form
+   * afterwards must not put the old values back. */
+  set_row_text (self->seeks_row, cs_contact_get_seeks (self->contact));
+  set_row_text (self->offers_row, cs_contact_get_offers (self->contact));
+}
+
+static void
+on_log_encounter_clicked (GtkButton *button, CsContactEditor *self)
+{
+  CsEncounterDialog *dialog =
+    cs_encounter_dialog_new (GTK_WINDOW (self), self->store, self->contact);
+
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_encounter_saved), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 on_remove_clicked (GtkButton *button, CsContactEditor *self)
 {
   GtkWidget *parent = GTK_WIDGET (gtk_window_get_transient_for (GTK_WINDOW (self)));
@@ -193,6 +216,8 @@ cs_contact_editor_class_init (CsContactEditorClass *klass)
   signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                  NULL, NULL, G_TYPE_NONE, 1, CS_TYPE_CONTACT);
 
+  g_type_ensure (CS_TYPE_TIMELINE);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/cs-contact-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, CsContactEditor, name_row);
@@ -204,12 +229,15 @@ cs_contact_editor_class_init (CsContactEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsContactEditor, cadence_row);
   gtk_widget_class_bind_template_child (widget_class, CsContactEditor, digest_switch);
   gtk_widget_class_bind_template_child (widget_class, CsContactEditor, notes_view);
+  gtk_widget_class_bind_template_child (widget_class, CsContactEditor, history_group);
+  gtk_widget_class_bind_template_child (widget_class, CsContactEditor, timeline);
   gtk_widget_class_bind_template_child (widget_class, CsContactEditor, remove_group);
   gtk_widget_class_bind_template_child (widget_class, CsContactEditor, save_button);
   gtk_widget_class_bind_template_child (widget_class, CsContactEditor, error_label);
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_save_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_remove_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_log_encounter_clicked);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -261,6 +289,10 @@ cs_contact_editor_new (GtkWindow *parent, CsStore *store, CsContact *contact)
                                                                    : "",
                             -1);
   gtk_widget_set_visible (GTK_WIDGET (self->remove_group), TRUE);
+  cs_timeline_set_store (self->timeline, store);
+  cs_timeline_set_contact (self->timeline, contact);
+  cs_timeline_set_placeholder_text (self->timeline, _ ("Nothing logged with this person yet."));
+  gtk_widget_set_visible (GTK_WIDGET (self->history_group), TRUE);
   validate (self);
 
   return self;

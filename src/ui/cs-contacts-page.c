@@ -5,6 +5,7 @@
 
 #include "cs-contacts-page.h"
 #include "cs-contact-editor.h"
+#include "cs-labels.h"
 
 #include <glib/gi18n.h>
 
@@ -17,6 +18,8 @@ struct _CsContactsPage
   GtkFilterListModel *filtered;
   GtkCustomFilter *filter;
   char *search_text;
+  /* Contact id -> last contact (Unix seconds), for every contact with history. */
+  GHashTable *last_contacts;
 
   GtkStack *stack;
   GtkListBox *contacts_list;
@@ -70,10 +73,67 @@ update_row (CsContact *contact, GParamSpec *pspec, AdwActionRow *row)
   adw_action_row_set_subtitle (row, subtitle != NULL ? subtitle : "");
 }
 
+static void
+update_last_contact (CsContactsPage *self, GtkWidget *row)
+{
+  CsContact *contact = g_object_get_data (G_OBJECT (row), "cs-contact");
+  GtkLabel *label = g_object_get_data (G_OBJECT (row), "cs-last-contact-label");
+  gint64 id = cs_contact_get_id (contact);
+  const gint64 *last =
+    self->last_contacts != NULL ? g_hash_table_lookup (self->last_contacts, &id) : NULL;
+  g_autofree char *ago = NULL;
+  g_autofree char *description = NULL;
+
+  if (last == NULL)
+    {
+      gtk_label_set_label (label, _ ("Never"));
+      description = g_strdup (_ ("Last contact: never"));
+    }
+  else
+    {
+      ago = cs_format_time_ago (*last, g_get_real_time () / G_USEC_PER_SEC);
+      gtk_label_set_label (label, ago);
+      /* Translators: %s says when, such as "3 weeks ago". */
+      description = g_strdup_printf (_ ("Last contact: %s"), ago);
+    }
+
+  gtk_widget_set_tooltip_text (GTK_WIDGET (label), description);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  description, -1);
+}
+
+static void
+reload_last_contacts (CsContactsPage *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_clear_pointer (&self->last_contacts, g_hash_table_unref);
+  self->last_contacts = cs_store_get_last_contacts (self->store, &error);
+  if (self->last_contacts == NULL)
+    g_warning ("Could not read when contacts were last met: %s", error->message);
+
+  for (int i = 0;; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->contacts_list, i);
+
+      if (row == NULL)
+        break;
+      update_last_contact (self, GTK_WIDGET (row));
+    }
+}
+
+static void
+on_interactions_changed (CsStore *store, CsContactsPage *self)
+{
+  reload_last_contacts (self);
+}
+
 static GtkWidget *
 create_contact_row (gpointer item, gpointer user_data)
 {
+  CsContactsPage *self = CS_CONTACTS_PAGE (user_data);
   CsContact *contact = CS_CONTACT (item);
+  GtkWidget *last_contact = gtk_label_new (NULL);
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *avatar = adw_avatar_new (32, cs_contact_get_name (contact), TRUE);
   GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
@@ -87,8 +147,13 @@ create_contact_row (gpointer item, gpointer user_data)
   update_row (contact, NULL, ADW_ACTION_ROW (row));
   gtk_accessible_update_property (GTK_ACCESSIBLE (arrow), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), avatar);
+  gtk_widget_add_css_class (last_contact, "dim-label");
+  gtk_widget_add_css_class (last_contact, "caption");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), last_contact);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
   g_object_set_data_full (G_OBJECT (row), "cs-contact", g_object_ref (contact), g_object_unref);
+  g_object_set_data (G_OBJECT (row), "cs-last-contact-label", last_contact);
+  update_last_contact (self, row);
 
   return row;
 }
@@ -176,6 +241,7 @@ cs_contacts_page_dispose (GObject *object)
   g_clear_object (&self->filtered);
   g_clear_object (&self->filter);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->last_contacts, g_hash_table_unref);
 
   G_OBJECT_CLASS (cs_contacts_page_parent_class)->dispose (object);
 }
@@ -241,6 +307,9 @@ cs_contacts_page_set_store (CsContactsPage *self, CsStore *store)
   g_return_if_fail (self->store == NULL);
 
   self->store = g_object_ref (store);
+  reload_last_contacts (self);
+  g_signal_connect_object (store, "interactions-changed", G_CALLBACK (on_interactions_changed),
+                           self, 0);
   contacts = cs_store_get_contacts (store);
   self->filter = gtk_custom_filter_new (contact_matches, self, NULL);
   self->filtered =

@@ -126,3 +126,72 @@ cs_cadence_new_label_model (void)
 
   return G_LIST_MODEL (list);
 }
+
+#define DAY (24 * 60 * 60)
+
+char *
+cs_format_span (gint64 seconds)
+{
+  guint64 days = MAX (seconds, 0) / DAY;
+  guint n;
+
+  /* Whole units, rounded down: "for 3 weeks" must not claim more time than has passed. */
+  if (days >= 365)
+    {
+      n = days / 365;
+      return g_strdup_printf (ngettext ("%u year", "%u years", n), n);
+    }
+  if (days >= 60)
+    {
+      n = days / 30;
+      return g_strdup_printf (ngettext ("%u month", "%u months", n), n);
+    }
+  if (days >= 14)
+    {
+      n = days / 7;
+      return g_strdup_printf (ngettext ("%u week", "%u weeks", n), n);
+    }
+  if (days >= 1)
+    {
+      n = days;
+      return g_strdup_printf (ngettext ("%u day", "%u days", n), n);
+    }
+
+  n = MAX (seconds, 0) / 3600;
+  return g_strdup_printf (ngettext ("%u hour", "%u hours", n), n);
+}
+
+char *
+cs_format_time_ago (gint64 then, gint64 now)
+{
+  g_autoptr (GDateTime) then_local = g_date_time_new_from_unix_local (then);
+  g_autoptr (GDateTime) now_local = g_date_time_new_from_unix_local (now);
+  g_autoptr (GDateTime) then_day = NULL;
+  g_autoptr (GDateTime) now_day = NULL;
+  g_autofree char *span = NULL;
+  gint64 days;
+
+  g_return_val_if_fail (then_local != NULL && now_local != NULL, NULL);
+
+  /* Calendar days, not 24-hour spans: last night at 23:00 was "Yesterday" this morning. */
+  then_day =
+    g_date_time_new_local (g_date_time_get_year (then_local), g_date_time_get_month (then_local),
+                           g_date_time_get_day_of_month (then_local), 0, 0, 0);
+  now_day =
+    g_date_time_new_local (g_date_time_get_year (now_local), g_date_time_get_month (now_local),
+                           g_date_time_get_day_of_month (now_local), 0, 0, 0);
+  days = g_date_time_difference (now_day, then_day) / G_TIME_SPAN_DAY;
+
+  if (days < 0)
+    return g_strdup (_ ("Later"));
+  if (days == 0)
+    return g_strdup (_ ("Today"));
+  if (days == 1)
+    return g_strdup (_ ("Yesterday"));
+  if (days < 14)
+    return g_strdup_printf (ngettext ("%u day ago", "%u days ago", (guint) days), (guint) days);
+
+  span = cs_format_span (days * DAY);
+  /* Translators: %s is a span of time such as "3 weeks" or "2 months". */
+  return g_strdup_printf (_ ("%s ago"), span);
+}

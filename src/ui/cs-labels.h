@@ -21,4 +21,10 @@ guint cs_cadence_get_days (guint index);
 guint cs_cadence_find_index (guint days);
 GListModel *cs_cadence_new_label_model (void);
 
+/* A span of time in the largest whole unit that fits, plural-aware: "3 weeks", "1 day". */
+char *cs_format_span (gint64 seconds);
+/* When something happened, seen from @now (both Unix seconds): "Today", "Yesterday",
+ * "3 weeks ago". */
+char *cs_format_time_ago (gint64 then, gint64 now);
+
 G_END_DECLS

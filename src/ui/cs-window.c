@@ -4,12 +4,14 @@
 #include "config.h"
 
 #include "cs-window.h"
+#include "cs-window-private.h"
 #include "cs-account-dialog.h"
 #include "cs-circle-editor.h"
 #include "cs-circle-page.h"
 #include "cs-contact-editor.h"
 #include "cs-contacts-page.h"
 #include "cs-core-enums.h"
+#include "cs-overdue-page.h"
 
 #include <glib/gi18n.h>
 
@@ -29,6 +31,9 @@ struct _CsWindow
   GtkListBox *places_list;
   GtkListBoxRow *contacts_row;
   GtkLabel *contacts_count_label;
+  GtkListBoxRow *overdue_row;
+  GtkLabel *overdue_count_label;
+  CsOverduePage *overdue_page;
   GtkListBox *circles_list;
   CsCirclePage *circle_page;
   CsContactsPage *contacts_page;
@@ -157,11 +162,22 @@ on_circle_row_activated (GtkListBox *list, GtkListBoxRow *row, CsWindow *self)
 static void
 on_places_row_selected (GtkListBox *list, GtkListBoxRow *row, CsWindow *self)
 {
-  if (row != self->contacts_row)
+  if (row != self->contacts_row && row != self->overdue_row)
     return;
 
   gtk_list_box_unselect_all (self->circles_list);
-  gtk_stack_set_visible_child_name (self->content_stack, "contacts");
+  gtk_stack_set_visible_child_name (self->content_stack,
+                                    row == self->contacts_row ? "contacts" : "overdue");
+}
+
+static void
+on_n_overdue_notify (CsOverduePage *page, GParamSpec *pspec, CsWindow *self)
+{
+  guint n = cs_overdue_page_get_n_overdue (page);
+  g_autofree char *count = g_strdup_printf ("%u", n);
+
+  /* Nothing to catch up on shows nothing, rather than a zero that reads like a warning. */
+  gtk_label_set_label (self->overdue_count_label, n > 0 ? count : "");
 }
 
 static void
@@ -348,6 +364,12 @@ show_contacts_action (GtkWidget *widget, const char *action_name, GVariant *para
 }
 
 static void
+show_overdue_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  cs_window_show_overdue (CS_WINDOW (widget));
+}
+
+static void
 show_sidebar_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CsWindow *self = CS_WINDOW (widget);
@@ -472,6 +494,8 @@ show_store_error (CsWindow *self, const GError *error)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-circle", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-contact", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-contacts", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-overdue", FALSE);
+  cs_window_set_history_actions_enabled (self, FALSE);
 }
 
 static void
@@ -524,6 +548,9 @@ setup (CsWindow *self, CsApplication *app)
   cs_circle_page_set_store (self->circle_page, self->store);
   cs_circle_page_set_rooms (self->circle_page, cs_application_get_rooms (app));
   cs_contacts_page_set_store (self->contacts_page, self->store);
+  g_signal_connect_object (self->overdue_page, "notify::n-overdue",
+                           G_CALLBACK (on_n_overdue_notify), self, 0);
+  cs_overdue_page_set_store (self->overdue_page, self->store);
 
   gtk_list_box_bind_model (self->circles_list, cs_store_get_circles (self->store),
                            create_circle_row, self, NULL);
@@ -569,6 +596,7 @@ cs_window_class_init (CsWindowClass *klass)
 
   g_type_ensure (CS_TYPE_CIRCLE_PAGE);
   g_type_ensure (CS_TYPE_CONTACTS_PAGE);
+  g_type_ensure (CS_TYPE_OVERDUE_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/cs-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CsWindow, toast_overlay);
@@ -578,6 +606,9 @@ cs_window_class_init (CsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsWindow, places_list);
   gtk_widget_class_bind_template_child (widget_class, CsWindow, contacts_row);
   gtk_widget_class_bind_template_child (widget_class, CsWindow, contacts_count_label);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, overdue_row);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, overdue_count_label);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, overdue_page);
   gtk_widget_class_bind_template_child (widget_class, CsWindow, circles_list);
   gtk_widget_class_bind_template_child (widget_class, CsWindow, circle_page);
   gtk_widget_class_bind_template_child (widget_class, CsWindow, contacts_page);
@@ -594,6 +625,8 @@ cs_window_class_init (CsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-circle", NULL, new_circle_action);
   gtk_widget_class_install_action (widget_class, "win.new-contact", NULL, new_contact_action);
   gtk_widget_class_install_action (widget_class, "win.show-contacts", NULL, show_contacts_action);
+  gtk_widget_class_install_action (widget_class, "win.show-overdue", NULL, show_overdue_action);
+  cs_window_class_install_history_actions (widget_class);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.account", NULL, account_action);
   gtk_widget_class_install_action (widget_class, "win.delete-circle", "x", delete_circle_action);
@@ -662,6 +695,18 @@ cs_window_show_contacts (CsWindow *self)
     return;
 
   gtk_list_box_select_row (self->places_list, self->contacts_row);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+void
+cs_window_show_overdue (CsWindow *self)
+{
+  g_return_if_fail (CS_IS_WINDOW (self));
+
+  if (self->store == NULL)
+    return;
+
+  gtk_list_box_select_row (self->places_list, self->overdue_row);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 

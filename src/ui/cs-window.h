@@ -15,6 +15,7 @@ CsWindow *cs_window_new (CsApplication *application);
 CsStore *cs_window_get_store (CsWindow *self);
 void cs_window_show_circle (CsWindow *self, CsCircle *circle);
 void cs_window_show_contacts (CsWindow *self);
+void cs_window_show_overdue (CsWindow *self);
 void cs_window_add_toast (CsWindow *self, AdwToast *toast);
 
 typedef void (*CsWindowUndoFunc) (CsWindow *window, gpointer data);
