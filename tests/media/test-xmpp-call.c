@@ -218,14 +218,6 @@ test_relay_between_nats (void)
 
   if (lab == NULL && !cs_lab_require_for_test ())
     return;
-  /* Known failure, left visible rather than hidden: libnice makes several TURN allocations
-   * per peer and drops some of them, and no candidate pair through coturn succeeds (see the
-   * notes of issue 5). Run it with COUSINADE_TEST_RELAY=1 while fixing that. */
-  if (g_getenv ("COUSINADE_TEST_RELAY") == NULL)
-    {
-      g_test_skip ("Relay between NATs does not connect yet (COUSINADE_TEST_RELAY=1 runs it)");
-      return;
-    }
   call_init (&call, names);
 
   fanny = spawn (&call, NAT_A, "fanny", TRUE, NULL);
