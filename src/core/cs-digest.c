@@ -241,15 +241,17 @@ GDateTime *
 cs_digest_week_start (GDateTime *time)
 {
   g_autoptr (GDateTime) local = NULL;
+  g_autoptr (GDateTime) midnight = NULL;
 
   g_return_val_if_fail (time != NULL, NULL);
 
   local = g_date_time_to_local (time);
+  /* Midnight first, then back by whole days: subtracting from the day of the month gave
+   * day 0 (NULL) early in a month, as on Thursday 3 December. */
+  midnight = g_date_time_new_local (g_date_time_get_year (local), g_date_time_get_month (local),
+                                    g_date_time_get_day_of_month (local), 0, 0, 0);
 
-  return g_date_time_new_local (g_date_time_get_year (local), g_date_time_get_month (local),
-                                g_date_time_get_day_of_month (local) -
-                                  (g_date_time_get_day_of_week (local) - 1),
-                                0, 0, 0);
+  return g_date_time_add_days (midnight, -(g_date_time_get_day_of_week (local) - 1));
 }
 
 /**
