@@ -176,12 +176,34 @@ on_iq_request (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
   return 1;
 }
 
+/* A message carbon (XEP-0280) of a call message: another of our devices answered a call, or
+ * a call rang it. */
+static gboolean
+is_call_carbon (xmpp_stanza_t *stanza)
+{
+  for (xmpp_stanza_t *child = xmpp_stanza_get_children (stanza); child != NULL;
+       child = xmpp_stanza_get_next (child))
+    {
+      xmpp_stanza_t *forwarded;
+      xmpp_stanza_t *inner;
+
+      if (!xmpp_stanza_is_tag (child) ||
+          g_strcmp0 (xmpp_stanza_get_ns (child), "urn:xmpp:carbons:2") != 0)
+        continue;
+      forwarded = xmpp_stanza_get_child_by_name_and_ns (child, "forwarded", "urn:xmpp:forward:0");
+      inner = forwarded != NULL ? xmpp_stanza_get_child_by_name (forwarded, "message") : NULL;
+      return inner != NULL && has_forwarded_child (inner);
+    }
+  return FALSE;
+}
+
 static int
 on_message (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
   CsXmppWorker *self = userdata;
 
-  if (xmpp_stanza_get_from (stanza) != NULL && has_forwarded_child (stanza))
+  if (xmpp_stanza_get_from (stanza) != NULL &&
+      (has_forwarded_child (stanza) || is_call_carbon (stanza)))
     forward (self, stanza);
   return 1;
 }
