@@ -9,7 +9,9 @@ struct _CsXmppSignaling
 {
   GObject parent_instance;
 
+  /* One of the two; the other is NULL. */
   CsMujiCall *call;
+  CsDirectCall *direct;
 };
 
 static void cs_xmpp_signaling_iface_init (CsCallSignalingInterface *iface);
@@ -21,25 +23,25 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (CsXmppSignaling,
                                                       cs_xmpp_signaling_iface_init))
 
 static void
-on_roster (CsMujiCall *call, GStrv ids, GStrv names, CsXmppSignaling *self)
+on_roster (GObject *call, GStrv ids, GStrv names, CsXmppSignaling *self)
 {
   g_signal_emit_by_name (self, "roster", ids, names);
 }
 
 static void
-on_participant_joined (CsMujiCall *call, const char *id, const char *name, CsXmppSignaling *self)
+on_participant_joined (GObject *call, const char *id, const char *name, CsXmppSignaling *self)
 {
   g_signal_emit_by_name (self, "participant-joined", id, name);
 }
 
 static void
-on_participant_left (CsMujiCall *call, const char *id, CsXmppSignaling *self)
+on_participant_left (GObject *call, const char *id, CsXmppSignaling *self)
 {
   g_signal_emit_by_name (self, "participant-left", id);
 }
 
 static void
-on_description (CsMujiCall *call,
+on_description (GObject *call,
                 const char *from,
                 const char *type,
                 const char *sdp,
@@ -49,7 +51,7 @@ on_description (CsMujiCall *call,
 }
 
 static void
-on_candidate (CsMujiCall *call,
+on_candidate (GObject *call,
               const char *from,
               guint mline_index,
               const char *candidate,
@@ -59,7 +61,7 @@ on_candidate (CsMujiCall *call,
 }
 
 static void
-on_media_state (CsMujiCall *call,
+on_media_state (GObject *call,
                 const char *from,
                 gboolean muted,
                 gboolean camera_off,
@@ -69,7 +71,7 @@ on_media_state (CsMujiCall *call,
 }
 
 static void
-on_failed (CsMujiCall *call, GError *error, CsXmppSignaling *self)
+on_failed (GObject *call, GError *error, CsXmppSignaling *self)
 {
   g_signal_emit_by_name (self, "failed", error);
 }
@@ -77,19 +79,33 @@ on_failed (CsMujiCall *call, GError *error, CsXmppSignaling *self)
 static const char *
 get_local_id (CsCallSignaling *signaling)
 {
-  return cs_muji_call_get_local_id (CS_XMPP_SIGNALING (signaling)->call);
+  CsXmppSignaling *self = CS_XMPP_SIGNALING (signaling);
+
+  if (self->direct != NULL)
+    return cs_direct_call_get_local_id (self->direct);
+  return cs_muji_call_get_local_id (self->call);
 }
 
 static void
 join (CsCallSignaling *signaling, const char *display_name)
 {
-  cs_muji_call_join (CS_XMPP_SIGNALING (signaling)->call, display_name);
+  CsXmppSignaling *self = CS_XMPP_SIGNALING (signaling);
+
+  if (self->direct != NULL)
+    cs_direct_call_join (self->direct, display_name);
+  else
+    cs_muji_call_join (self->call, display_name);
 }
 
 static void
 leave (CsCallSignaling *signaling)
 {
-  cs_muji_call_leave (CS_XMPP_SIGNALING (signaling)->call);
+  CsXmppSignaling *self = CS_XMPP_SIGNALING (signaling);
+
+  if (self->direct != NULL)
+    cs_direct_call_leave (self->direct);
+  else
+    cs_muji_call_leave (self->call);
 }
 
 static void
@@ -98,7 +114,12 @@ send_description (CsCallSignaling *signaling,
                   const char *type,
                   const char *sdp)
 {
-  cs_muji_call_send_description (CS_XMPP_SIGNALING (signaling)->call, peer_id, type, sdp);
+  CsXmppSignaling *self = CS_XMPP_SIGNALING (signaling);
+
+  if (self->direct != NULL)
+    cs_direct_call_send_description (self->direct, peer_id, type, sdp);
+  else
+    cs_muji_call_send_description (self->call, peer_id, type, sdp);
 }
 
 static void
@@ -107,14 +128,23 @@ send_candidate (CsCallSignaling *signaling,
                 guint mline_index,
                 const char *candidate)
 {
-  cs_muji_call_send_candidate (CS_XMPP_SIGNALING (signaling)->call, peer_id, mline_index,
-                               candidate);
+  CsXmppSignaling *self = CS_XMPP_SIGNALING (signaling);
+
+  if (self->direct != NULL)
+    cs_direct_call_send_candidate (self->direct, peer_id, mline_index, candidate);
+  else
+    cs_muji_call_send_candidate (self->call, peer_id, mline_index, candidate);
 }
 
 static void
 send_media_state (CsCallSignaling *signaling, gboolean muted, gboolean camera_off)
 {
-  cs_muji_call_send_media_state (CS_XMPP_SIGNALING (signaling)->call, muted, camera_off);
+  CsXmppSignaling *self = CS_XMPP_SIGNALING (signaling);
+
+  if (self->direct != NULL)
+    cs_direct_call_send_media_state (self->direct, muted, camera_off);
+  else
+    cs_muji_call_send_media_state (self->call, muted, camera_off);
 }
 
 static void
@@ -135,7 +165,10 @@ cs_xmpp_signaling_dispose (GObject *object)
 
   if (self->call != NULL)
     g_signal_handlers_disconnect_by_data (self->call, self);
+  if (self->direct != NULL)
+    g_signal_handlers_disconnect_by_data (self->direct, self);
   g_clear_object (&self->call);
+  g_clear_object (&self->direct);
 
   G_OBJECT_CLASS (cs_xmpp_signaling_parent_class)->dispose (object);
 }
@@ -151,6 +184,19 @@ cs_xmpp_signaling_init (CsXmppSignaling *self)
 {
 }
 
+/* The two calls have the same signals. */
+static void
+connect_call (CsXmppSignaling *self, GObject *call)
+{
+  g_signal_connect (call, "roster", G_CALLBACK (on_roster), self);
+  g_signal_connect (call, "participant-joined", G_CALLBACK (on_participant_joined), self);
+  g_signal_connect (call, "participant-left", G_CALLBACK (on_participant_left), self);
+  g_signal_connect (call, "description", G_CALLBACK (on_description), self);
+  g_signal_connect (call, "candidate", G_CALLBACK (on_candidate), self);
+  g_signal_connect (call, "media-state", G_CALLBACK (on_media_state), self);
+  g_signal_connect (call, "failed", G_CALLBACK (on_failed), self);
+}
+
 CsXmppSignaling *
 cs_xmpp_signaling_new (CsMujiCall *call)
 {
@@ -160,14 +206,29 @@ cs_xmpp_signaling_new (CsMujiCall *call)
 
   self = g_object_new (CS_TYPE_XMPP_SIGNALING, NULL);
   self->call = g_object_ref (call);
-  g_signal_connect (call, "roster", G_CALLBACK (on_roster), self);
-  g_signal_connect (call, "participant-joined", G_CALLBACK (on_participant_joined), self);
-  g_signal_connect (call, "participant-left", G_CALLBACK (on_participant_left), self);
-  g_signal_connect (call, "description", G_CALLBACK (on_description), self);
-  g_signal_connect (call, "candidate", G_CALLBACK (on_candidate), self);
-  g_signal_connect (call, "media-state", G_CALLBACK (on_media_state), self);
-  g_signal_connect (call, "failed", G_CALLBACK (on_failed), self);
+  connect_call (self, G_OBJECT (call));
   return self;
+}
+
+CsXmppSignaling *
+cs_xmpp_signaling_new_direct (CsDirectCall *call)
+{
+  CsXmppSignaling *self;
+
+  g_return_val_if_fail (CS_IS_DIRECT_CALL (call), NULL);
+
+  self = g_object_new (CS_TYPE_XMPP_SIGNALING, NULL);
+  self->direct = g_object_ref (call);
+  connect_call (self, G_OBJECT (call));
+  return self;
+}
+
+CsDirectCall *
+cs_xmpp_signaling_get_direct_call (CsXmppSignaling *self)
+{
+  g_return_val_if_fail (CS_IS_XMPP_SIGNALING (self), NULL);
+
+  return self->direct;
 }
 
 CsMujiCall *
