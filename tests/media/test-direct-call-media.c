@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* unshare () */
+#define _GNU_SOURCE
+#define G_LOG_DOMAIN "test-direct-call-media"
+
+#include "config.h"
+
+#include "cs-call.h"
+#include "cs-incoming-calls.h"
+#include "cs-test-server.h"
+#include "cs-xmpp-signaling.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <string.h>
+
+/* A one-to-one call with real media: two call engines in this process, each on its
+ * CsXmppSignaling over a CsDirectCall, through a real Prosody. Alice rings bob, bob answers,
+ * both decode each other's video, see the same verification code and bob's mute; alice hangs
+ * up and bob's call loses her. Runs in a network namespace of its own with one dummy
+ * interface (libnice ignores loopback), so it needs root. */
+
+#define TIMEOUT_SECONDS 30
+
+static CsTestServer *server;
+static gboolean have_network;
+
+typedef struct
+{
+  CsXmppClient *client;
+  CsIncomingCalls *incoming;
+  CsDirectCall *direct;
+  CsXmppSignaling *signaling;
+  CsCall *call;
+  char *incoming_id;
+} Side;
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_for (Condition condition, gpointer data, const char *what)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (TIMEOUT_SECONDS, on_timeout, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!condition (data))
+    g_error ("Timed out waiting for %s", what);
+  g_source_remove (id);
+}
+
+static gboolean
+run_command (const char *command)
+{
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  if (!g_spawn_command_line_sync (command, NULL, NULL, &status, &error) ||
+      !g_spawn_check_wait_status (status, &error))
+    {
+      g_printerr ("# %s: %s\n", command, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A namespace of our own with loopback (for the server) and one interface whose address
+ * ICE can use. Its name must not start with "veth", which libnice skips. Without root there
+ * is none, and the test is skipped. */
+static gboolean
+make_network (void)
+{
+  if (unshare (CLONE_NEWNET) != 0)
+    {
+      g_printerr ("# No network namespace of our own: %s\n", g_strerror (errno));
+      return FALSE;
+    }
+  /* No dummy interfaces in this kernel: a veth pair with both ends here. */
+  if (!run_command ("ip link set lo up") ||
+      !run_command ("ip link add lab0eth0 type veth peer name lab0eth1") ||
+      !run_command ("ip addr add 10.78.0.1/24 dev lab0eth0") ||
+      !run_command ("ip link set lab0eth0 up") || !run_command ("ip link set lab0eth1 up"))
+    g_error ("Cannot set up the network namespace");
+  return TRUE;
+}
+
+static void
+on_incoming (CsIncomingCalls *incoming,
+             const char *id,
+             const char *from,
+             const char *name,
+             gboolean video,
+             Side *side)
+{
+  g_test_message ("Incoming call %s from %s (%s), video %d", id, from, name, video);
+  g_free (side->incoming_id);
+  side->incoming_id = g_strdup (id);
+}
+
+static void
+side_init (Side *side, const char *local, const char *const *allowed)
+{
+  g_autofree char *address = g_strdup_printf ("%s@localhost", local);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean timed_out = FALSE;
+
+  side->client = cs_xmpp_client_new (address);
+  cs_xmpp_client_set_server (side->client, cs_test_server_get_host (server),
+                             cs_test_server_get_port (server));
+  cs_xmpp_client_set_ca_file (side->client, cs_test_server_get_ca_file (server));
+  cs_xmpp_client_register_async (side->client, "password", NULL, on_done, &result);
+  g_timeout_add_seconds (TIMEOUT_SECONDS, on_timeout, &timed_out);
+  while (result == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (result);
+  g_assert_true (cs_xmpp_client_register_finish (side->client, result, &error));
+  g_assert_no_error (error);
+
+  side->incoming = cs_incoming_calls_new (side->client);
+  cs_incoming_calls_set_allowed (side->incoming, allowed);
+  g_signal_connect (side->incoming, "incoming", G_CALLBACK (on_incoming), side);
+}
+
+static void
+side_start (Side *side, CsDirectCall *direct, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+
+  side->direct = direct;
+  side->signaling = cs_xmpp_signaling_new_direct (direct);
+  g_assert_true (cs_xmpp_signaling_get_direct_call (side->signaling) == direct);
+  g_assert_null (cs_xmpp_signaling_get_call (side->signaling));
+  side->call = cs_call_new (CS_CALL_SIGNALING (side->signaling), name);
+  cs_call_set_video_size (side->call, 320, 240, 15);
+  g_assert_true (cs_call_join (side->call, &error));
+  g_assert_no_error (error);
+}
+
+static void
+side_clear (Side *side)
+{
+  g_clear_object (&side->call);
+  g_clear_object (&side->signaling);
+  g_clear_object (&side->direct);
+  g_clear_object (&side->incoming);
+  cs_xmpp_client_disconnect (side->client);
+  g_clear_object (&side->client);
+  g_clear_pointer (&side->incoming_id, g_free);
+}
+
+static gboolean
+has_incoming (gpointer data)
+{
+  return ((Side *) data)->incoming_id != NULL;
+}
+
+typedef struct
+{
+  Side *side;
+  const char *peer;
+} PeerWait;
+
+static gboolean
+decodes_from (gpointer data)
+{
+  PeerWait *wait = data;
+  CsCallPeer *peer = cs_call_find_peer (wait->side->call, wait->peer);
+
+  return peer != NULL && cs_call_peer_get_frames_decoded (peer) >= 10;
+}
+
+static gboolean
+sees_muted (gpointer data)
+{
+  PeerWait *wait = data;
+  CsCallPeer *peer = cs_call_find_peer (wait->side->call, wait->peer);
+
+  return peer != NULL && cs_call_peer_get_muted (peer);
+}
+
+static gboolean
+has_lost (gpointer data)
+{
+  PeerWait *wait = data;
+
+  CsCallPeer *peer = cs_call_find_peer (wait->side->call, wait->peer);
+
+  return peer == NULL || cs_call_peer_get_state (peer) >= CS_CALL_PEER_STATE_LOST;
+}
+
+static void
+test_call (void)
+{
+  static const char *const alice_contacts[] = { "bob@localhost", NULL };
+  static const char *const bob_contacts[] = { "alice@localhost", NULL };
+  Side alice = { 0 };
+  Side bob = { 0 };
+  PeerWait alice_hears_bob = { &alice, "bob@localhost" };
+  PeerWait bob_hears_alice = { &bob, "alice@localhost" };
+  CsCallPeer *from_bob;
+  CsCallPeer *from_alice;
+
+  if (!have_network)
+    {
+      g_test_skip ("Needs a network namespace of its own (root)");
+      return;
+    }
+
+  side_init (&alice, "alice", alice_contacts);
+  side_init (&bob, "bob", bob_contacts);
+
+  /* Alice rings bob; he answers. */
+  side_start (&alice, cs_direct_call_new (alice.client, "bob@localhost", "Bob", TRUE), "Alice");
+  wait_for (has_incoming, &bob, "bob's phone to ring");
+  side_start (&bob, cs_incoming_calls_accept (bob.incoming, bob.incoming_id), "Bob");
+
+  /* Both see and hear each other, and read the same verification code. */
+  wait_for (decodes_from, &alice_hears_bob, "alice to decode bob's video");
+  wait_for (decodes_from, &bob_hears_alice, "bob to decode alice's video");
+  from_bob = cs_call_find_peer (alice.call, "bob@localhost");
+  from_alice = cs_call_find_peer (bob.call, "alice@localhost");
+  g_assert_cmpstr (cs_call_peer_get_display_name (from_alice), ==, "Alice");
+  g_assert_nonnull (cs_call_peer_get_verification_code (from_bob));
+  g_assert_cmpstr (cs_call_peer_get_verification_code (from_bob), ==,
+                   cs_call_peer_get_verification_code (from_alice));
+
+  /* Bob mutes himself: alice sees it. */
+  cs_call_set_muted (bob.call, TRUE);
+  wait_for (sees_muted, &alice_hears_bob, "alice to see bob muted");
+
+  /* Alice hangs up: bob's call loses her. */
+  cs_call_leave (alice.call);
+  wait_for (has_lost, &bob_hears_alice, "bob to lose alice");
+  cs_call_leave (bob.call);
+
+  side_clear (&bob);
+  side_clear (&alice);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  g_setenv ("COUSINADE_MEDIA", "test", TRUE);
+  have_network = make_network ();
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+
+  if (have_network)
+    {
+      server = cs_test_server_start (NULL, &error);
+      g_assert_no_error (error);
+    }
+
+  g_test_add_func ("/direct-call-media/answered", test_call);
+
+  status = g_test_run ();
+  g_clear_pointer (&server, cs_test_server_free);
+  return status;
+}
