@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cs-direct-call.h"
+#include "cs-direct-call-private.h"
 #include "cs-jingle-sessions.h"
 #include "cs-xmpp-stanza-util.h"
 
@@ -534,7 +535,6 @@ cs_direct_call_leave (CsDirectCall *self)
       break;
 
     case STATE_ANSWERED:
-      cs_jingle_sessions_close (self->sessions);
       {
         xmpp_stanza_t *message =
           cs_direct_call_new_message (self->client, self->peer, "finish", self->id);

@@ -70,10 +70,4 @@ void cs_direct_call_send_media_state (CsDirectCall *self, gboolean muted, gboole
 /* The id of the current Jingle session, or NULL. */
 char *cs_direct_call_dup_session_id (CsDirectCall *self);
 
-/* Internal to cs-direct-call.c and cs-incoming-calls.c: a jingle-message:0 message. */
-xmpp_stanza_t *cs_direct_call_new_message (CsXmppClient *client,
-                                           const char *to,
-                                           const char *element,
-                                           const char *id);
-
 G_END_DECLS

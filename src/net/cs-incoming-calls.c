@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cs-incoming-calls.h"
+#include "cs-direct-call-private.h"
 #include "cs-xmpp-stanza-util.h"
 
 #include <string.h>
@@ -20,12 +21,15 @@
 #define MAX_RINGING 16
 #define MAX_NAME_LENGTH 100
 #define MAX_ID_LENGTH 128
+/* A caller whose app crashed never retracts; their call stops ringing after this. */
+#define MAX_RING_SECONDS 90
 
 typedef struct
 {
   char *id;
   char *caller; /* full address */
   char *name;
+  guint expiry_id;
 } Proposal;
 
 struct _CsIncomingCalls
@@ -56,6 +60,7 @@ proposal_free (gpointer data)
 {
   Proposal *proposal = data;
 
+  g_clear_handle_id (&proposal->expiry_id, g_source_remove);
   g_free (proposal->id);
   g_free (proposal->caller);
   g_free (proposal->name);
@@ -112,6 +117,35 @@ stop (CsIncomingCalls *self, const char *id, CsIncomingCallEnd why)
 
   if (g_hash_table_remove (self->ringing, held))
     g_signal_emit (self, signals[STOPPED], 0, held, why);
+}
+
+typedef struct
+{
+  CsIncomingCalls *self;
+  char *id;
+} Expiry;
+
+static void
+expiry_free (gpointer data)
+{
+  Expiry *expiry = data;
+
+  g_free (expiry->id);
+  g_free (expiry);
+}
+
+static gboolean
+on_expired (gpointer user_data)
+{
+  Expiry *expiry = user_data;
+  Proposal *proposal = g_hash_table_lookup (expiry->self->ringing, expiry->id);
+
+  if (proposal != NULL)
+    {
+      proposal->expiry_id = 0;
+      stop (expiry->self, expiry->id, CS_INCOMING_CALL_EXPIRED);
+    }
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -190,6 +224,15 @@ on_propose (CsIncomingCalls *self,
   if (proposal->name == NULL)
     proposal->name = g_strdup (address);
   g_hash_table_replace (self->ringing, proposal->id, proposal);
+  {
+    Expiry *expiry = g_new0 (Expiry, 1);
+
+    /* The proposal's source goes with it, and the proposals with this object. */
+    expiry->self = self;
+    expiry->id = g_strdup (id);
+    proposal->expiry_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, MAX_RING_SECONDS,
+                                                      on_expired, expiry, expiry_free);
+  }
 
   send_to_caller (self, proposal, "ringing");
   g_signal_emit (self, signals[INCOMING], 0, proposal->id, address, proposal->name, video);
@@ -332,6 +375,7 @@ cs_incoming_calls_dispose (GObject *object)
 
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
+  g_hash_table_remove_all (self->ringing);
   g_clear_object (&self->client);
 
   G_OBJECT_CLASS (cs_incoming_calls_parent_class)->dispose (object);

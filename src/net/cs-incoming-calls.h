@@ -25,6 +25,7 @@ typedef enum
   CS_INCOMING_CALL_RETRACTED,          /* the caller hung up */
   CS_INCOMING_CALL_ANSWERED_ELSEWHERE, /* another of our devices took it */
   CS_INCOMING_CALL_REJECTED_ELSEWHERE, /* another of our devices declined it */
+  CS_INCOMING_CALL_EXPIRED,            /* it rang too long: the caller is gone without a word */
 } CsIncomingCallEnd;
 
 #define CS_TYPE_INCOMING_CALLS (cs_incoming_calls_get_type ())

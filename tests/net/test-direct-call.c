@@ -136,7 +136,8 @@ on_incoming (CsIncomingCalls *incoming,
 static void
 on_stopped (CsIncomingCalls *incoming, const char *id, CsIncomingCallEnd why, Party *p)
 {
-  static const char *const whys[] = { "retracted", "answered-elsewhere", "rejected-elsewhere" };
+  static const char *const whys[] = { "retracted", "answered-elsewhere", "rejected-elsewhere",
+                                      "expired" };
 
   g_assert_cmpint (why, <, G_N_ELEMENTS (whys));
   record (p, g_strdup_printf ("stopped %s %s", whys[why], id));
