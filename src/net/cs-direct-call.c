@@ -127,8 +127,10 @@ on_ring_timeout (gpointer user_data)
 /* Jingle Message Initiation in. */
 
 static void
-on_call_message (CsDirectCall *self, const char *from, xmpp_stanza_t *element)
+on_call_message (CsDirectCall *self, xmpp_stanza_t *stanza, xmpp_stanza_t *element)
 {
+  const char *from = xmpp_stanza_get_from (stanza);
+  const char *to = xmpp_stanza_get_to (stanza);
   const char *name = xmpp_stanza_get_name (element);
   g_autofree char *bare = cs_stanza_bare_jid (from);
   g_autofree char *message = NULL;
@@ -160,6 +162,9 @@ on_call_message (CsDirectCall *self, const char *from, xmpp_stanza_t *element)
       self->state = STATE_ANSWERED;
       g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
       self->peer = g_strdup (from);
+      /* The answer came to this device: that is the address the session starts from. */
+      if (to != NULL && strchr (to, '/') != NULL)
+        cs_jingle_sessions_set_local_address (self->sessions, to);
       /* XEP-0353: the session has the proposal's id. */
       cs_jingle_sessions_set_next_sid (self->sessions, self->peer, self->id);
       self->announced = TRUE;
@@ -210,7 +215,7 @@ on_stanza_received (CsXmppClient *client, xmpp_stanza_t *stanza, CsDirectCall *s
     if (xmpp_stanza_is_tag (child) && g_strcmp0 (xmpp_stanza_get_ns (child), NS_JMI) == 0 &&
         g_strcmp0 (xmpp_stanza_get_id (child), self->id) == 0)
       {
-        on_call_message (self, from, child);
+        on_call_message (self, stanza, child);
         return;
       }
 }

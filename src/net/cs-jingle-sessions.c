@@ -466,6 +466,10 @@ on_jingle (CsJingleSessions *self, xmpp_stanza_t *stanza, xmpp_stanza_t *jingle)
   peer = g_hash_table_lookup (self->peers, from);
   if (g_str_equal (action, "session-initiate"))
     {
+      const char *to = xmpp_stanza_get_to (stanza);
+
+      if (self->local_address == NULL && to != NULL && strchr (to, '/') != NULL)
+        self->local_address = g_strdup (to);
       if (peer != NULL && g_strcmp0 (peer->sid, sid) == 0)
         {
           reply_result (self, stanza);
@@ -597,6 +601,15 @@ cs_jingle_sessions_new (CsXmppClient *client, const char *local_address)
   self->local_address = g_strdup (local_address);
   g_signal_connect (client, "stanza-received", G_CALLBACK (on_stanza_received), self);
   return self;
+}
+
+void
+cs_jingle_sessions_set_local_address (CsJingleSessions *self, const char *local_address)
+{
+  g_return_if_fail (CS_IS_JINGLE_SESSIONS (self));
+
+  g_free (self->local_address);
+  self->local_address = g_strdup (local_address);
 }
 
 void

@@ -47,8 +47,12 @@ typedef CsJinglePeerVerdict (*CsJinglePeerCheck) (const char *from,
 G_DECLARE_FINAL_TYPE (CsJingleSessions, cs_jingle_sessions, CS, JINGLE_SESSIONS, GObject)
 
 /* @local_address: ours as the peers see it (room@service/nick), put in "initiator" and
- * "responder"; NULL leaves them out (the sender's address stands for it). */
+ * "responder"; NULL until known: then the address an offer reached us at is taken, and until
+ * then they are left out (the sender's address stands for it). */
 CsJingleSessions *cs_jingle_sessions_new (CsXmppClient *client, const char *local_address);
+
+/* Ours as learnt later (the address a message reached us at). */
+void cs_jingle_sessions_set_local_address (CsJingleSessions *self, const char *local_address);
 
 /* Called for every incoming Jingle request before anything else; without one, nothing is
  * accepted. */

@@ -209,6 +209,29 @@ on_call_dropped (CsDirectCall *call, const char *from, const char *reason, Party
   record (p, g_strdup_printf ("call dropped %s: %s", from, reason));
 }
 
+/* What the peer's Jingle says about who is who (XEP-0166 wants it, and some clients read it). */
+static void
+on_raw_stanza (CsXmppClient *client, xmpp_stanza_t *stanza, Party *p)
+{
+  xmpp_stanza_t *jingle =
+    xmpp_stanza_get_child_by_name_and_ns (stanza, "jingle", "urn:xmpp:jingle:1");
+  const char *action = jingle != NULL ? xmpp_stanza_get_attribute (jingle, "action") : NULL;
+  const char *from = xmpp_stanza_get_from (stanza);
+
+  if (g_strcmp0 (action, "session-initiate") == 0)
+    record (p,
+            g_strdup_printf ("initiator %s",
+                             g_strcmp0 (xmpp_stanza_get_attribute (jingle, "initiator"), from) == 0
+                               ? "is the sender"
+                               : "is wrong"));
+  else if (g_strcmp0 (action, "session-accept") == 0)
+    record (p,
+            g_strdup_printf ("responder %s",
+                             g_strcmp0 (xmpp_stanza_get_attribute (jingle, "responder"), from) == 0
+                               ? "is the sender"
+                               : "is wrong"));
+}
+
 static void
 party_set_call (Party *p, CsDirectCall *call)
 {
@@ -321,6 +344,9 @@ test_answered (void)
   Party *bob_laptop = party_new ("bob", TRUE, family);
   Party *bob_phone = party_new ("bob", FALSE, family);
 
+  g_signal_connect (alice->client, "stanza-received", G_CALLBACK (on_raw_stanza), alice);
+  g_signal_connect (bob_laptop->client, "stanza-received", G_CALLBACK (on_raw_stanza), bob_laptop);
+
   /* Carbons are being turned on for both of bob's devices. */
   settle (500);
 
@@ -355,6 +381,7 @@ test_answered (void)
   g_assert_nonnull (strstr (bob_laptop->last_sdp, "a=fingerprint:sha-256"));
   sid = cs_direct_call_dup_session_id (bob_laptop->call);
   g_assert_cmpstr (sid, ==, id);
+  g_assert_true (has_event (bob_laptop, "initiator is the sender"));
 
   cs_direct_call_send_candidate (alice->call, "bob@localhost", 1,
                                  "candidate:1 1 UDP 2015363327 10.77.0.3 40000 typ host");
@@ -363,6 +390,7 @@ test_answered (void)
 
   cs_direct_call_send_description (bob_laptop->call, "alice@localhost", "answer", answer);
   wait_event (alice, "answer bob@localhost");
+  g_assert_true (has_event (alice, "responder is the sender"));
   g_assert_nonnull (strstr (alice->last_sdp, "a=setup:"));
   cs_direct_call_send_candidate (bob_laptop->call, "alice@localhost", 0,
                                  "candidate:2 1 UDP 2015363327 10.77.0.4 40002 typ host");
