@@ -78,6 +78,7 @@ save_to_chosen_file (CsWindow *self,
       return;
     }
 
+  g_debug ("Saved %s", g_file_peek_path (file));
   toast (self, done);
 }
 
@@ -88,7 +89,13 @@ new_save_chooser (CsWindow *self, const char *title, const char *name)
     gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
                                  _ ("_Save"), _ ("_Cancel"));
 
+  const char *documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+  g_autoptr (GFile) folder =
+    g_file_new_for_path (documents != NULL ? documents : g_get_home_dir ());
+
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  /* Not the program's working folder: a file saved there would be hard to find again. */
+  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (native), folder, NULL);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
 
   return native;
@@ -146,6 +153,7 @@ export_encounters_action (GtkWidget *widget, const char *action_name, GVariant *
   GtkWidget *dialog;
   GtkWidget *days_spin;
   GtkWidget *row;
+  GtkWidget *list;
 
   if (cs_window_get_store (self) == NULL)
     return;
@@ -164,8 +172,12 @@ export_encounters_action (GtkWidget *widget, const char *action_name, GVariant *
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ ("Days Back"));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), days_spin);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), days_spin);
-  gtk_widget_add_css_class (row, "card");
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), row);
+  /* A row belongs in a list box, which also gives it the focus ring it needs. */
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_list_box_append (GTK_LIST_BOX (list), row);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "export",
                                     _ ("_Export…"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "export",

@@ -162,7 +162,7 @@ on_circle_row_activated (GtkListBox *list, GtkListBoxRow *row, CsWindow *self)
 static void
 on_places_row_selected (GtkListBox *list, GtkListBoxRow *row, CsWindow *self)
 {
-  if (row != self->contacts_row && row != self->overdue_row)
+  if (row == NULL || (row != self->contacts_row && row != self->overdue_row))
     return;
 
   gtk_list_box_unselect_all (self->circles_list);

@@ -8,6 +8,9 @@
 #include "cs-application.h"
 #include "cs-circle-editor.h"
 #include "cs-contact-editor.h"
+#include "cs-digest-dialog.h"
+#include "cs-encounter-dialog.h"
+#include "cs-timeline.h"
 #include "cs-member-picker.h"
 #include "cs-window.h"
 #include "cs-test-server.h"
@@ -76,6 +79,12 @@ is_button_with_icon (GtkWidget *widget, const char *icon_name)
 {
   return GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
          g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), icon_name) == 0;
+}
+
+static gboolean
+has_widget_name (GtkWidget *widget, const char *name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
 }
 
 static GtkWidget *
@@ -934,6 +943,479 @@ test_room_online (void)
   g_clear_pointer (&account_server, cs_test_server_free);
 }
 
+/* /ui/history/... : the contact history, from logging to the digest. */
+
+static CsContact *
+add_contact (CsStore *store, const char *name, gboolean named_in_digest, guint cadence_days)
+{
+  g_autoptr (CsContact) draft = cs_contact_new ();
+  g_autoptr (GError) error = NULL;
+  CsContact *saved;
+
+  cs_contact_set_name (draft, name);
+  cs_contact_set_named_in_digest (draft, named_in_digest);
+  cs_contact_set_keep_in_touch_days (draft, cadence_days);
+  saved = cs_store_save_contact (store, draft, &error);
+  g_assert_no_error (error);
+
+  return saved;
+}
+
+/* Logs an encounter the way another part of the app (or an earlier session) would have. */
+static void
+log_with (CsStore *store,
+          CsInteractionKind kind,
+          int days_ago,
+          const char *place,
+          CsContact *first,
+          CsContact *second)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) when = g_date_time_add_days (now, -days_ago);
+  g_autoptr (CsInteraction) interaction = cs_interaction_new (kind, when);
+  g_autoptr (GError) error = NULL;
+
+  if (place != NULL)
+    cs_interaction_set_place (interaction, place);
+  cs_interaction_add_participant (interaction, cs_contact_get_id (first));
+  if (second != NULL)
+    cs_interaction_add_participant (interaction, cs_contact_get_id (second));
+  g_assert_true (cs_store_log_interaction (store, interaction, &error));
+  g_assert_no_error (error);
+}
+
+static guint
+count_rows (GtkWidget *list)
+{
+  guint n = 0;
+
+  while (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), n) != NULL)
+    n++;
+
+  return n;
+}
+
+static GtkWidget *
+get_named (GtkWidget *root, const char *name)
+{
+  GtkWidget *widget = find_descendant (root, has_widget_name, name);
+
+  if (widget == NULL)
+    g_error ("No widget named “%s”", name);
+
+  return widget;
+}
+
+static char *
+dup_text_view_text (GtkWidget *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static gpointer
+check_rows_counted (gpointer data)
+{
+  Lookup *lookup = data;
+
+  return count_rows (lookup->root) == GPOINTER_TO_UINT (lookup->text) ? lookup->root : NULL;
+}
+
+static void
+wait_for_n_rows (GtkWidget *list, guint n)
+{
+  Lookup lookup = { list, GUINT_TO_POINTER (n) };
+  g_autofree char *what = g_strdup_printf ("%u rows", n);
+
+  wait_for (check_rows_counted, &lookup, what);
+}
+
+static void
+log_encounter (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+  CsStore *store = cs_window_get_store (CS_WINDOW (window));
+  CsContact *karim = add_contact (store, "Karim", FALSE, 0);
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) tomorrow = g_date_time_add_days (now, 1);
+  GtkWindow *dialog;
+  GtkWindow *editor;
+  GtkWidget *row;
+  GtkWidget *participants;
+  GtkWidget *timeline_list;
+  GtkWidget *save;
+
+  add_contact (store, "Mamie Jeanne", TRUE, 7);
+
+  /* Never met yet, and the contacts page says so. */
+  click (get_widget (window, "contacts_row"));
+  row = wait_for_row (get_widget (window, "contacts_list"), "Karim");
+  g_assert_nonnull (find_label (row, "Never"));
+
+  /* The page's own button opens the dialog; nothing can be saved without a person. */
+  click (get_widget (window, "log_encounter_button"));
+  dialog = wait_for_window (CS_TYPE_ENCOUNTER_DIALOG);
+  save = get_widget (dialog, "save_button");
+  participants = get_widget (dialog, "participants_list");
+  g_assert_false (gtk_widget_is_sensitive (save));
+  wait_for_label (GTK_WIDGET (dialog), "No one chosen yet. Pick people from your contacts below, "
+                                       "or add a new contact.");
+
+  /* A day still to come is refused, in words, next to the date. */
+  gtk_calendar_select_day (GTK_CALENDAR (get_widget (dialog, "calendar")), tomorrow);
+  wait_for_label (GTK_WIDGET (dialog),
+                  "This date and time are still to come. Log what already happened.");
+  g_assert_true (gtk_widget_has_css_class (get_widget (dialog, "date_row"), "error"));
+  gtk_calendar_select_day (GTK_CALENDAR (get_widget (dialog, "calendar")), now);
+  g_assert_false (gtk_widget_get_visible (get_widget (dialog, "error_label")));
+
+  /* Karim from the contacts, and Lucie made on the spot. */
+  click (wait_for_row (get_widget (dialog, "candidates_list"), "Karim"));
+  wait_for_row (participants, "Karim");
+  g_assert_null (find_row (get_widget (dialog, "candidates_list"), "Karim"));
+  g_assert_true (gtk_widget_is_sensitive (save));
+  click (get_widget (dialog, "new_contact_button"));
+  editor = wait_for_window (CS_TYPE_CONTACT_EDITOR);
+  type_text (get_widget (editor, "name_row"), "Lucie");
+  click (get_widget (editor, "save_button"));
+  wait_for_window_gone (CS_TYPE_CONTACT_EDITOR);
+  wait_for_row (participants, "Lucie");
+
+  /* What Karim seeks and offers, updated while logging. */
+  row = find_row (participants, "Karim");
+  type_text (find_row (row, "Seeks"), "a drill");
+  type_text (find_row (row, "Offers"), "tutoring");
+  type_text (get_widget (dialog, "place_row"), "the market");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (
+                              GTK_TEXT_VIEW (get_widget (dialog, "notes_view"))),
+                            "He fixes bikes on Saturdays", -1);
+  save_screenshot (dialog, "log-encounter.png");
+  click (save);
+  wait_for_window_gone (CS_TYPE_ENCOUNTER_DIALOG);
+  wait_for_label (GTK_WIDGET (window), "Encounter logged");
+
+  /* The contacts page shows it: met today, and what he seeks and offers now. */
+  row = wait_for_row (get_widget (window, "contacts_list"), "Karim");
+  wait_for_label (row, "Today");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "Seeks a drill · Offers tutoring");
+  g_assert_nonnull (
+    find_label (find_row (get_widget (window, "contacts_list"), "Mamie Jeanne"), "Never"));
+  save_screenshot (window, "contacts-last-contact.png");
+
+  /* His page has the entry in its timeline, with who else was there. */
+  click (row);
+  editor = wait_for_window (CS_TYPE_CONTACT_EDITOR);
+  timeline_list = get_named (GTK_WIDGET (editor), "timeline_list");
+  row = wait_for_row (timeline_list, "Met in person");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "the market"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "With Lucie"));
+  g_assert_nonnull (
+    strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "He fixes bikes on Saturdays"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (get_widget (editor, "seeks_row"))), ==,
+                   "a drill");
+
+  /* Twelve older phone calls: ten entries first, newest first, then the rest on request. */
+  for (int i = 1; i <= 12; i++)
+    log_with (store, CS_INTERACTION_KIND_PHONE, i, NULL, karim, NULL);
+  wait_for_n_rows (timeline_list, CS_TIMELINE_PAGE_SIZE);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
+                     gtk_list_box_get_row_at_index (GTK_LIST_BOX (timeline_list), 0))),
+                   ==, "Met in person");
+  g_assert_true (gtk_widget_get_visible (get_named (GTK_WIDGET (editor), "timeline_more_button")));
+  click (get_named (GTK_WIDGET (editor), "timeline_more_button"));
+  wait_for_n_rows (timeline_list, 13);
+  g_assert_false (gtk_widget_get_visible (get_named (GTK_WIDGET (editor), "timeline_more_button")));
+  save_screenshot (editor, "contact-timeline.png");
+  gtk_window_close (editor);
+  wait_for_window_gone (CS_TYPE_CONTACT_EDITOR);
+}
+
+static void
+test_log_encounter (void)
+{
+  run_app (log_encounter);
+}
+
+/* /ui/history/overdue */
+
+static void
+see_overdue (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+  CsStore *store = cs_window_get_store (CS_WINDOW (window));
+  CsContact *mamie;
+  GtkWindow *dialog;
+  GtkWidget *row;
+
+  /* Nobody to catch up with: the page says so instead of showing an empty list. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-overdue", NULL);
+  wait_for_label (GTK_WIDGET (window), "All Caught Up");
+  save_screenshot (window, "overdue-empty.png");
+
+  /* Mamie wanted a call every week; the last one was 22 days ago. */
+  mamie = add_contact (store, "Mamie Jeanne", TRUE, 7);
+  add_contact (store, "Karim", FALSE, 0);
+  log_with (store, CS_INTERACTION_KIND_PHONE, 22, NULL, mamie, NULL);
+  row = wait_for_row (GTK_WIDGET (window), "You have not talked to Mamie Jeanne for 3 weeks");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "Last contact: 3 weeks ago");
+  g_assert_null (find_label (GTK_WIDGET (window), "All Caught Up"));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget (window, "overdue_count_label"))), ==,
+                   "1");
+  save_screenshot (window, "overdue.png");
+
+  /* Calling her, logged from the row itself, takes her off the list. */
+  click (find_descendant (row, is_button_with_icon, "document-edit-symbolic"));
+  dialog = wait_for_window (CS_TYPE_ENCOUNTER_DIALOG);
+  wait_for_row (get_widget (dialog, "participants_list"), "Mamie Jeanne");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (get_widget (dialog, "kind_row")), 1);
+  click (get_widget (dialog, "save_button"));
+  wait_for_window_gone (CS_TYPE_ENCOUNTER_DIALOG);
+  wait_for_label (GTK_WIDGET (window), "All Caught Up");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget (window, "overdue_count_label"))), ==,
+                   "");
+}
+
+static void
+test_overdue (void)
+{
+  run_app (see_overdue);
+}
+
+/* /ui/history/digest */
+
+static void
+on_clipboard_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  char **text = user_data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+static gpointer
+check_set (gpointer data)
+{
+  return *(char **) data;
+}
+
+static void
+review_digest (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+  CsStore *store = cs_window_get_store (CS_WINDOW (window));
+  CsContact *mamie = add_contact (store, "Mamie Jeanne", TRUE, 0);
+  CsContact *karim = add_contact (store, "Karim", FALSE, 0);
+  g_autoptr (CsContact) update = cs_contact_copy (mamie);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *plain = NULL;
+  g_autofree char *markdown = NULL;
+  g_autofree char *copied = NULL;
+  GtkWindow *dialog;
+
+  cs_contact_set_offers (update, "knitting lessons");
+  g_assert_nonnull (cs_store_save_contact (store, update, &error));
+  log_with (store, CS_INTERACTION_KIND_MEETING, 0, "the market", mamie, karim);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-digest", NULL);
+  dialog = wait_for_window (CS_TYPE_DIGEST_DIALOG);
+  wait_for_label (GTK_WIDGET (dialog),
+                  "Review it, then copy it and share it where you choose. Cousinade posts nothing "
+                  "anywhere. Only people who agreed to be named appear by name; the others are "
+                  "only counted.");
+
+  /* Mamie agreed to be named, Karim did not: he is not in the text. */
+  plain = dup_text_view_text (get_widget (dialog, "text_view"));
+  g_test_message ("Digest:\n%s", plain);
+  g_assert_nonnull (strstr (plain, "Mamie Jeanne"));
+  g_assert_nonnull (strstr (plain, "knitting lessons"));
+  g_assert_null (strstr (plain, "Karim"));
+  g_assert_true (g_str_has_suffix (plain, "#Socialdaprès\n"));
+  save_screenshot (dialog, "digest.png");
+
+  click (get_widget (dialog, "markdown_button"));
+  markdown = dup_text_view_text (get_widget (dialog, "text_view"));
+  g_assert_nonnull (strstr (markdown, "**Mamie Jeanne**"));
+  g_assert_null (strstr (markdown, "Karim"));
+  save_screenshot (dialog, "digest-markdown.png");
+
+  /* Copy puts exactly what is shown on the clipboard. */
+  click (get_widget (dialog, "copy_button"));
+  wait_for_label (GTK_WIDGET (dialog), "Copied. Paste it where you want to share it.");
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (dialog)), NULL,
+                                 on_clipboard_read, &copied);
+  wait_for (check_set, &copied, "the clipboard");
+  g_assert_cmpstr (copied, ==, markdown);
+  gtk_window_close (dialog);
+  wait_for_window_gone (CS_TYPE_DIGEST_DIALOG);
+}
+
+static void
+test_digest (void)
+{
+  run_app (review_digest);
+}
+
+/* /ui/history/data */
+
+static gpointer
+check_file_chosen (gpointer data)
+{
+  Lookup *lookup = data;
+  g_autoptr (GFile) chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (lookup->root));
+
+  return chosen != NULL && g_file_equal (chosen, (GFile *) lookup->text) ? lookup->root : NULL;
+}
+
+/* What choosing @file and pressing the main button of a file dialog does. */
+static void
+choose_file (GFile *file, const char *accept_label)
+{
+  GtkWindow *chooser = wait_for_window (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  Lookup lookup = { GTK_WIDGET (chooser), (const char *) file };
+  g_autoptr (GError) error = NULL;
+
+  if (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)) == GTK_FILE_CHOOSER_ACTION_SAVE)
+    {
+      /* Typed into the name field as a whole path, which the dialog accepts. */
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), g_file_peek_path (file));
+    }
+  else
+    {
+      g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (chooser), file, &error));
+    }
+  g_assert_no_error (error);
+  /* The dialog selects the file once it has read the folder, as a person would see it. */
+  wait_for (check_file_chosen, &lookup, "the file to be selected");
+  /* The button, not gtk_dialog_response(): the dialog checks the choice when it is clicked. */
+  click (find_descendant (GTK_WIDGET (chooser), is_button_labelled, accept_label));
+  wait_for_window_gone (GTK_TYPE_FILE_CHOOSER_DIALOG);
+}
+
+static gpointer
+check_file_exists (gpointer data)
+{
+  return g_file_query_exists (data, NULL) ? data : NULL;
+}
+
+static char *
+read_saved_file (GFile *file)
+{
+  char *contents = NULL;
+
+  wait_for (check_file_exists, file, g_file_peek_path (file));
+  g_assert_true (g_file_load_contents (file, NULL, &contents, NULL, NULL, NULL));
+  return contents;
+}
+
+static void
+import_export_delete (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+  CsStore *store = cs_window_get_store (CS_WINDOW (window));
+  g_autofree char *dir = g_build_filename (g_get_home_dir (), "files", NULL);
+  g_autofree char *vcf_path = g_build_filename (dir, "family.vcf", NULL);
+  g_autofree char *broken_path = g_build_filename (dir, "broken.vcf", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "encounters.csv", NULL);
+  g_autofree char *json_path = g_build_filename (dir, "everything.json", NULL);
+  g_autoptr (GFile) vcf = g_file_new_for_path (vcf_path);
+  g_autoptr (GFile) broken = g_file_new_for_path (broken_path);
+  g_autoptr (GFile) csv_file = g_file_new_for_path (csv_path);
+  g_autoptr (GFile) json_file = g_file_new_for_path (json_path);
+  g_autofree char *csv = NULL;
+  g_autofree char *json = NULL;
+  GtkWindow *question;
+  GtkWidget *days;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (vcf_path,
+                                      "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Anne Martin\r\n"
+                                      "EMAIL:anne@example.org\r\nEND:VCARD\r\n"
+                                      "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Paul Durand\r\n"
+                                      "TEL:+33 1 23 45 67 89\r\nEND:VCARD\r\n",
+                                      -1, NULL));
+  g_assert_true (g_file_set_contents (broken_path, "BEGIN:VCARD\r\nFN:Half a card\r\n", -1, NULL));
+
+  /* Import: a toast says what happened; a second import doubles nobody. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.import-contacts", NULL);
+  choose_file (vcf, "_Import");
+  wait_for_label (GTK_WIDGET (window), "2 contacts added, 0 merged, 0 already there");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget (window, "contacts_count_label"))),
+                   ==, "2");
+  save_screenshot (window, "vcard-imported.png");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.import-contacts", NULL);
+  choose_file (vcf, "_Import");
+  wait_for_label (GTK_WIDGET (window), "0 contacts added, 0 merged, 2 already there");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.import-contacts", NULL);
+  choose_file (broken, "_Import");
+  settle ();
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget (window, "contacts_count_label"))),
+                   ==, "2");
+
+  /* Encounters of the last 14 days, as CSV. */
+  for (guint i = 0; i < g_list_model_get_n_items (cs_store_get_contacts (store)); i++)
+    {
+      g_autoptr (CsContact) contact = g_list_model_get_item (cs_store_get_contacts (store), i);
+
+      if (g_str_equal (cs_contact_get_name (contact), "Anne Martin"))
+        log_with (store, CS_INTERACTION_KIND_MEETING, 2, "Marché, place du Village", contact, NULL);
+      else
+        log_with (store, CS_INTERACTION_KIND_MEETING, 20, "Too long ago", contact, NULL);
+    }
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.export-encounters", NULL);
+  question = wait_for_window (ADW_TYPE_MESSAGE_DIALOG);
+  days = get_named (GTK_WIDGET (question), "days_spin");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (days)), ==, 14);
+  save_screenshot (question, "export-encounters.png");
+  respond (question, "export");
+  choose_file (csv_file, "_Save");
+  wait_for_label (GTK_WIDGET (window), "Encounters of the last 14 days saved");
+  csv = read_saved_file (csv_file);
+  g_test_message ("CSV:\n%s", csv);
+  g_assert_nonnull (strstr (csv, "Anne Martin"));
+  g_assert_nonnull (strstr (csv, "\"Marché, place du Village\""));
+  g_assert_null (strstr (csv, "Too long ago"));
+
+  /* Everything, as JSON. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.export-all", NULL);
+  choose_file (json_file, "_Save");
+  wait_for_label (GTK_WIDGET (window), "All your data was saved");
+  json = read_saved_file (json_file);
+  g_assert_nonnull (strstr (json, "Paul Durand"));
+
+  /* Deleting everything asks first, says it cannot be undone, and offers no Undo after. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-all-data", NULL);
+  question = wait_for_window (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (question)), ==,
+                   "Delete All Your Data?");
+  g_assert_nonnull (
+    strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (question)), "This cannot be undone."));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (question),
+                                                               "delete"),
+                   ==, ADW_RESPONSE_DESTRUCTIVE);
+  save_screenshot (question, "delete-all-data.png");
+  respond (question, "cancel");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget (window, "contacts_count_label"))),
+                   ==, "2");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-all-data", NULL);
+  respond (wait_for_window (ADW_TYPE_MESSAGE_DIALOG), "delete");
+  wait_for_label (GTK_WIDGET (window), "All your data was deleted from this computer");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget (window, "contacts_count_label"))),
+                   ==, "0");
+  g_assert_null (find_descendant (GTK_WIDGET (window), is_button_labelled, "_Undo"));
+}
+
+static void
+test_data (void)
+{
+  run_app (import_export_delete);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -951,6 +1433,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/account/create-and-resume", test_account);
   g_test_add_func ("/ui/circle/room-online", test_room_online);
   g_test_add_func ("/ui/account/trust-certificate", test_trust_certificate);
+  g_test_add_func ("/ui/history/log-encounter", test_log_encounter);
+  g_test_add_func ("/ui/history/overdue", test_overdue);
+  g_test_add_func ("/ui/history/digest", test_digest);
+  g_test_add_func ("/ui/history/data", test_data);
 
   return g_test_run ();
 }
