@@ -6,6 +6,7 @@
 #include "cs-circle-page.h"
 #include "cs-application.h"
 #include "cs-circle-editor.h"
+#include "cs-encounter-dialog.h"
 #include "cs-labels.h"
 #include "cs-member-picker.h"
 #include "cs-qr-code.h"
@@ -246,6 +247,20 @@ on_circle_edited (CsCircleEditor *editor, CsCircle *circle, CsCirclePage *self)
 }
 
 static void
+log_encounter_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CsCirclePage *self = CS_CIRCLE_PAGE (widget);
+  CsEncounterDialog *dialog;
+
+  if (self->circle == NULL || self->store == NULL)
+    return;
+
+  dialog = cs_encounter_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->store, NULL);
+  cs_encounter_dialog_set_circle (dialog, self->circle);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 rename_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CsCirclePage *self = CS_CIRCLE_PAGE (widget);
@@ -373,6 +388,8 @@ cs_circle_page_class_init (CsCirclePageClass *klass)
   gtk_widget_class_install_action (widget_class, "circle.rename", NULL, rename_action);
   gtk_widget_class_install_action (widget_class, "circle.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "circle.add-member", NULL, add_member_action);
+  gtk_widget_class_install_action (widget_class, "circle.log-encounter", NULL,
+                                   log_encounter_action);
 }
 
 static void
@@ -465,6 +482,7 @@ cs_circle_page_set_circle (CsCirclePage *self, CsCircle *circle)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "circle.rename", circle != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "circle.delete", circle != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "circle.add-member", circle != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "circle.log-encounter", circle != NULL);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CIRCLE]);
 }

@@ -29,6 +29,8 @@ struct _CsEncounterDialog
   char *search_text;
   GtkCustomFilter *filter;
   GtkFilterListModel *candidates;
+  /* The circles offered in the circle row, after its first choice, "None". */
+  GPtrArray *circles;
 
   AdwComboRow *kind_row;
   AdwActionRow *date_row;
@@ -36,6 +38,7 @@ struct _CsEncounterDialog
   GtkCalendar *calendar;
   GtkSpinButton *hour_spin;
   GtkSpinButton *minute_spin;
+  AdwComboRow *circle_row;
   AdwEntryRow *place_row;
   GtkLabel *error_label;
   GtkListBox *participants_list;
@@ -135,7 +138,7 @@ update_date_row (CsEncounterDialog *self)
 {
   g_autoptr (GDateTime) day = gtk_calendar_get_date (self->calendar);
   /* Translators: the day of an encounter; see the GDateTime format documentation. */
-  g_autofree char *text = g_date_time_format (day, _ ("%A %e %B %Y"));
+  g_autofree char *text = g_date_time_format (day, _ ("%A %-d %B %Y"));
 
   adw_action_row_set_subtitle (self->date_row, text);
 }
@@ -218,6 +221,26 @@ add_participant (CsEncounterDialog *self, CsContact *contact)
   gtk_list_box_append (self->participants_list, expander);
   refilter (self);
   validate (self);
+}
+
+static void
+fill_circles (CsEncounterDialog *self)
+{
+  GListModel *circles = cs_store_get_circles (self->store);
+  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
+
+  self->circles = g_ptr_array_new_with_free_func (g_object_unref);
+  /* Translators: the choice of no circle for an encounter. */
+  gtk_string_list_append (names, C_ ("circle", "None"));
+  for (guint i = 0; i < g_list_model_get_n_items (circles); i++)
+    {
+      CsCircle *circle = g_list_model_get_item (circles, i);
+
+      g_ptr_array_add (self->circles, circle);
+      gtk_string_list_append (names, cs_circle_get_name (circle));
+    }
+  adw_combo_row_set_model (self->circle_row, G_LIST_MODEL (names));
+  gtk_widget_set_visible (GTK_WIDGET (self->circle_row), self->circles->len > 0);
 }
 
 static gboolean
@@ -305,9 +328,9 @@ on_time_changed (GtkSpinButton *spin, CsEncounterDialog *self)
   validate (self);
 }
 
-/* Minutes read "09", not "9". */
+/* Times read "09:05", not "9:5". */
 static gboolean
-on_minute_output (GtkSpinButton *spin, CsEncounterDialog *self)
+on_time_output (GtkSpinButton *spin, CsEncounterDialog *self)
 {
   g_autofree char *text = g_strdup_printf ("%02d", gtk_spin_button_get_value_as_int (spin));
 
@@ -327,6 +350,7 @@ on_save_clicked (GtkButton *button, CsEncounterDialog *self)
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->notes_view);
   GtkTextIter start, end;
   guint kind = adw_combo_row_get_selected (self->kind_row);
+  guint circle_choice = adw_combo_row_get_selected (self->circle_row);
 
   if (!validate (self))
     return;
@@ -341,6 +365,10 @@ on_save_clicked (GtkButton *button, CsEncounterDialog *self)
     cs_interaction_set_place (interaction, place);
   if (*notes != '\0')
     cs_interaction_set_notes (interaction, notes);
+  if (circle_choice > 0 && circle_choice <= self->circles->len)
+    cs_interaction_set_circle_id (interaction,
+                                  cs_circle_get_id (
+                                    g_ptr_array_index (self->circles, circle_choice - 1)));
 
   for (guint i = 0; i < self->participants->len; i++)
     {
@@ -396,6 +424,7 @@ cs_encounter_dialog_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CS_TYPE_ENCOUNTER_DIALOG);
   g_clear_pointer (&self->participants, g_ptr_array_unref);
+  g_clear_pointer (&self->circles, g_ptr_array_unref);
   g_clear_object (&self->candidates);
   g_clear_object (&self->filter);
   g_clear_object (&self->store);
@@ -433,6 +462,7 @@ cs_encounter_dialog_class_init (CsEncounterDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsEncounterDialog, calendar);
   gtk_widget_class_bind_template_child (widget_class, CsEncounterDialog, hour_spin);
   gtk_widget_class_bind_template_child (widget_class, CsEncounterDialog, minute_spin);
+  gtk_widget_class_bind_template_child (widget_class, CsEncounterDialog, circle_row);
   gtk_widget_class_bind_template_child (widget_class, CsEncounterDialog, place_row);
   gtk_widget_class_bind_template_child (widget_class, CsEncounterDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, CsEncounterDialog, participants_list);
@@ -446,7 +476,7 @@ cs_encounter_dialog_class_init (CsEncounterDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_new_contact_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_day_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_time_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_minute_output);
+  gtk_widget_class_bind_template_callback (widget_class, on_time_output);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -508,7 +538,23 @@ cs_encounter_dialog_new (GtkWindow *parent, CsStore *store, CsContact *contact)
 
   if (contact != NULL)
     add_participant (self, contact);
+  fill_circles (self);
   validate (self);
 
   return self;
+}
+
+/* Chooses @circle in the circle row, as when logging from a circle's page. */
+void
+cs_encounter_dialog_set_circle (CsEncounterDialog *self, CsCircle *circle)
+{
+  guint index = 0;
+
+  g_return_if_fail (CS_IS_ENCOUNTER_DIALOG (self));
+  g_return_if_fail (circle == NULL || CS_IS_CIRCLE (circle));
+
+  if (circle != NULL && g_ptr_array_find (self->circles, circle, &index))
+    adw_combo_row_set_selected (self->circle_row, index + 1);
+  else
+    adw_combo_row_set_selected (self->circle_row, 0);
 }

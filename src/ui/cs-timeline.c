@@ -62,7 +62,7 @@ create_entry_row (gpointer item, gpointer user_data)
   GtkWidget *icon = gtk_image_new_from_icon_name (cs_interaction_kind_to_icon_name (kind));
   g_autoptr (GDateTime) local = g_date_time_to_local (cs_interaction_get_started_at (interaction));
   /* Translators: a date and time in history lists; see the GDateTime format documentation. */
-  g_autofree char *when = g_date_time_format (local, _ ("%e %B %Y, %H:%M"));
+  g_autofree char *when = g_date_time_format (local, _ ("%-d %B %Y, %H:%M"));
   g_autofree char *with = describe_participants (self, interaction);
   const char *place = cs_interaction_get_place (interaction);
   const char *notes = cs_interaction_get_notes (interaction);

@@ -1033,6 +1033,20 @@ wait_for_n_rows (GtkWidget *list, guint n)
   wait_for (check_rows_counted, &lookup, what);
 }
 
+/* Scrolls the page that holds @widget so that its top shows, as a person scrolling would. */
+static void
+scroll_to (GtkWidget *widget)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  graphene_point_t point;
+
+  settle ();
+  g_assert_true (gtk_widget_compute_point (widget, content, &GRAPHENE_POINT_INIT (0, 0), &point));
+  gtk_adjustment_set_value (adjustment, point.y - 60);
+}
+
 static void
 log_encounter (CsApplication *app)
 {
@@ -1047,6 +1061,8 @@ log_encounter (CsApplication *app)
   GtkWidget *participants;
   GtkWidget *timeline_list;
   GtkWidget *save;
+  g_autoptr (CsCircle) circle = NULL;
+  g_autoptr (GError) error = NULL;
 
   add_contact (store, "Mamie Jeanne", TRUE, 7);
 
@@ -1129,9 +1145,33 @@ log_encounter (CsApplication *app)
   click (get_named (GTK_WIDGET (editor), "timeline_more_button"));
   wait_for_n_rows (timeline_list, 13);
   g_assert_false (gtk_widget_get_visible (get_named (GTK_WIDGET (editor), "timeline_more_button")));
+  scroll_to (timeline_list);
   save_screenshot (editor, "contact-timeline.png");
   gtk_window_close (editor);
   wait_for_window_gone (CS_TYPE_CONTACT_EDITOR);
+
+  /* From a circle's page, the encounter goes to that circle's history. */
+  circle = cs_circle_new ();
+  cs_circle_set_name (circle, "Voisins du 12");
+  g_assert_nonnull (cs_store_save_circle (store, circle, &error));
+  g_assert_no_error (error);
+  click (
+    gtk_widget_get_ancestor (wait_for_label (get_widget (window, "circles_list"), "Voisins du 12"),
+                             GTK_TYPE_LIST_BOX_ROW));
+  wait_for_label (get_widget (window, "circle_page"), "Nothing logged with this circle yet.");
+  click (get_widget (window, "circle_log_button"));
+  dialog = wait_for_window (CS_TYPE_ENCOUNTER_DIALOG);
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (get_widget (dialog, "circle_row"))),
+                    ==, 1);
+  click (wait_for_row (get_widget (dialog, "candidates_list"), "Karim"));
+  type_text (get_widget (dialog, "place_row"), "the courtyard");
+  click (get_widget (dialog, "save_button"));
+  wait_for_window_gone (CS_TYPE_ENCOUNTER_DIALOG);
+  row =
+    wait_for_row (get_named (get_widget (window, "circle_page"), "timeline_list"), "Met in person");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "the courtyard"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "With Karim"));
+  save_screenshot (window, "circle-timeline.png");
 }
 
 static void
