@@ -9,6 +9,10 @@
 
 #include <glib/gi18n.h>
 
+/* Rows are made this many at a time: a list of thousands of people would take seconds to
+ * build, and search finds anyone at once. */
+#define ROWS_PER_STEP 100
+
 struct _CsContactsPage
 {
   AdwBin parent_instance;
@@ -16,13 +20,16 @@ struct _CsContactsPage
   CsStore *store;
   gboolean narrow;
   GtkFilterListModel *filtered;
+  GtkSliceListModel *shown;
   GtkCustomFilter *filter;
+  guint bind_id;
   char *search_text;
   /* Contact id -> last contact (Unix seconds), for every contact with history. */
   GHashTable *last_contacts;
 
   GtkStack *stack;
   GtkListBox *contacts_list;
+  GtkButton *show_more_button;
   GtkSearchBar *search_bar;
   GtkSearchEntry *search_entry;
 };
@@ -177,6 +184,46 @@ on_contacts_changed (GListModel *model,
 }
 
 static void
+update_show_more (CsContactsPage *self)
+{
+  guint matching = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  guint shown = gtk_slice_list_model_get_size (self->shown);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->show_more_button), matching > shown);
+}
+
+static void
+on_filtered_changed (GListModel *model,
+                     guint position,
+                     guint removed,
+                     guint added,
+                     CsContactsPage *self)
+{
+  update_show_more (self);
+}
+
+static void
+on_show_more_clicked (GtkButton *button, CsContactsPage *self)
+{
+  gtk_slice_list_model_set_size (self->shown,
+                                 gtk_slice_list_model_get_size (self->shown) + ROWS_PER_STEP);
+  update_show_more (self);
+}
+
+/* After the window is up: the first thing a person sees is not held back by this list. */
+static gboolean
+bind_list (gpointer user_data)
+{
+  CsContactsPage *self = CS_CONTACTS_PAGE (user_data);
+
+  self->bind_id = 0;
+  gtk_list_box_bind_model (self->contacts_list, G_LIST_MODEL (self->shown), create_contact_row,
+                           self, NULL);
+  update_show_more (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
 on_search_changed (GtkSearchEntry *entry, CsContactsPage *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
@@ -186,6 +233,8 @@ on_search_changed (GtkSearchEntry *entry, CsContactsPage *self)
     self->search_text = g_utf8_casefold (text, -1);
 
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  gtk_slice_list_model_set_size (self->shown, ROWS_PER_STEP);
+  update_show_more (self);
 }
 
 static void
@@ -237,7 +286,9 @@ cs_contacts_page_dispose (GObject *object)
 {
   CsContactsPage *self = CS_CONTACTS_PAGE (object);
 
+  g_clear_handle_id (&self->bind_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CS_TYPE_CONTACTS_PAGE);
+  g_clear_object (&self->shown);
   g_clear_object (&self->filtered);
   g_clear_object (&self->filter);
   g_clear_object (&self->store);
@@ -276,10 +327,12 @@ cs_contacts_page_class_init (CsContactsPageClass *klass)
                                                RESOURCE_PREFIX "/cs-contacts-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CsContactsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, CsContactsPage, contacts_list);
+  gtk_widget_class_bind_template_child (widget_class, CsContactsPage, show_more_button);
   gtk_widget_class_bind_template_child (widget_class, CsContactsPage, search_bar);
   gtk_widget_class_bind_template_child (widget_class, CsContactsPage, search_entry);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_contact_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_show_more_clicked);
 }
 
 static void
@@ -314,8 +367,11 @@ cs_contacts_page_set_store (CsContactsPage *self, CsStore *store)
   self->filter = gtk_custom_filter_new (contact_matches, self, NULL);
   self->filtered =
     gtk_filter_list_model_new (g_object_ref (contacts), g_object_ref (GTK_FILTER (self->filter)));
-  gtk_list_box_bind_model (self->contacts_list, G_LIST_MODEL (self->filtered), create_contact_row,
-                           self, NULL);
+  self->shown =
+    gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->filtered)), 0, ROWS_PER_STEP);
+  g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (on_filtered_changed), self,
+                           0);
+  self->bind_id = g_idle_add_full (G_PRIORITY_LOW, bind_list, self, NULL);
   g_signal_connect_object (contacts, "items-changed", G_CALLBACK (on_contacts_changed), self, 0);
   update_stack (self);
 }

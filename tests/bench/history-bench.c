@@ -212,6 +212,7 @@ main (int argc, char *argv[])
   g_autofree char *path = NULL;
   guint cadence_share = 10;
   guint runs = 101;
+  const char *keep = NULL;
   gint64 start;
   double open_ms;
 
@@ -221,13 +222,22 @@ main (int argc, char *argv[])
         cadence_share = atoi (argv[i] + strlen ("--cadence-share="));
       else if (g_str_has_prefix (argv[i], "--runs="))
         runs = MAX (1, atoi (argv[i] + strlen ("--runs=")));
+      else if (g_str_has_prefix (argv[i], "--keep="))
+        keep = argv[i] + strlen ("--keep=");
       else
-        g_error ("usage: %s [--cadence-share=PERCENT] [--runs=N]", argv[0]);
+        g_error ("usage: %s [--cadence-share=PERCENT] [--runs=N] [--keep=DATABASE]", argv[0]);
     }
 
-  dir = g_dir_make_tmp ("cousinade-history-bench-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (dir, "cousinade.db", NULL);
+  /* --keep: the filled database stays at that path (tests/bench/first-window.sh opens the app
+   * on it). */
+  if (keep != NULL)
+    path = g_strdup (keep);
+  else
+    {
+      dir = g_dir_make_tmp ("cousinade-history-bench-XXXXXX", &error);
+      g_assert_no_error (error);
+      path = g_build_filename (dir, "cousinade.db", NULL);
+    }
 
   store = cs_store_open (path, &error);
   g_assert_no_error (error);
@@ -267,17 +277,18 @@ main (int argc, char *argv[])
   g_print ("\n  }\n}\n");
 
   g_clear_object (&store);
-  {
-    static const char *const suffixes[] = { "", "-wal", "-shm" };
+  if (keep == NULL)
+    {
+      static const char *const suffixes[] = { "", "-wal", "-shm" };
 
-    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-      {
-        g_autofree char *name = g_strconcat (path, suffixes[i], NULL);
+      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+        {
+          g_autofree char *name = g_strconcat (path, suffixes[i], NULL);
 
-        g_remove (name);
-      }
-    g_rmdir (dir);
-  }
+          g_remove (name);
+        }
+      g_rmdir (dir);
+    }
 
   return 0;
 }
