@@ -18,6 +18,7 @@ struct _CsOverduePage
   CsStore *store;
   gboolean narrow;
   guint n_overdue;
+  guint refresh_id;
 
   GtkStack *stack;
   GtkListBox *overdue_list;
@@ -104,14 +105,25 @@ create_overdue_row (CsOverduePage *self, CsOverdue *overdue, gint64 now)
 }
 
 static void
+on_contact_saved (CsContactEditor *editor, CsContact *contact, CsOverduePage *self)
+{
+  /* A new cadence may take the person off the list, or put them further down. */
+  cs_overdue_page_refresh (self);
+}
+
+static void
 on_row_activated (GtkListBox *list, GtkListBoxRow *row, CsOverduePage *self)
 {
   CsOverdue *overdue = g_object_get_data (G_OBJECT (row), "cs-overdue");
   GtkWindow *window = GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self)));
+  CsContactEditor *editor;
 
   if (cs_overdue_get_contact (overdue) != NULL)
-    gtk_window_present (
-      GTK_WINDOW (cs_contact_editor_new (window, self->store, cs_overdue_get_contact (overdue))));
+    {
+      editor = cs_contact_editor_new (window, self->store, cs_overdue_get_contact (overdue));
+      g_signal_connect_object (editor, "saved", G_CALLBACK (on_contact_saved), self, 0);
+      gtk_window_present (GTK_WINDOW (editor));
+    }
   else if (CS_IS_WINDOW (window))
     cs_window_show_circle (CS_WINDOW (window), cs_overdue_get_circle (overdue));
 }
@@ -142,6 +154,13 @@ static void
 on_contact_notify (CsContact *contact, GParamSpec *pspec, CsOverduePage *self)
 {
   cs_overdue_page_refresh (self);
+}
+
+static gboolean
+on_refresh_timeout (gpointer user_data)
+{
+  cs_overdue_page_refresh (CS_OVERDUE_PAGE (user_data));
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -194,6 +213,7 @@ cs_overdue_page_dispose (GObject *object)
 {
   CsOverduePage *self = CS_OVERDUE_PAGE (object);
 
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CS_TYPE_OVERDUE_PAGE);
   g_clear_object (&self->store);
 
@@ -245,6 +265,8 @@ cs_overdue_page_set_store (CsOverduePage *self, CsStore *store)
                            G_CALLBACK (on_list_changed), self, 0);
   g_signal_connect_object (cs_store_get_circles (store), "items-changed",
                            G_CALLBACK (on_list_changed), self, 0);
+  /* People become overdue as days pass with the app open; an hour late is soon enough. */
+  self->refresh_id = g_timeout_add_seconds (60 * 60, on_refresh_timeout, self);
   cs_overdue_page_refresh (self);
 }
 

@@ -193,12 +193,14 @@ on_circle_saved (CsCircleEditor *editor, CsCircle *circle, CsWindow *self)
 
   cs_circle_rooms_circle_changed (cs_application_get_rooms (app), circle);
   cs_window_show_circle (self, circle);
+  cs_overdue_page_refresh (self->overdue_page);
 }
 
 static void
 on_contact_saved (CsContactEditor *editor, CsContact *contact, CsWindow *self)
 {
   cs_contacts_page_select_contact (self->contacts_page, contact);
+  cs_overdue_page_refresh (self->overdue_page);
 }
 
 static void
