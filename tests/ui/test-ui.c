@@ -1064,7 +1064,13 @@ log_encounter (CsApplication *app)
   g_autoptr (CsCircle) circle = NULL;
   g_autoptr (GError) error = NULL;
 
+  g_auto (GStrv) accels = NULL;
+
   add_contact (store, "Mamie Jeanne", TRUE, 7);
+
+  /* The shortcuts window lists Ctrl+E; it must be the one the app sets. */
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.log-encounter");
+  g_assert_cmpstr (accels[0], ==, "<Control>e");
 
   /* Never met yet, and the contacts page says so. */
   click (get_widget (window, "contacts_row"));
