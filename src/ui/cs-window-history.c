@@ -54,23 +54,16 @@ show_digest_action (GtkWidget *widget, const char *action_name, GVariant *parame
     GTK_WINDOW (cs_digest_dialog_new (GTK_WINDOW (self), cs_window_get_store (self), now)));
 }
 
-/* Writes @contents to the file chosen in @native, then says so with @done or with the error. */
 static void
-save_to_chosen_file (CsWindow *self,
-                     GtkFileChooser *chooser,
-                     const char *contents,
-                     const char *done)
+on_file_saved (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GFile) file = gtk_file_chooser_get_file (chooser);
+  /* The reference save_to_chosen_file() put on the file, taken back. */
+  g_autoptr (CsWindow) self = CS_WINDOW (g_object_steal_data (G_OBJECT (source), "cs-window"));
+  g_autofree char *done = user_data;
   g_autoptr (GError) error = NULL;
   g_autofree char *message = NULL;
 
-  if (file == NULL)
-    return;
-
-  if (!g_file_replace_contents (file, contents, strlen (contents), NULL, FALSE,
-                                G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION, NULL,
-                                NULL, &error))
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
     {
       /* Translators: %s says why, as the system puts it. */
       message = g_strdup_printf (_ ("The file could not be saved: %s"), error->message);
@@ -78,8 +71,25 @@ save_to_chosen_file (CsWindow *self,
       return;
     }
 
-  g_debug ("Saved %s", g_file_peek_path (file));
+  g_debug ("Saved %s", g_file_peek_path (G_FILE (source)));
   toast (self, done);
+}
+
+/* Writes @contents (taken) to the file chosen in @chooser without holding up the window, then
+ * says so with @done or with the error. */
+static void
+save_to_chosen_file (CsWindow *self, GtkFileChooser *chooser, char *contents, const char *done)
+{
+  g_autoptr (GFile) file = gtk_file_chooser_get_file (chooser);
+  g_autoptr (GBytes) bytes = g_bytes_new_take (contents, strlen (contents));
+
+  if (file == NULL)
+    return;
+
+  g_object_set_data_full (G_OBJECT (file), "cs-window", g_object_ref (self), g_object_unref);
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
+                                       G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                                       NULL, on_file_saved, g_strdup (done));
 }
 
 static GtkFileChooserNative *
@@ -122,7 +132,7 @@ on_csv_chosen (GtkNativeDialog *native, int response, CsWindow *self)
           done = g_strdup_printf (ngettext ("Encounters of the last %u day saved",
                                             "Encounters of the last %u days saved", days),
                                   days);
-          save_to_chosen_file (self, GTK_FILE_CHOOSER (native), csv, done);
+          save_to_chosen_file (self, GTK_FILE_CHOOSER (native), g_steal_pointer (&csv), done);
         }
     }
 
@@ -202,7 +212,8 @@ on_json_chosen (GtkNativeDialog *native, int response, CsWindow *self)
       if (json == NULL)
         toast (self, error->message);
       else
-        save_to_chosen_file (self, GTK_FILE_CHOOSER (native), json, _ ("All your data was saved"));
+        save_to_chosen_file (self, GTK_FILE_CHOOSER (native), g_steal_pointer (&json),
+                             _ ("All your data was saved"));
     }
 
   g_object_unref (native);
@@ -224,18 +235,19 @@ export_all_action (GtkWidget *widget, const char *action_name, GVariant *paramet
 }
 
 static void
-import_vcard_file (CsWindow *self, GFile *file)
+on_vcard_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
+  g_autoptr (CsWindow) self = user_data;
   g_autofree char *data = NULL;
   gsize length = 0;
   g_autoptr (GError) error = NULL;
-  CsVcardImportResult result = { 0 };
+  CsVcardImportResult counts = { 0 };
   g_autofree char *added = NULL;
   g_autofree char *merged = NULL;
   g_autofree char *skipped = NULL;
   g_autofree char *message = NULL;
 
-  if (!g_file_load_contents (file, NULL, &data, &length, NULL, &error))
+  if (!g_file_load_contents_finish (G_FILE (source), result, &data, &length, NULL, &error))
     {
       /* Translators: %s says why, as the system puts it. */
       message = g_strdup_printf (_ ("The file could not be read: %s"), error->message);
@@ -243,17 +255,19 @@ import_vcard_file (CsWindow *self, GFile *file)
       return;
     }
 
-  if (!cs_vcard_import (cs_window_get_store (self), data, length, &result, &error))
+  if (cs_window_get_store (self) == NULL)
+    return;
+  if (!cs_vcard_import (cs_window_get_store (self), data, length, &counts, &error))
     {
       toast (self, error->message);
       return;
     }
 
-  added = g_strdup_printf (ngettext ("%u contact added", "%u contacts added", result.added),
-                           result.added);
-  merged = g_strdup_printf (ngettext ("%u merged", "%u merged", result.merged), result.merged);
-  skipped = g_strdup_printf (ngettext ("%u already there", "%u already there", result.skipped),
-                             result.skipped);
+  added = g_strdup_printf (ngettext ("%u contact added", "%u contacts added", counts.added),
+                           counts.added);
+  merged = g_strdup_printf (ngettext ("%u merged", "%u merged", counts.merged), counts.merged);
+  skipped = g_strdup_printf (ngettext ("%u already there", "%u already there", counts.skipped),
+                             counts.skipped);
   /* Translators: the three parts are "2 contacts added", "1 merged", "3 already there". */
   message = g_strdup_printf (_ ("%s, %s, %s"), added, merged, skipped);
   toast (self, message);
@@ -267,7 +281,7 @@ on_vcard_chosen (GtkNativeDialog *native, int response, CsWindow *self)
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
 
       if (file != NULL)
-        import_vcard_file (self, file);
+        g_file_load_contents_async (file, NULL, on_vcard_loaded, g_object_ref (self));
     }
 
   g_object_unref (native);
