@@ -302,6 +302,22 @@ set_ice_servers (CsCallPeer *self)
     }
 }
 
+/* libnice would otherwise ask the local router, by UPnP, to open ports for the call: the
+ * user's STUN/TURN servers get us through NATs, and nothing should change the user's router
+ * behind their back. */
+static void
+disable_upnp (CsCallPeer *self)
+{
+  g_autoptr (GObject) ice = NULL;
+  g_autoptr (GObject) agent = NULL;
+
+  g_object_get (self->webrtc, "ice-agent", &ice, NULL);
+  if (ice != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent") != NULL)
+    g_object_get (ice, "agent", &agent, NULL);
+  if (agent != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (agent), "upnp") != NULL)
+    g_object_set (agent, "upnp", FALSE, NULL);
+}
+
 static gboolean
 build (CsCallPeer *self, GError **error)
 {
@@ -320,6 +336,7 @@ build (CsCallPeer *self, GError **error)
   gst_util_set_object_arg (G_OBJECT (self->webrtc), "bundle-policy", "max-bundle");
   g_object_set (self->webrtc, "latency", cs_call_get_latency (self->call), NULL);
   set_ice_servers (self);
+  disable_upnp (self);
 
   g_signal_connect_object (self->webrtc, "on-negotiation-needed",
                            G_CALLBACK (on_negotiation_needed), self, 0);
