@@ -94,6 +94,12 @@ cs_store_schedule_get_statement (CsStore *self, ScheduleStatementId statement, G
 }
 
 static void
+emit_schedule_changed (CsStore *self)
+{
+  g_signal_emit_by_name (self, "schedule-changed");
+}
+
+static void
 set_invalid (GError **error, const char *message)
 {
   g_set_error_literal (error, CS_STORE_ERROR, CS_STORE_ERROR_INVALID, message);
@@ -386,6 +392,7 @@ cs_store_create_scheduled_call (CsStore *self, CsScheduledCall *call, GError **e
     return FALSE;
 
   cs_scheduled_call_set_id (call, id);
+  emit_schedule_changed (self);
 
   return TRUE;
 }
@@ -447,6 +454,8 @@ cs_store_update_scheduled_call (CsStore *self, CsScheduledCall *call, GError **e
       return FALSE;
     }
 
+  emit_schedule_changed (self);
+
   return TRUE;
 }
 
@@ -481,6 +490,7 @@ set_cancelled (CsStore *self, CsScheduledCall *call, gboolean cancelled, GError 
 
   cs_scheduled_call_set_sequence (call, sequence);
   cs_scheduled_call_set_cancelled (call, cancelled);
+  emit_schedule_changed (self);
 
   return TRUE;
 }
@@ -531,6 +541,7 @@ cs_store_delete_scheduled_call (CsStore *self, CsScheduledCall *call, GError **e
     }
 
   cs_scheduled_call_set_id (call, 0);
+  emit_schedule_changed (self);
 
   return TRUE;
 }
@@ -734,6 +745,8 @@ cs_store_import_scheduled_calls (CsStore *self,
     *n_created = created;
   if (n_updated != NULL)
     *n_updated = updated;
+  if (created > 0 || updated > 0)
+    emit_schedule_changed (self);
 
   return TRUE;
 }

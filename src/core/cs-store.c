@@ -114,6 +114,7 @@ enum
 {
   INTERACTIONS_CHANGED,
   ACCOUNT_CHANGED,
+  SCHEDULE_CHANGED,
   N_SIGNALS
 };
 
@@ -542,6 +543,17 @@ cs_store_class_init (CsStoreClass *klass)
    */
   signals[ACCOUNT_CHANGED] = g_signal_new ("account-changed", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * CsStore::schedule-changed:
+   *
+   * Emitted after scheduled calls were written (created, changed, skipped or
+   * moved occurrences, cancelled, restored, deleted, imported), so that
+   * reminders can work out their next instant again. Emitted from
+   * cs-store-schedule.c by name.
+   */
+  signals[SCHEDULE_CHANGED] = g_signal_new ("schedule-changed", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   sort_key_quark = g_quark_from_static_string ("cs-store-sort-key");
 }

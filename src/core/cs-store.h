@@ -132,7 +132,8 @@ gboolean cs_store_delete_all_data (CsStore *self, GError **error);
 /* Scheduled calls (cs-store-schedule.c). Calls are snapshots, not live objects:
  * the functions below write @call and update it in place (id, sequence,
  * cancelled, exceptions). Every change made here raises the sequence, so that
- * the newer copy of a series wins wherever copies meet (ICS, room updates). */
+ * the newer copy of a series wins wherever copies meet (ICS, room updates).
+ * The store emits "schedule-changed" (no arguments) after each successful write. */
 gboolean cs_store_create_scheduled_call (CsStore *self, CsScheduledCall *call, GError **error);
 gboolean cs_store_update_scheduled_call (CsStore *self, CsScheduledCall *call, GError **error);
 /* Cancelling hides the series from every list and from "upcoming"; restoring
