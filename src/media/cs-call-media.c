@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cs-call-private.h"
+#include "cs-media-file.h"
 
 #include <gst/video/video.h>
 
@@ -145,7 +146,9 @@ cs_call_build_pipeline (CsCall *self, GError **error)
 
   self->pipeline = gst_pipeline_new ("call");
 
-  if (test_devices)
+  if (self->media_file != NULL)
+    video[0] = cs_media_file_source_new (self->media_file, TRUE, error);
+  else if (test_devices)
     {
       video[0] = cs_media_make ("videotestsrc", "video-capture", error);
       if (video[0] != NULL)
@@ -165,7 +168,9 @@ cs_call_build_pipeline (CsCall *self, GError **error)
   raw_video_pad = gst_element_get_static_pad (video[4], "src");
   gst_pad_add_probe (raw_video_pad, GST_PAD_PROBE_TYPE_BUFFER, on_raw_video, self, NULL);
 
-  if (test_devices)
+  if (self->media_file != NULL)
+    audio[0] = cs_media_file_source_new (self->media_file, FALSE, error);
+  else if (test_devices)
     {
       audio[0] = cs_media_make ("audiotestsrc", "audio-capture", error);
       if (audio[0] != NULL)

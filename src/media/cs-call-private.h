@@ -15,6 +15,8 @@ struct _CsCall
 
   CsCallSignaling *signaling;
   char *display_name;
+  /* Plays this file instead of the camera and microphone (demos, benchmarks). */
+  char *media_file;
   CsCallState state;
   GError *error;
 

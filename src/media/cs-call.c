@@ -465,6 +465,7 @@ cs_call_finalize (GObject *object)
   CsCall *self = CS_CALL (object);
 
   g_free (self->display_name);
+  g_free (self->media_file);
   g_strfreev (self->ice_servers);
   g_clear_error (&self->error);
   g_clear_object (&self->peers);
@@ -567,6 +568,15 @@ cs_call_set_share_encoders (CsCall *self, gboolean share)
   g_return_if_fail (self->state == CS_CALL_STATE_IDLE);
 
   self->share_encoders = !!share;
+}
+
+void
+cs_call_set_media_file (CsCall *self, const char *path)
+{
+  g_return_if_fail (CS_IS_CALL (self));
+
+  g_free (self->media_file);
+  self->media_file = g_strdup (path);
 }
 
 void

@@ -36,6 +36,9 @@ void cs_call_set_max_participants (CsCall *self, guint max_participants);
 /* One encoder per peer instead of one shared by all: only to measure what sharing saves. */
 void cs_call_set_share_encoders (CsCall *self, gboolean share);
 /* Jitter buffer depth, ms: small enough to talk, big enough to ride out jitter. */
+/* Sends the picture and sound of the media file at @path, played in a loop, instead of the
+ * camera and microphone (demos and benchmarks); set before joining. */
+void cs_call_set_media_file (CsCall *self, const char *path);
 /* STUN and TURN servers, as "stun://host:port" and "turn://user:password@host:port" URIs;
  * set before joining. */
 void cs_call_set_ice_servers (CsCall *self, const char *const *uris);

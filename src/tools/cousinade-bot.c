@@ -62,6 +62,7 @@ static char *opt_members;
 static gboolean opt_start_call;
 static int opt_wait = 30;
 static char *opt_turn;
+static char *opt_media_file;
 
 static const GOptionEntry options[] = {
   { "hub", 0, 0, G_OPTION_ARG_FILENAME, &opt_hub, "Local signalling hub socket", "PATH" },
@@ -93,6 +94,8 @@ static const GOptionEntry options[] = {
     "The circle's members, comma-separated addresses", "LIST" },
   { "start-call", 0, 0, G_OPTION_ARG_NONE, &opt_start_call,
     "Start a call in the circle (otherwise join the one going on)", NULL },
+  { "media-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_media_file,
+    "Send this file's picture and sound, in a loop", "FILE" },
   { "turn", 0, 0, G_OPTION_ARG_STRING, &opt_turn, "Relay to use when the server offers none",
     "turn://NAME:PASSWORD@HOST:PORT" },
   { "wait", 0, 0, G_OPTION_ARG_INT, &opt_wait, "Seconds to wait for membership or a call", "S" },
@@ -319,6 +322,8 @@ start_call (Bot *bot)
   cs_call_set_share_encoders (bot->call, !opt_per_peer_encoders);
   cs_call_set_latency (bot->call, opt_latency);
   cs_call_set_video_sink_func (bot->call, make_counting_sink, NULL, NULL);
+  if (opt_media_file != NULL)
+    cs_call_set_media_file (bot->call, opt_media_file);
   if (bot->xmpp != NULL)
     cs_call_set_ice_servers (bot->call, cs_bot_xmpp_get_ice_servers (bot->xmpp));
 

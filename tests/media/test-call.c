@@ -8,6 +8,7 @@
 #include "cs-local-hub.h"
 
 #include <glib/gstdio.h>
+#include <gst/gst.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -582,9 +583,50 @@ test_certificate_swapped (Fixture *fixture, gconstpointer data)
   assert_verification_codes (fixture, honest, 2);
 }
 
+/* A participant sends a 2-second media file instead of a camera and microphone: the other
+ * sees it and hears it for longer than the file lasts, so it plays again and again. */
+static void
+test_media_file (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *clip = g_build_filename (fixture->dir, "clip.webm", NULL);
+  g_autofree char *description = g_strdup_printf (
+    "videotestsrc num-buffers=30 pattern=smpte ! video/x-raw,width=320,height=180,framerate=15/1"
+    " ! vp8enc ! webmmux name=mux ! filesink location=%s"
+    " audiotestsrc num-buffers=100 samplesperbuffer=960 ! audio/x-raw,rate=48000,channels=1"
+    " ! opusenc ! mux.",
+    clip);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstElement) writer = NULL;
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) message = NULL;
+  const char *const extra[] = { "--media-file", clip, NULL };
+  const guint both[] = { 0, 1 };
+
+  if (fixture->lab == NULL)
+    return;
+
+  writer = gst_parse_launch (description, &error);
+  g_assert_no_error (error);
+  gst_element_set_state (writer, GST_STATE_PLAYING);
+  bus = gst_element_get_bus (writer);
+  message = gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (message);
+  g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_EOS);
+  gst_element_set_state (writer, GST_STATE_NULL);
+
+  spawn_bot (fixture, 0, extra, NULL);
+  spawn_bot (fixture, 1, NULL, NULL);
+  assert_full_mesh (fixture, both, 2, 20000);
+  /* 5 s: the file plays at least twice more, and picture and sound keep coming. */
+  assert_flowing (fixture, both, 2, 5000);
+  g_assert_cmpint (call_member (g_ptr_array_index (fixture->bots, 0), "capture_starts"), ==, 1);
+  g_remove (clip);
+}
+
 int
 main (int argc, char **argv)
 {
+  gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, hosts, func) \
@@ -602,6 +644,7 @@ main (int argc, char **argv)
   ADD ("/call/mute-and-camera-off", 2, test_mute_and_camera_off);
   ADD ("/call/full", 7, test_full);
   ADD ("/call/certificate-swapped", 3, test_certificate_swapped);
+  ADD ("/call/media-file", 2, test_media_file);
 
   return g_test_run ();
 }
