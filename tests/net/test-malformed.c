@@ -3,10 +3,8 @@
 
 #include "config.h"
 
-#include "cs-test-server.h"
+#include "cs-test-client.h"
 #include "cs-xmpp-client-private.h"
-
-#define TIMEOUT_SECONDS 20
 
 /* What a peer can send that the client must shrug off: not crash, not change state, not
  * bother the user. Prosody passes these on as they are (they are well-formed XML). */
@@ -34,38 +32,6 @@ static const char *const hostile[] = {
 };
 
 static void
-on_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-on_timeout (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static CsXmppClient *
-signed_up (CsTestServer *server, const char *address)
-{
-  CsXmppClient *client = cs_xmpp_client_new (address);
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-
-  cs_xmpp_client_set_server (client, cs_test_server_get_host (server),
-                             cs_test_server_get_port (server));
-  cs_xmpp_client_set_ca_file (client, cs_test_server_get_ca_file (server));
-  cs_xmpp_client_register_async (client, "password", NULL, on_done, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (cs_xmpp_client_register_finish (client, result, &error));
-  g_assert_no_error (error);
-
-  return client;
-}
-
-static void
 on_invitation (CsXmppClient *client,
                const char *from,
                const char *room,
@@ -73,6 +39,12 @@ on_invitation (CsXmppClient *client,
                GPtrArray *invitations)
 {
   g_ptr_array_add (invitations, g_strdup (room));
+}
+
+static gboolean
+has_invitation (gpointer data)
+{
+  return ((GPtrArray *) data)->len > 0;
 }
 
 static void
@@ -90,15 +62,12 @@ test_hostile_stanzas (void)
   g_autoptr (CsXmppClient) mallory = NULL;
   g_autoptr (GPtrArray) invitations = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *muc_before = NULL;
-  gboolean timed_out = FALSE;
   guint state_changes = 0;
-  guint id;
 
   g_assert_no_error (error);
-  victim = signed_up (server, "victim@localhost");
-  mallory = signed_up (server, "mallory@localhost");
-  while (cs_xmpp_client_get_muc_service (victim) == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  victim = cs_test_client_new_registered (server, "victim");
+  mallory = cs_test_client_new_registered (server, "mallory");
+  g_assert_true (cs_test_client_wait_muc_service (victim));
   muc_before = g_strdup (cs_xmpp_client_get_muc_service (victim));
 
   g_signal_connect (victim, "invitation-received", G_CALLBACK (on_invitation), invitations);
@@ -112,10 +81,7 @@ test_hostile_stanzas (void)
     mallory, "<message to='victim@localhost'><x xmlns='jabber:x:conference' "
              "jid='real@rooms.localhost' reason='A real one'/></message>");
 
-  id = g_timeout_add_seconds (TIMEOUT_SECONDS, on_timeout, &timed_out);
-  while (invitations->len == 0 && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
+  cs_test_iterate_until (has_invitation, invitations, CS_TEST_TIMEOUT_SECONDS);
 
   g_assert_cmpuint (invitations->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (invitations, 0), ==, "real@rooms.localhost");

@@ -6,7 +6,7 @@
 #include "cs-call-invites.h"
 #include "cs-ice-servers.h"
 #include "cs-muji-call.h"
-#include "cs-test-server.h"
+#include "cs-test-client.h"
 #include "cs-xmpp-stanza-util.h"
 
 /* Group call signalling over a real Prosody, without media: MUJI presences, one Jingle
@@ -15,7 +15,6 @@
  * are over, participants who are not circle members. Also call invites in the circle room
  * and TURN discovery. */
 
-#define TIMEOUT_SECONDS 20
 #define CIRCLE "family@rooms.localhost"
 #define CALL_ROOM "call-a1@rooms.localhost"
 #define CALL_ROOM_2 "call-b2@rooms.localhost"
@@ -24,30 +23,16 @@ typedef struct
 {
   CsXmppClient *client;
   CsMujiCall *call;
-  GPtrArray *events; /* "roster alice,bob", "joined bob", "offer bob", "candidate bob 0", ... */
+  CsTestLog *events; /* "roster alice,bob", "joined bob", "offer bob", "candidate bob 0", ... */
   char *last_sdp;
 } Member;
 
 static CsTestServer *server;
 
-static gboolean
-on_timeout (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static void
 record (Member *m, char *event)
 {
-  g_test_message ("%s: %s", cs_xmpp_client_get_address (m->client), event);
-  g_ptr_array_add (m->events, event);
+  cs_test_log_add (m->events, event);
 }
 
 static void
@@ -96,63 +81,6 @@ on_dropped (CsMujiCall *call, const char *from, const char *reason, Member *m)
   record (m, g_strdup_printf ("dropped %s: %s", from, reason));
 }
 
-static gboolean
-has_event (Member *m, const char *prefix)
-{
-  for (guint i = 0; i < m->events->len; i++)
-    if (g_str_has_prefix (g_ptr_array_index (m->events, i), prefix))
-      return TRUE;
-  return FALSE;
-}
-
-static guint
-count_events (Member *m, const char *prefix)
-{
-  guint count = 0;
-
-  for (guint i = 0; i < m->events->len; i++)
-    count += g_str_has_prefix (g_ptr_array_index (m->events, i), prefix);
-  return count;
-}
-
-static void
-wait_event (Member *m, const char *prefix)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (TIMEOUT_SECONDS, on_timeout, &timed_out);
-
-  while (!has_event (m, prefix) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!has_event (m, prefix))
-    g_error ("%s never saw “%s”", cs_xmpp_client_get_address (m->client), prefix);
-  g_source_remove (id);
-}
-
-/* Lets the server pass on what is in flight. */
-static void
-settle (guint ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (ms, on_timeout, &timed_out);
-
-  while (!timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  (void) id;
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **result)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (TIMEOUT_SECONDS + 15, on_timeout, &timed_out);
-
-  while (*result == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (*result);
-  g_source_remove (id);
-  return *result;
-}
-
 static gboolean room_ready;
 static gboolean member_listed;
 
@@ -177,18 +105,7 @@ on_room_joined (CsXmppClient *client, const char *room, gboolean created, gpoint
 static CsXmppClient *
 client_new (const char *local)
 {
-  g_autofree char *address = g_strdup_printf ("%s@localhost", local);
-  CsXmppClient *client = cs_xmpp_client_new (address);
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-
-  cs_xmpp_client_set_server (client, cs_test_server_get_host (server),
-                             cs_test_server_get_port (server));
-  cs_xmpp_client_set_ca_file (client, cs_test_server_get_ca_file (server));
-  cs_xmpp_client_register_async (client, "password", NULL, on_done, &result);
-  g_assert_true (cs_xmpp_client_register_finish (client, wait_result (&result), &error));
-  g_assert_no_error (error);
-  return client;
+  return cs_test_client_new_registered (server, local);
 }
 
 static Member *
@@ -198,7 +115,7 @@ member_new_in (CsXmppClient *client, const char *room, const char *nick, gboolea
   Member *m = g_new0 (Member, 1);
 
   m->client = g_object_ref (client);
-  m->events = g_ptr_array_new_with_free_func (g_free);
+  m->events = cs_test_log_new (cs_xmpp_client_get_address (client));
   m->call = cs_muji_call_new (client, room, nick, create);
   cs_muji_call_set_allowed (m->call, allowed);
   g_signal_connect (m->call, "roster", G_CALLBACK (on_roster), m);
@@ -222,7 +139,7 @@ member_free (Member *m)
 {
   g_assert_finalize_object (m->call);
   g_object_unref (m->client);
-  g_ptr_array_unref (m->events);
+  cs_test_log_free (m->events);
   g_free (m->last_sdp);
   g_free (m);
 }
@@ -275,68 +192,69 @@ test_call (void)
   /* Alice starts the call: she makes the room and lets the circle's members in. */
   alice = member_new (alice_client, "alice", TRUE);
   cs_muji_call_join (alice->call, "Alice");
-  wait_event (alice, "roster ");
-  g_assert_true (has_event (alice, "roster ")); /* nobody before her */
-  g_assert_cmpstr (g_ptr_array_index (alice->events, 0), ==, "roster ");
+  cs_test_log_wait (alice->events, "roster ");
+  g_assert_true (cs_test_log_has (alice->events, "roster ")); /* nobody before her */
+  g_assert_cmpstr (g_ptr_array_index (alice->events->lines, 0), ==, "roster ");
 
   /* Bob arrives: he is told alice is there, and she that he came. */
   bob = member_new (bob_client, "bob", FALSE);
   cs_muji_call_join (bob->call, "Bob");
-  wait_event (bob, "roster alice");
-  wait_event (alice, "joined bob Bob");
+  cs_test_log_wait (bob->events, "roster alice");
+  cs_test_log_wait (alice->events, "joined bob Bob");
   g_assert_cmpstr (cs_muji_call_get_peer_address (alice->call, "bob"), ==, "bob@localhost");
 
   /* The newcomer offers; webrtcbin's SDP travels as Jingle and comes back as SDP. */
   cs_muji_call_send_description (bob->call, "alice", "offer", offer);
-  wait_event (alice, "offer bob");
+  cs_test_log_wait (alice->events, "offer bob");
   g_assert_nonnull (strstr (alice->last_sdp, "m=audio"));
   g_assert_nonnull (strstr (alice->last_sdp, "m=video"));
   g_assert_nonnull (strstr (alice->last_sdp, "a=fingerprint:sha-256"));
   cs_muji_call_send_candidate (bob->call, "alice", 1,
                                "candidate:1 1 UDP 2015363327 10.77.0.3 40000 typ host");
-  wait_event (alice, "candidate bob 1 candidate:1 1 UDP 2015363327 10.77.0.3 40000 typ host");
+  cs_test_log_wait (alice->events,
+                    "candidate bob 1 candidate:1 1 UDP 2015363327 10.77.0.3 40000 typ host");
 
   cs_muji_call_send_description (alice->call, "bob", "answer", answer);
-  wait_event (bob, "answer alice");
+  cs_test_log_wait (bob->events, "answer alice");
   g_assert_nonnull (strstr (bob->last_sdp, "a=setup:"));
 
   cs_muji_call_send_media_state (alice->call, TRUE, FALSE);
-  wait_event (bob, "media alice muted=1 camera_off=0");
+  cs_test_log_wait (bob->events, "media alice muted=1 camera_off=0");
   cs_muji_call_send_media_state (alice->call, FALSE, TRUE);
-  wait_event (bob, "media alice muted=0 camera_off=1");
+  cs_test_log_wait (bob->events, "media alice muted=0 camera_off=1");
 
   /* A stream-management resend of bob's offer (same session id): acknowledged, ignored. */
   first_sid = cs_muji_call_dup_session_id (bob->call, "alice");
   g_assert_nonnull (first_sid);
   send_raw_jingle (bob_client, CALL_ROOM, "alice", "session-initiate", first_sid);
-  wait_event (alice, "dropped " CALL_ROOM "/bob: a replayed offer");
-  g_assert_cmpuint (count_events (alice, "offer bob"), ==, 1);
+  cs_test_log_wait (alice->events, "dropped " CALL_ROOM "/bob: a replayed offer");
+  g_assert_cmpuint (cs_test_log_count (alice->events, "offer bob"), ==, 1);
   /* A message of a session nobody knows is refused too. */
   send_raw_jingle (bob_client, CALL_ROOM, "alice", "transport-info", "no-such-session");
-  wait_event (alice, "dropped " CALL_ROOM "/bob: a message of an unknown session");
-  g_ptr_array_set_size (alice->events, 0);
+  cs_test_log_wait (alice->events, "dropped " CALL_ROOM "/bob: a message of an unknown session");
+  cs_test_log_clear (alice->events);
 
   /* Mallory is let into the room (say, an organiser's mistake) but is no circle member: her
    * presence and her Jingle are refused. */
   cs_xmpp_client_set_affiliation (alice_client, CALL_ROOM, "mallory@localhost", "member");
-  settle (300);
+  cs_test_settle (300);
   mallory = member_new (mallory_client, "mallory", FALSE);
   cs_muji_call_join (mallory->call, "Mallory");
-  wait_event (alice, "dropped " CALL_ROOM "/mallory: not a member of this circle");
+  cs_test_log_wait (alice->events, "dropped " CALL_ROOM "/mallory: not a member of this circle");
   send_raw_jingle (mallory_client, CALL_ROOM, "alice", "session-initiate", "mallory-1");
-  wait_event (alice, "dropped " CALL_ROOM "/mallory: not a participant of this call");
-  g_assert_false (has_event (alice, "joined mallory"));
-  g_assert_false (has_event (alice, "offer mallory"));
+  cs_test_log_wait (alice->events, "dropped " CALL_ROOM "/mallory: not a participant of this call");
+  g_assert_false (cs_test_log_has (alice->events, "joined mallory"));
+  g_assert_false (cs_test_log_has (alice->events, "offer mallory"));
 
   /* Bob leaves: alice drops him at once (session-terminate), and his session's late
    * messages are refused as over. */
   cs_muji_call_leave (bob->call);
-  wait_event (alice, "left bob");
-  g_assert_false (has_event (alice, "dropped " CALL_ROOM "/bob"));
+  cs_test_log_wait (alice->events, "left bob");
+  g_assert_false (cs_test_log_has (alice->events, "dropped " CALL_ROOM "/bob"));
 
   cs_muji_call_leave (mallory->call);
   cs_muji_call_leave (alice->call);
-  settle (200);
+  cs_test_settle (200);
   member_free (mallory);
   member_free (bob);
   member_free (alice);
@@ -356,32 +274,44 @@ test_new_offer (void)
   carol = member_new_in (carol_client, CALL_ROOM_2, "carol", TRUE);
   cs_muji_call_set_allowed (carol->call, allowed);
   cs_muji_call_join (carol->call, "Carol");
-  wait_event (carol, "roster ");
+  cs_test_log_wait (carol->events, "roster ");
   dave = member_new_in (dave_client, CALL_ROOM_2, "dave", FALSE);
   cs_muji_call_set_allowed (dave->call, allowed);
   cs_muji_call_join (dave->call, "Dave");
-  wait_event (dave, "roster carol");
+  cs_test_log_wait (dave->events, "roster carol");
 
   cs_muji_call_send_description (dave->call, "carol", "offer", offer);
-  wait_event (carol, "offer dave");
+  cs_test_log_wait (carol->events, "offer dave");
   first_sid = cs_muji_call_dup_session_id (dave->call, "carol");
 
   /* Dave offers again (he restarted, say): the old session ends for the media engine and the
    * new one begins. */
   cs_muji_call_send_description (dave->call, "carol", "offer", offer);
-  wait_event (carol, "left dave");
-  g_assert_cmpuint (count_events (carol, "offer dave"), ==, 2);
+  cs_test_log_wait (carol->events, "left dave");
+  g_assert_cmpuint (cs_test_log_count (carol->events, "offer dave"), ==, 2);
 
   /* The first session's offer, replayed: that session is over. */
   send_raw_jingle (dave_client, CALL_ROOM_2, "carol", "session-initiate", first_sid);
-  wait_event (carol, "dropped " CALL_ROOM_2 "/dave: a message of a session that is over");
-  g_assert_cmpuint (count_events (carol, "offer dave"), ==, 2);
+  cs_test_log_wait (carol->events,
+                    "dropped " CALL_ROOM_2 "/dave: a message of a session that is over");
+  g_assert_cmpuint (cs_test_log_count (carol->events, "offer dave"), ==, 2);
 
   cs_muji_call_leave (dave->call);
   cs_muji_call_leave (carol->call);
-  settle (200);
+  cs_test_settle (200);
   member_free (dave);
   member_free (carol);
+}
+
+static gboolean
+shows_one_in_call (gpointer data)
+{
+  CsCallInvites *invites = data;
+  const char *id = cs_call_invites_get_current (invites, CIRCLE, NULL);
+  g_auto (GStrv) in_call =
+    id != NULL ? cs_call_invites_dup_participants (invites, CIRCLE, id) : NULL;
+
+  return in_call != NULL && g_strv_length (in_call) == 1;
 }
 
 static void
@@ -394,7 +324,6 @@ test_invites (void)
   g_auto (GStrv) participants = NULL;
   const char *call_room = NULL;
   const char *invite_id;
-  gboolean timed_out = FALSE;
 
   room_ready = FALSE;
   g_signal_connect (erin, "room-joined", G_CALLBACK (on_room_joined), NULL);
@@ -420,19 +349,8 @@ test_invites (void)
   room_ready = FALSE;
   g_signal_connect (frank, "room-joined", G_CALLBACK (on_room_joined), NULL);
   cs_xmpp_client_join_room (frank, CIRCLE, "frank", FALSE, NULL);
-  g_timeout_add_seconds (TIMEOUT_SECONDS, on_timeout, &timed_out);
-  while (!timed_out)
-    {
-      g_auto (GStrv) in_call = NULL;
-      const char *id = cs_call_invites_get_current (frank_invites, CIRCLE, &call_room);
-
-      if (id != NULL)
-        in_call = cs_call_invites_dup_participants (frank_invites, CIRCLE, id);
-      if (in_call != NULL && g_strv_length (in_call) == 1)
-        break;
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_assert_false (timed_out);
+  g_assert_true (cs_test_iterate_until (shows_one_in_call, frank_invites, CS_TEST_TIMEOUT_SECONDS));
+  cs_call_invites_get_current (frank_invites, CIRCLE, &call_room);
   g_assert_cmpstr (call_room, ==, CALL_ROOM);
   participants =
     cs_call_invites_dup_participants (frank_invites, CIRCLE,
@@ -526,8 +444,8 @@ test_ice_servers (void)
   }
 
   /* This server has no TURN configured: asking gives an empty list, not an error. */
-  cs_ice_servers_discover_async (gina, NULL, on_done, &result);
-  uris = cs_ice_servers_discover_finish (gina, wait_result (&result), &error);
+  cs_ice_servers_discover_async (gina, NULL, cs_test_on_done, &result);
+  uris = cs_ice_servers_discover_finish (gina, cs_test_wait_result (&result), &error);
   if (error != NULL)
     g_assert_error (error, CS_XMPP_ERROR, CS_XMPP_ERROR_FAILED);
   else

@@ -3,10 +3,7 @@
 
 #include "config.h"
 
-#include "cs-test-server.h"
-#include "cs-xmpp-client.h"
-
-#define TIMEOUT_SECONDS 20
+#include "cs-test-client.h"
 #define ROOM "dupont@rooms.localhost"
 
 /* What one client saw, as lines such as "joined dupont@rooms.localhost created" or
@@ -14,29 +11,15 @@
 typedef struct
 {
   CsXmppClient *client;
-  GPtrArray *seen;
+  CsTestLog *seen;
 } Participant;
 
 static CsTestServer *server;
 
-static gboolean
-on_timeout (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static void
 record (Participant *participant, char *line)
 {
-  g_test_message ("%s saw: %s", cs_xmpp_client_get_address (participant->client), line);
-  g_ptr_array_add (participant->seen, line);
+  cs_test_log_add (participant->seen, line);
 }
 
 static void
@@ -87,56 +70,36 @@ on_member_listed (CsXmppClient *client,
 static gboolean
 has_seen (Participant *p, const char *line)
 {
-  for (guint i = 0; i < p->seen->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (p->seen, i), line) == 0)
-      return TRUE;
-
-  return FALSE;
+  return cs_test_log_has_line (p->seen, line);
 }
 
 static void
 wait_to_see (Participant *p, const char *line)
 {
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (TIMEOUT_SECONDS, on_timeout, &timed_out);
-
-  while (!has_seen (p, line) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!has_seen (p, line))
-    g_error ("%s never saw “%s”", cs_xmpp_client_get_address (p->client), line);
-  g_source_remove (id);
+  cs_test_log_wait_line (p->seen, line);
 }
 
 static void
 forget (Participant *p)
 {
-  g_ptr_array_set_size (p->seen, 0);
+  cs_test_log_clear (p->seen);
 }
 
 static Participant *
 participant_new (const char *local)
 {
   Participant *p = g_new0 (Participant, 1);
-  g_autofree char *address = g_strdup_printf ("%s@localhost", local);
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
 
-  p->seen = g_ptr_array_new_with_free_func (g_free);
-  p->client = cs_xmpp_client_new (address);
-  cs_xmpp_client_set_server (p->client, cs_test_server_get_host (server),
-                             cs_test_server_get_port (server));
-  cs_xmpp_client_set_ca_file (p->client, cs_test_server_get_ca_file (server));
+  p->client = cs_test_client_new (server, local);
+  p->seen = cs_test_log_new (cs_xmpp_client_get_address (p->client));
   g_signal_connect (p->client, "room-joined", G_CALLBACK (on_room_joined), p);
   g_signal_connect (p->client, "room-error", G_CALLBACK (on_room_error), p);
   g_signal_connect (p->client, "occupant-changed", G_CALLBACK (on_occupant), p);
   g_signal_connect (p->client, "invitation-received", G_CALLBACK (on_invitation), p);
   g_signal_connect (p->client, "member-listed", G_CALLBACK (on_member_listed), p);
 
-  cs_xmpp_client_register_async (p->client, "password", NULL, on_done, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (cs_xmpp_client_register_finish (p->client, result, &error));
+  g_assert_true (cs_test_client_sign_in (p->client, "password", TRUE, &error));
   g_assert_no_error (error);
 
   return p;
@@ -146,19 +109,8 @@ static void
 participant_free (Participant *p)
 {
   g_assert_finalize_object (p->client);
-  g_ptr_array_unref (p->seen);
+  cs_test_log_free (p->seen);
   g_free (p);
-}
-
-static void
-wait_for_muc_service (Participant *p)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (TIMEOUT_SECONDS, on_timeout, &timed_out);
-
-  while (cs_xmpp_client_get_muc_service (p->client) == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
 }
 
 static void
@@ -177,7 +129,7 @@ test_circle_room (void)
   carol = participant_new ("carol");
 
   /* Service discovery finds where rooms live. */
-  wait_for_muc_service (alice);
+  cs_test_client_wait_muc_service (alice->client);
   g_assert_cmpstr (cs_xmpp_client_get_muc_service (alice->client), ==, "rooms.localhost");
 
   /* Alice makes the circle's room, then makes Bob a member and invites him. */

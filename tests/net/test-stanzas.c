@@ -3,14 +3,12 @@
 
 #include "config.h"
 
-#include "cs-test-server.h"
-#include "cs-xmpp-client.h"
+#include "cs-test-client.h"
 
 /* The path call signalling takes through the client: requests with answers, Jingle payloads
  * routed through a room to an occupant, presence payloads in a call room, and what we
  * answer to other clients' service discovery. Against a real Prosody. */
 
-#define TIMEOUT_SECONDS 20
 #define ROOM "call-1@rooms.localhost"
 #define NS_JINGLE "urn:xmpp:jingle:1"
 #define NS_MUJI "urn:xmpp:jingle:muji:0"
@@ -28,19 +26,6 @@ typedef struct
 } Peer;
 
 static CsTestServer *server;
-
-static gboolean
-on_timeout (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
 
 static char *
 stanza_text (xmpp_stanza_t *stanza)
@@ -107,52 +92,20 @@ has_stanza_containing (Peer *peer, const char *a, const char *b)
   return FALSE;
 }
 
-static void
-wait_for (gboolean (*check) (gpointer), gpointer data, const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (TIMEOUT_SECONDS, on_timeout, &timed_out);
-
-  while (!check (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!check (data))
-    g_error ("Timed out waiting for %s", what);
-  g_source_remove (id);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **result)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (TIMEOUT_SECONDS + 15, on_timeout, &timed_out);
-
-  while (*result == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (*result);
-  g_source_remove (id);
-  return *result;
-}
-
 static Peer *
 peer_new (const char *local)
 {
   Peer *peer = g_new0 (Peer, 1);
-  g_autofree char *address = g_strdup_printf ("%s@localhost", local);
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
 
   peer->stanzas = g_ptr_array_new_with_free_func (g_free);
-  peer->client = cs_xmpp_client_new (address);
-  cs_xmpp_client_set_server (peer->client, cs_test_server_get_host (server),
-                             cs_test_server_get_port (server));
-  cs_xmpp_client_set_ca_file (peer->client, cs_test_server_get_ca_file (server));
+  peer->client = cs_test_client_new (server, local);
   g_signal_connect (peer->client, "stanza-received", G_CALLBACK (on_stanza), peer);
   g_signal_connect (peer->client, "room-joined", G_CALLBACK (on_room_joined), peer);
   g_signal_connect (peer->client, "room-error", G_CALLBACK (on_room_error), peer);
   g_signal_connect (peer->client, "member-listed", G_CALLBACK (on_member_listed), peer);
 
-  cs_xmpp_client_register_async (peer->client, "password", NULL, on_done, &result);
-  g_assert_true (cs_xmpp_client_register_finish (peer->client, wait_result (&result), &error));
+  g_assert_true (cs_test_client_sign_in (peer->client, "password", TRUE, &error));
   g_assert_no_error (error);
   return peer;
 }
@@ -238,18 +191,18 @@ test_call_room (void)
   cs_xmpp_client_set_room_payload (alice->client, ROOM, muji);
   xmpp_stanza_release (muji);
   cs_xmpp_client_join_room (alice->client, ROOM, "alice", TRUE, "Call");
-  wait_for (is_joined, alice, "alice in the room");
+  cs_test_wait_until (is_joined, alice, "alice in the room");
   cs_xmpp_client_set_affiliation (alice->client, ROOM, "bob@localhost", "member");
   cs_xmpp_client_list_members (alice->client, ROOM);
-  wait_for (is_member_listed, alice, "bob to be a member");
+  cs_test_wait_until (is_member_listed, alice, "bob to be a member");
 
   muji = muji_payload (bob->client);
   cs_xmpp_client_set_room_payload (bob->client, ROOM, muji);
   xmpp_stanza_release (muji);
   cs_xmpp_client_join_room (bob->client, ROOM, "bob", FALSE, NULL);
-  wait_for (is_joined, bob, "bob in the room");
-  wait_for (bob_saw_alice_muji, bob, "bob to see alice's MUJI presence");
-  wait_for (alice_saw_bob_muji, alice, "alice to see bob's MUJI presence");
+  cs_test_wait_until (is_joined, bob, "bob in the room");
+  cs_test_wait_until (bob_saw_alice_muji, bob, "bob to see alice's MUJI presence");
+  cs_test_wait_until (alice_saw_bob_muji, alice, "alice to see bob's MUJI presence");
 
   /* A Jingle request to bob's place in the room reaches bob, from alice's place, and bob's
    * answer completes alice's request. */
@@ -258,9 +211,9 @@ test_call_room (void)
   jingle = new_child (iq, "jingle", NS_JINGLE);
   xmpp_stanza_set_attribute (jingle, "action", "session-info");
   xmpp_stanza_set_attribute (jingle, "sid", "test-sid-1");
-  cs_xmpp_client_send_iq_async (alice->client, iq, NULL, on_done, &result);
+  cs_xmpp_client_send_iq_async (alice->client, iq, NULL, cs_test_on_done, &result);
   xmpp_stanza_release (iq);
-  answer = cs_xmpp_client_send_iq_finish (alice->client, wait_result (&result), &error);
+  answer = cs_xmpp_client_send_iq_finish (alice->client, cs_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (xmpp_stanza_get_type (answer), ==, "result");
   xmpp_stanza_release (answer);
@@ -271,16 +224,16 @@ test_call_room (void)
   iq = xmpp_iq_new (ctx, "set", NULL);
   xmpp_stanza_set_to (iq, ROOM "/nobody");
   new_child (iq, "jingle", NS_JINGLE);
-  cs_xmpp_client_send_iq_async (alice->client, iq, NULL, on_done, &result);
+  cs_xmpp_client_send_iq_async (alice->client, iq, NULL, cs_test_on_done, &result);
   xmpp_stanza_release (iq);
-  answer = cs_xmpp_client_send_iq_finish (alice->client, wait_result (&result), &error);
+  answer = cs_xmpp_client_send_iq_finish (alice->client, cs_test_wait_result (&result), &error);
   g_assert_error (error, CS_XMPP_ERROR, CS_XMPP_ERROR_FAILED);
   g_assert_null (answer);
   g_clear_error (&error);
 
   /* Bob leaves: alice hears it from the call room. */
   cs_xmpp_client_leave_room (bob->client, ROOM);
-  wait_for (alice_saw_bob_leave, alice, "alice to see bob leave");
+  cs_test_wait_until (alice_saw_bob_leave, alice, "alice to see bob leave");
 
   g_clear_object (&result);
   peer_free (bob);
@@ -309,13 +262,13 @@ test_disco_and_offline (void)
 
   /* Both are in a room, so that carol can reach dave through it. */
   cs_xmpp_client_join_room (dave->client, "open-1@rooms.localhost", "dave", TRUE, "Open");
-  wait_for (is_joined, dave, "dave in his room");
+  cs_test_wait_until (is_joined, dave, "dave in his room");
   cs_xmpp_client_set_affiliation (dave->client, "open-1@rooms.localhost", "carol@localhost",
                                   "member");
   cs_xmpp_client_list_members (dave->client, "open-1@rooms.localhost");
-  wait_for (is_member_listed, dave, "carol to be a member");
+  cs_test_wait_until (is_member_listed, dave, "carol to be a member");
   cs_xmpp_client_join_room (carol->client, "open-1@rooms.localhost", "carol", FALSE, NULL);
-  wait_for (is_joined, carol, "carol in the room");
+  cs_test_wait_until (is_joined, carol, "carol in the room");
 
   /* Service discovery of our own client: clients such as Dino only offer calls to those
    * who say they can take them. The request goes to dave's room place; Prosody passes
@@ -323,9 +276,9 @@ test_disco_and_offline (void)
   iq = xmpp_iq_new (ctx, "get", NULL);
   xmpp_stanza_set_to (iq, "open-1@rooms.localhost/dave");
   new_child (iq, "query", NS_DISCO_INFO);
-  cs_xmpp_client_send_iq_async (carol->client, iq, NULL, on_done, &result);
+  cs_xmpp_client_send_iq_async (carol->client, iq, NULL, cs_test_on_done, &result);
   xmpp_stanza_release (iq);
-  answer = cs_xmpp_client_send_iq_finish (carol->client, wait_result (&result), &error);
+  answer = cs_xmpp_client_send_iq_finish (carol->client, cs_test_wait_result (&result), &error);
   g_assert_no_error (error);
   query = xmpp_stanza_get_child_by_name_and_ns (answer, "query", NS_DISCO_INFO);
   g_assert_nonnull (query);
@@ -346,9 +299,9 @@ test_disco_and_offline (void)
   g_clear_object (&result);
   iq = xmpp_iq_new (ctx, "get", NULL);
   new_child (iq, "query", NS_DISCO_INFO);
-  cs_xmpp_client_send_iq_async (carol->client, iq, NULL, on_done, &result);
+  cs_xmpp_client_send_iq_async (carol->client, iq, NULL, cs_test_on_done, &result);
   xmpp_stanza_release (iq);
-  answer = cs_xmpp_client_send_iq_finish (carol->client, wait_result (&result), &error);
+  answer = cs_xmpp_client_send_iq_finish (carol->client, cs_test_wait_result (&result), &error);
   g_assert_error (error, CS_XMPP_ERROR, CS_XMPP_ERROR_CONNECTION_LOST);
   g_assert_null (answer);
 

@@ -3,10 +3,7 @@
 
 #include "config.h"
 
-#include "cs-test-server.h"
-#include "cs-xmpp-client.h"
-
-#define TIMEOUT_SECONDS 20
+#include "cs-test-client.h"
 
 typedef struct
 {
@@ -32,66 +29,24 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
 static CsXmppClient *
 new_client (Fixture *fixture, const char *local, gboolean trust_test_ca)
 {
-  g_autofree char *address =
-    g_strdup_printf ("%s@%s", local, cs_test_server_get_domain (fixture->server));
-  CsXmppClient *client = cs_xmpp_client_new (address);
+  CsXmppClient *client = cs_test_client_new (fixture->server, local);
 
-  cs_xmpp_client_set_server (client, cs_test_server_get_host (fixture->server),
-                             cs_test_server_get_port (fixture->server));
-  if (trust_test_ca)
-    cs_xmpp_client_set_ca_file (client, cs_test_server_get_ca_file (fixture->server));
-
+  if (!trust_test_ca)
+    cs_xmpp_client_set_ca_file (client, NULL);
   return client;
 }
 
-static void
-on_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static gboolean
-on_timeout (gpointer user_data)
+is_true (gpointer data)
 {
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
+  return *(gboolean *) data;
 }
 
 static void
 iterate_until (gboolean *done, const char *what, guint timeout_seconds)
 {
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (timeout_seconds, on_timeout, &timed_out);
-
-  while (!*done && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!*done)
+  if (!cs_test_iterate_until (is_true, done, timeout_seconds))
     g_error ("Timed out waiting for %s", what);
-  g_source_remove (id);
-}
-
-/* Signs in (or registers first) and waits for the outcome. */
-static gboolean
-sign_in (CsXmppClient *client, const char *password, gboolean register_first, GError **error)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (TIMEOUT_SECONDS, on_timeout, &timed_out);
-
-  if (register_first)
-    cs_xmpp_client_register_async (client, password, NULL, on_done, &result);
-  else
-    cs_xmpp_client_connect_async (client, password, NULL, on_done, &result);
-
-  while (result == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (result == NULL)
-    g_error ("Timed out signing in");
-  g_source_remove (id);
-
-  return register_first ? cs_xmpp_client_register_finish (client, result, error)
-                        : cs_xmpp_client_connect_finish (client, result, error);
 }
 
 typedef struct
@@ -114,7 +69,7 @@ wait_for_state (CsXmppClient *client, CsXmppState state)
   StateWait wait = { client, state, cs_xmpp_client_get_state (client) == state };
   gulong id = g_signal_connect (client, "notify::state", G_CALLBACK (on_state_notify), &wait);
 
-  iterate_until (&wait.reached, "a connection state", TIMEOUT_SECONDS);
+  iterate_until (&wait.reached, "a connection state", CS_TEST_TIMEOUT_SECONDS);
   g_signal_handler_disconnect (client, id);
 }
 
@@ -125,7 +80,7 @@ test_register_and_sign_in (Fixture *fixture, gconstpointer data)
   g_autoptr (CsXmppClient) again = new_client (fixture, "alice", TRUE);
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (sign_in (client, "correct horse", TRUE, &error));
+  g_assert_true (cs_test_client_sign_in (client, "correct horse", TRUE, &error));
   g_assert_no_error (error);
   g_assert_cmpint (cs_xmpp_client_get_state (client), ==, CS_XMPP_STATE_ONLINE);
   g_assert_null (cs_xmpp_client_get_error (client));
@@ -135,7 +90,7 @@ test_register_and_sign_in (Fixture *fixture, gconstpointer data)
   g_assert_null (cs_xmpp_client_get_error (client));
 
   /* The account exists now: a plain sign-in works. */
-  g_assert_true (sign_in (again, "correct horse", FALSE, &error));
+  g_assert_true (cs_test_client_sign_in (again, "correct horse", FALSE, &error));
   g_assert_no_error (error);
 }
 
@@ -146,10 +101,10 @@ test_wrong_password (Fixture *fixture, gconstpointer data)
   g_autoptr (CsXmppClient) intruder = new_client (fixture, "bob", TRUE);
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (sign_in (client, "bob's password", TRUE, &error));
+  g_assert_true (cs_test_client_sign_in (client, "bob's password", TRUE, &error));
   cs_xmpp_client_disconnect (client);
 
-  g_assert_false (sign_in (intruder, "not bob's password", FALSE, &error));
+  g_assert_false (cs_test_client_sign_in (intruder, "not bob's password", FALSE, &error));
   g_assert_error (error, CS_XMPP_ERROR, CS_XMPP_ERROR_NOT_AUTHORIZED);
   g_assert_cmpint (cs_xmpp_client_get_state (intruder), ==, CS_XMPP_STATE_OFFLINE);
   g_assert_error (cs_xmpp_client_get_error (intruder), CS_XMPP_ERROR, CS_XMPP_ERROR_NOT_AUTHORIZED);
@@ -163,7 +118,7 @@ test_unreachable (Fixture *fixture, gconstpointer data)
   g_autoptr (GError) stop_error = NULL;
 
   g_assert_true (cs_test_server_stop (fixture->server, &stop_error));
-  g_assert_false (sign_in (client, "whatever", FALSE, &error));
+  g_assert_false (cs_test_client_sign_in (client, "whatever", FALSE, &error));
   g_assert_error (error, CS_XMPP_ERROR, CS_XMPP_ERROR_UNREACHABLE);
 }
 
@@ -174,8 +129,8 @@ test_name_taken (Fixture *fixture, gconstpointer data)
   g_autoptr (CsXmppClient) second = new_client (fixture, "dave", TRUE);
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (sign_in (first, "first", TRUE, &error));
-  g_assert_false (sign_in (second, "second", TRUE, &error));
+  g_assert_true (cs_test_client_sign_in (first, "first", TRUE, &error));
+  g_assert_false (cs_test_client_sign_in (second, "second", TRUE, &error));
   g_assert_error (error, CS_XMPP_ERROR, CS_XMPP_ERROR_NAME_TAKEN);
 }
 
@@ -185,7 +140,7 @@ test_registration_closed (Fixture *fixture, gconstpointer data)
   g_autoptr (CsXmppClient) client = new_client (fixture, "erin", TRUE);
   g_autoptr (GError) error = NULL;
 
-  g_assert_false (sign_in (client, "secret", TRUE, &error));
+  g_assert_false (cs_test_client_sign_in (client, "secret", TRUE, &error));
   g_assert_error (error, CS_XMPP_ERROR, CS_XMPP_ERROR_REGISTRATION_CLOSED);
 }
 
@@ -197,10 +152,10 @@ test_untrusted_certificate (Fixture *fixture, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autofree char *fingerprint = NULL;
 
-  g_assert_true (sign_in (registrar, "frank", TRUE, &error));
+  g_assert_true (cs_test_client_sign_in (registrar, "frank", TRUE, &error));
 
   /* Without the test CA the certificate is unknown: refused, with its fingerprint. */
-  g_assert_false (sign_in (client, "frank", FALSE, &error));
+  g_assert_false (cs_test_client_sign_in (client, "frank", FALSE, &error));
   g_assert_error (error, CS_XMPP_ERROR, CS_XMPP_ERROR_CERTIFICATE_UNTRUSTED);
   g_clear_error (&error);
   fingerprint = g_strdup (cs_xmpp_client_get_untrusted_fingerprint (client));
@@ -210,13 +165,13 @@ test_untrusted_certificate (Fixture *fixture, gconstpointer data)
   /* A different pin is still refused. */
   cs_xmpp_client_set_pinned_fingerprint (client, "00112233445566778899aabbccddeeff"
                                                  "00112233445566778899aabbccddeeff");
-  g_assert_false (sign_in (client, "frank", FALSE, &error));
+  g_assert_false (cs_test_client_sign_in (client, "frank", FALSE, &error));
   g_assert_error (error, CS_XMPP_ERROR, CS_XMPP_ERROR_CERTIFICATE_UNTRUSTED);
   g_clear_error (&error);
 
   /* Once the user accepted this very certificate, it is used. */
   cs_xmpp_client_set_pinned_fingerprint (client, fingerprint);
-  g_assert_true (sign_in (client, "frank", FALSE, &error));
+  g_assert_true (cs_test_client_sign_in (client, "frank", FALSE, &error));
   g_assert_no_error (error);
 }
 
@@ -228,7 +183,7 @@ test_reconnects_after_restart (Fixture *fixture, gconstpointer data)
   gint64 restarted_at;
   double seconds;
 
-  g_assert_true (sign_in (client, "grace", TRUE, &error));
+  g_assert_true (cs_test_client_sign_in (client, "grace", TRUE, &error));
 
   g_assert_true (cs_test_server_stop (fixture->server, &error));
   wait_for_state (client, CS_XMPP_STATE_WAITING_TO_RECONNECT);
@@ -260,11 +215,11 @@ test_idle_wakeups (Fixture *fixture, gconstpointer data)
   guint64 before, after;
   double per_second;
 
-  g_assert_true (sign_in (client, "heidi", TRUE, &error));
+  g_assert_true (cs_test_client_sign_in (client, "heidi", TRUE, &error));
 
   before = cs_xmpp_client_get_wakeups (client);
   g_timeout_add_seconds (seconds, on_measure_done, &done);
-  iterate_until (&done, "the end of the idle measurement", seconds + TIMEOUT_SECONDS);
+  iterate_until (&done, "the end of the idle measurement", seconds + CS_TEST_TIMEOUT_SECONDS);
   after = cs_xmpp_client_get_wakeups (client);
 
   per_second = (after - before) / (double) seconds;
