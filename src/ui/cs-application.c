@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cs-application.h"
+#include "cs-reminders.h"
 #include "cs-window.h"
 #include "cs-xmpp-uri.h"
 
@@ -18,6 +19,11 @@ struct _CsApplication
   GError *store_error;
   CsAccountSession *session;
   CsCircleRooms *rooms;
+  /* Reminders of scheduled calls; the app holds itself while some are ahead,
+   * so that they come with the window closed. */
+  CsReminders *reminders;
+  gboolean held_for_reminders;
+  gboolean background_requested;
 };
 
 G_DEFINE_FINAL_TYPE (CsApplication, cs_application, ADW_TYPE_APPLICATION)
@@ -159,9 +165,163 @@ on_session_client (CsAccountSession *session, GParamSpec *pspec, CsApplication *
   cs_circle_rooms_set_client (self->rooms, cs_account_session_get_client (session));
 }
 
+/* Reminders of scheduled calls. */
+
+static char *
+reminder_notification_id (const char *call_id)
+{
+  return g_strconcat ("reminder:", call_id, NULL);
+}
+
+static void
+on_reminder_due (CsReminders *reminders,
+                 const char *call_id,
+                 CsOccurrence *occurrence,
+                 CsApplication *self)
+{
+  g_autoptr (GDateTime) now = cs_clock_get_now (cs_reminders_get_clock (reminders));
+  g_autoptr (GNotification) notification = NULL;
+  g_autofree char *notification_id = reminder_notification_id (call_id);
+  g_autofree char *title = NULL;
+  g_autofree char *time = NULL;
+  g_autofree char *body = NULL;
+  GTimeSpan until_start = g_date_time_difference (occurrence->start, now);
+  /* Rounded up: a reminder at 10:50:30 for 11:00 says 10 minutes, not 9. */
+  gint64 minutes = (until_start + G_TIME_SPAN_MINUTE - 1) / G_TIME_SPAN_MINUTE;
+
+  if (minutes > 0)
+    /* Translators: %s is the name of a circle, such as "Cousinade Dupont". */
+    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Call with %s in %d minute",
+                                          "Call with %s in %d minutes", (gulong) minutes),
+                             occurrence->circle_name, (int) minutes);
+  else
+    /* Translators: %s is the name of a circle, such as "Cousinade Dupont". */
+    title = g_strdup_printf (_ ("Call with %s now"), occurrence->circle_name);
+
+  /* Translators: the time of a call in a reminder, as g_date_time_format() takes it. */
+  time = g_date_time_format (occurrence->user_start, _ ("%H:%M"));
+  /* Translators: the first %s is the call's title, the second its start time ("11:00"). */
+  body = g_strdup_printf (_ ("“%s” starts at %s."), occurrence->title, time);
+
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+  g_notification_set_default_action_and_target (notification, "app.join-call", "s", call_id);
+  g_notification_add_button_with_target (notification, _ ("Join"), "app.join-call", "s", call_id);
+  g_notification_add_button_with_target (notification, _ ("Snooze"), "app.snooze-reminder", "s",
+                                         call_id);
+  g_application_send_notification (G_APPLICATION (self), notification_id, notification);
+}
+
+static void
+on_background_requested (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+
+  /* Without the portal (outside a sandbox, or no portal running) the app
+   * simply keeps running: nothing to tell the user. */
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (reply == NULL)
+    g_debug ("No background permission from the portal: %s", error->message);
+}
+
+/* Asks the Background portal, where there is one, to let the app run with no
+ * window; a sandboxed app without it may be stopped when the window closes. */
+static void
+request_background (CsApplication *self)
+{
+  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (self));
+  GVariantBuilder options;
+
+  if (bus == NULL || self->background_requested)
+    return;
+
+  self->background_requested = TRUE;
+  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&options, "{sv}", "reason",
+                         g_variant_new_string (_ ("Cousinade reminds you of scheduled calls.")));
+  g_dbus_connection_call (bus, "org.freedesktop.portal.Desktop", "/org/freedesktop/portal/desktop",
+                          "org.freedesktop.portal.Background", "RequestBackground",
+                          g_variant_new ("(sa{sv})", "", &options), G_VARIANT_TYPE ("(o)"),
+                          G_DBUS_CALL_FLAGS_NO_AUTO_START, 5000, NULL, on_background_requested,
+                          NULL);
+}
+
+static void
+update_reminder_hold (CsApplication *self)
+{
+  gboolean wanted = self->reminders != NULL && cs_reminders_get_has_upcoming (self->reminders);
+
+  if (wanted == self->held_for_reminders)
+    return;
+
+  self->held_for_reminders = wanted;
+  if (wanted)
+    {
+      g_application_hold (G_APPLICATION (self));
+      request_background (self);
+    }
+  else
+    {
+      g_application_release (G_APPLICATION (self));
+    }
+}
+
+static void
+on_reminders_has_upcoming (CsReminders *reminders, GParamSpec *pspec, CsApplication *self)
+{
+  update_reminder_hold (self);
+}
+
+/* app.join-call: until calls have their own window, joining opens the call's
+ * circle. The parameter is a call id (see cs_reminders_format_call_id()). */
+static void
+on_join_call_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  CsApplication *self = CS_APPLICATION (user_data);
+  const char *call_id = g_variant_get_string (parameter, NULL);
+  g_autofree char *notification_id = reminder_notification_id (call_id);
+  g_autofree char *uid = NULL;
+  g_autoptr (CsScheduledCall) call = NULL;
+  g_autoptr (GError) error = NULL;
+  CsWindow *window = get_or_create_window (self);
+  CsCircle *circle = NULL;
+
+  g_application_withdraw_notification (G_APPLICATION (self), notification_id);
+  gtk_window_present (GTK_WINDOW (window));
+  if (self->store == NULL)
+    return;
+
+  if (cs_reminders_parse_call_id (call_id, &uid, NULL, &error))
+    call = cs_store_find_scheduled_call_by_uid (self->store, uid, &error);
+  if (call != NULL)
+    circle = cs_store_find_circle (self->store, cs_scheduled_call_get_circle_id (call));
+
+  if (circle != NULL)
+    cs_window_show_circle (window, circle);
+  else
+    cs_window_add_toast (window, adw_toast_new (_ ("This call is no longer in your schedule.")));
+}
+
+static void
+on_snooze_reminder_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  CsApplication *self = CS_APPLICATION (user_data);
+  const char *call_id = g_variant_get_string (parameter, NULL);
+  g_autofree char *notification_id = reminder_notification_id (call_id);
+  g_autoptr (GError) error = NULL;
+
+  g_application_withdraw_notification (G_APPLICATION (self), notification_id);
+  if (self->reminders != NULL && !cs_reminders_snooze (self->reminders, call_id, &error))
+    g_warning ("Could not snooze the reminder of %s: %s", call_id, error->message);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", on_quit_activated },
   { "about", on_about_activated },
+  { "join-call", on_join_call_activated, "s" },
+  { "snooze-reminder", on_snooze_reminder_activated, "s" },
 };
 
 /* Every keyboard shortcut of the app is set here, and listed in gtk/help-overlay.ui. */
@@ -214,12 +374,22 @@ cs_application_startup (GApplication *application)
                            0);
   g_signal_connect_object (self->rooms, "invitation", G_CALLBACK (on_invitation), self, 0);
   cs_account_session_resume (self->session);
+
+  self->reminders = cs_reminders_new (self->store, NULL);
+  g_signal_connect_object (self->reminders, "due", G_CALLBACK (on_reminder_due), self, 0);
+  g_signal_connect_object (self->reminders, "notify::has-upcoming",
+                           G_CALLBACK (on_reminders_has_upcoming), self, 0);
+  cs_reminders_start (self->reminders);
+  update_reminder_hold (self);
 }
 
 static void
 cs_application_shutdown (GApplication *application)
 {
   CsApplication *self = CS_APPLICATION (application);
+
+  g_clear_object (&self->reminders);
+  update_reminder_hold (self);
 
   if (self->store != NULL)
     {
@@ -271,6 +441,7 @@ cs_application_dispose (GObject *object)
 {
   CsApplication *self = CS_APPLICATION (object);
 
+  g_clear_object (&self->reminders);
   g_clear_object (&self->rooms);
   g_clear_object (&self->session);
   g_clear_object (&self->store);
