@@ -367,6 +367,46 @@ test_reminders_follow_changes (Fixture *fixture, gconstpointer user_data)
   g_assert_false (cs_reminders_get_has_upcoming (fixture->reminders));
 }
 
+/* Series that come in by import (ICS, a circle's room) remind; deleted ones stop. */
+static void
+test_reminders_import_and_delete (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) calls = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (CsScheduledCall) weekly = cs_scheduled_call_new ();
+  g_autoptr (CsScheduledCall) stored = NULL;
+  g_autoptr (GDateTime) start = paris (2026, 2, 24, 18, 30);
+  g_autoptr (GDateTime) tuesday = utc (2026, 2, 24, 17, 20, 0);
+  g_autoptr (GDateTime) march = utc (2026, 3, 1, 9, 50, 0);
+  guint created = 0;
+
+  cs_scheduled_call_set_uid (weekly, "weekly@example.org");
+  cs_scheduled_call_set_title (weekly, "Tuesday chat");
+  cs_scheduled_call_set_tzid (weekly, "Europe/Paris");
+  cs_scheduled_call_set_dtstart (weekly, start);
+  cs_scheduled_call_set_rrule (weekly, "FREQ=WEEKLY");
+  g_ptr_array_add (calls, g_object_ref (weekly));
+  g_assert_true (cs_store_import_scheduled_calls (fixture->store,
+                                                  cs_circle_get_id (fixture->circle), calls,
+                                                  &created, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (created, ==, 1);
+  assert_next_due (fixture, tuesday);
+
+  stored = cs_store_find_scheduled_call_by_uid (fixture->store, "weekly@example.org", &error);
+  g_assert_no_error (error);
+  g_assert_true (cs_store_delete_scheduled_call (fixture->store, stored, &error));
+  g_assert_no_error (error);
+  assert_next_due (fixture, march);
+
+  g_assert_true (cs_store_delete_scheduled_call (fixture->store, fixture->call, &error));
+  g_assert_no_error (error);
+  g_assert_false (cs_reminders_get_has_upcoming (fixture->reminders));
+  assert_next_due (fixture, NULL);
+  clock_to (fixture, 2026, 3, 1, 10, 0, 0);
+  g_assert_cmpuint (fixture->due_ids->len, ==, 0);
+}
+
 static void
 test_reminders_call_id (void)
 {
@@ -435,6 +475,8 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/reminders/follow-changes", Fixture, NULL, fixture_set_up,
               test_reminders_follow_changes, fixture_tear_down);
+  g_test_add ("/reminders/import-and-delete", Fixture, NULL, fixture_set_up,
+              test_reminders_import_and_delete, fixture_tear_down);
   g_test_add_func ("/reminders/call-id", test_reminders_call_id);
   g_test_add_func ("/clock/system/alarm", test_clock_system_alarm);
 
