@@ -339,6 +339,7 @@ static const struct
   { "win.log-encounter", { "<Control>e", NULL } },
   { "win.show-digest", { "<Control><Shift>d", NULL } },
   { "win.show-help-overlay", { "<Control>question", NULL } },
+  { "win.show-preferences", { "<Control>comma", NULL } },
   { "circle.rename", { "F2", NULL } },
   { "circle.add-member", { "<Control>m", NULL } },
 };

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cs-window.h"
+#include "cs-preferences-window.h"
 #include "cs-window-private.h"
 #include "cs-account-dialog.h"
 #include "cs-circle-editor.h"
@@ -372,6 +373,15 @@ show_overdue_action (GtkWidget *widget, const char *action_name, GVariant *param
 }
 
 static void
+show_preferences_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CsWindow *self = CS_WINDOW (widget);
+  CsPreferencesWindow *preferences = cs_preferences_window_new (GTK_WINDOW (self), self->settings);
+
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
 show_sidebar_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CsWindow *self = CS_WINDOW (widget);
@@ -630,6 +640,8 @@ cs_window_class_init (CsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-overdue", NULL, show_overdue_action);
   cs_window_class_install_history_actions (widget_class);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.show-preferences", NULL,
+                                   show_preferences_action);
   gtk_widget_class_install_action (widget_class, "win.account", NULL, account_action);
   gtk_widget_class_install_action (widget_class, "win.delete-circle", "x", delete_circle_action);
   gtk_widget_class_install_action (widget_class, "win.delete-contact", "x", delete_contact_action);

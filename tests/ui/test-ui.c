@@ -13,6 +13,7 @@
 #include "cs-timeline.h"
 #include "cs-member-picker.h"
 #include "cs-window.h"
+#include "cs-preferences-window.h"
 #include "cs-test-server.h"
 
 #include <glib/gstdio.h>
@@ -565,6 +566,59 @@ static void
 test_help_and_about (void)
 {
   run_app (open_help_and_about);
+}
+
+/* /ui/preferences/relay-server */
+
+static void
+set_preferences (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+  GSettings *settings = cs_application_get_settings (app);
+  GtkWindow *preferences;
+  GtkWidget *relay;
+  GtkWidget *error;
+  GtkWidget *spin;
+  g_autofree char *saved = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-preferences", NULL);
+  preferences = wait_for_window (CS_TYPE_PREFERENCES_WINDOW);
+  relay = find_widget (GTK_WIDGET (preferences), "relay_row");
+  error = find_widget (GTK_WIDGET (preferences), "relay_error");
+  spin = find_widget (GTK_WIDGET (preferences), "participants_spin");
+  g_assert_nonnull (relay);
+  g_assert_false (gtk_widget_get_visible (error));
+
+  /* A relay written wrong is explained, and nothing is saved. */
+  type_text (relay, "turn.example.org");
+  g_signal_emit_by_name (relay, "apply");
+  g_assert_true (gtk_widget_get_visible (error));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (error)), "turn://"));
+  saved = g_settings_get_string (settings, "turn-server");
+  g_assert_cmpstr (saved, ==, "");
+  save_screenshot (preferences, "preferences-error.png");
+
+  /* Typing again clears the message; a good one is saved as calls will use it. */
+  type_text (relay, " turn://mamie:secret@relay.example.org:3478 ");
+  g_assert_false (gtk_widget_get_visible (error));
+  g_signal_emit_by_name (relay, "apply");
+  g_clear_pointer (&saved, g_free);
+  saved = g_settings_get_string (settings, "turn-server");
+  g_assert_cmpstr (saved, ==, "turn://mamie:secret@relay.example.org:3478");
+
+  /* The mesh cap follows the spin button, within the setting's range. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 4);
+  g_assert_cmpuint (g_settings_get_uint (settings, "max-call-participants"), ==, 4);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 40);
+  g_assert_cmpuint (g_settings_get_uint (settings, "max-call-participants"), ==, 12);
+  save_screenshot (preferences, "preferences.png");
+  gtk_window_close (preferences);
+}
+
+static void
+test_preferences (void)
+{
+  run_app (set_preferences);
 }
 
 /* /ui/account/create-and-resume */
@@ -1476,6 +1530,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/store/corrupt", test_corrupt);
   g_test_add_func ("/ui/window/narrow", test_narrow);
   g_test_add_func ("/ui/window/help-and-about", test_help_and_about);
+  g_test_add_func ("/ui/preferences/relay-server", test_preferences);
   g_test_add_func ("/ui/account/create-and-resume", test_account);
   g_test_add_func ("/ui/circle/room-online", test_room_online);
   g_test_add_func ("/ui/account/trust-certificate", test_trust_certificate);

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cs-preferences-window"
+
+#include "config.h"
+
+#include "cs-preferences-window.h"
+#include "cs-ice-servers.h"
+
+#include <glib/gi18n.h>
+
+struct _CsPreferencesWindow
+{
+  AdwPreferencesWindow parent_instance;
+
+  GSettings *settings;
+
+  GtkSpinButton *participants_spin;
+  AdwEntryRow *relay_row;
+  GtkLabel *relay_error;
+};
+
+G_DEFINE_FINAL_TYPE (CsPreferencesWindow, cs_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+static void
+show_relay_error (CsPreferencesWindow *self, const char *message)
+{
+  gtk_label_set_label (self->relay_error, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->relay_error), message != NULL);
+  if (message != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->relay_row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->relay_row), "error");
+}
+
+static void
+on_relay_changed (GtkEditable *editable, CsPreferencesWindow *self)
+{
+  show_relay_error (self, NULL);
+}
+
+static void
+on_relay_apply (AdwEntryRow *row, CsPreferencesWindow *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+  g_autofree char *relay = NULL;
+  g_autoptr (GError) error = NULL;
+
+  /* Nothing typed: no relay of one's own. */
+  if (*text != '\0')
+    {
+      relay = cs_ice_servers_parse_manual (text, &error);
+      if (relay == NULL)
+        {
+          show_relay_error (self, error->message);
+          return;
+        }
+    }
+
+  g_settings_set_string (self->settings, "turn-server", relay != NULL ? relay : "");
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                    adw_toast_new (relay != NULL ? _ ("Relay server saved")
+                                                                 : _ ("Relay server removed")));
+}
+
+static void
+cs_preferences_window_dispose (GObject *object)
+{
+  CsPreferencesWindow *self = CS_PREFERENCES_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CS_TYPE_PREFERENCES_WINDOW);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (cs_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+cs_preferences_window_class_init (CsPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cs_preferences_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/cs-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, participants_spin);
+  gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, relay_row);
+  gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, relay_error);
+  gtk_widget_class_bind_template_callback (widget_class, on_relay_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_relay_changed);
+}
+
+static void
+cs_preferences_window_init (CsPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+CsPreferencesWindow *
+cs_preferences_window_new (GtkWindow *parent, GSettings *settings)
+{
+  CsPreferencesWindow *self;
+  g_autofree char *relay = NULL;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (CS_TYPE_PREFERENCES_WINDOW, "transient-for", parent, NULL);
+  self->settings = g_object_ref (settings);
+  g_settings_bind (settings, "max-call-participants",
+                   gtk_spin_button_get_adjustment (self->participants_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  relay = g_settings_get_string (settings, "turn-server");
+  gtk_editable_set_text (GTK_EDITABLE (self->relay_row), relay);
+  show_relay_error (self, NULL);
+  return self;
+}
