@@ -5,11 +5,12 @@
 
 #include "cs-bot-runner.h"
 
+#include "cs-test-process.h"
+
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,20 +55,6 @@ typedef struct
 typedef gboolean (*DoneFunc) (CsBot *self, gconstpointer data);
 
 static void read_next_line (CsBot *self);
-
-static void
-child_setup (gpointer user_data)
-{
-  pid_t parent_pid = GPOINTER_TO_INT (user_data);
-
-  /* A group of its own, so that whatever the bot leaves behind can be
-   * killed with it; and killed with the test, so that an aborted test leaves
-   * no participant running in a namespace. */
-  setpgid (0, 0);
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid () != parent_pid)
-    _exit (1);
-}
 
 static char *
 describe_wait_status (int wait_status)
@@ -269,45 +256,6 @@ on_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-on_private_wait_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  int *outcome = user_data;
-
-  *outcome = g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL) ? 1 : 0;
-}
-
-static gboolean
-on_private_wait_timeout (gpointer user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
-  return G_SOURCE_REMOVE;
-}
-
-/* Waits on a private context, so that no test callback runs while a bot is
- * being disposed of. */
-static gboolean
-wait_for_exit (GSubprocess *process, guint timeout_ms)
-{
-  g_autoptr (GMainContext) context = g_main_context_new ();
-  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr (GSource) timeout = g_timeout_source_new (timeout_ms);
-  int outcome = -1;
-
-  g_main_context_push_thread_default (context);
-
-  g_source_set_callback (timeout, on_private_wait_timeout, cancellable, NULL);
-  g_source_attach (timeout, context);
-  g_subprocess_wait_async (process, cancellable, on_private_wait_done, &outcome);
-  while (outcome < 0)
-    g_main_context_iteration (context, TRUE);
-  g_source_destroy (timeout);
-
-  g_main_context_pop_thread_default (context);
-
-  return outcome == 1;
-}
-
 static gboolean
 iterate_until (CsBot *self, DoneFunc done, gconstpointer data, guint timeout_ms)
 {
@@ -350,12 +298,12 @@ static void
 stop (CsBot *self)
 {
   g_subprocess_send_signal (self->process, SIGTERM);
-  if (!wait_for_exit (self->process, TERM_TIMEOUT_MS))
+  if (!cs_test_process_wait_for_exit (self->process, TERM_TIMEOUT_MS))
     {
       g_test_message ("%s did not stop within %d ms of SIGTERM: killing it", self->name,
                       TERM_TIMEOUT_MS);
       g_subprocess_force_exit (self->process);
-      if (!wait_for_exit (self->process, KILL_TIMEOUT_MS))
+      if (!cs_test_process_wait_for_exit (self->process, KILL_TIMEOUT_MS))
         g_test_message ("%s (pid %s) is still there after SIGKILL", self->name, self->pid_string);
     }
 
@@ -435,7 +383,7 @@ cs_bot_spawn (CsLab *lab, guint host, const char *name, const char *const *argv,
 
   /* stderr is inherited, so the bot's logs land in the test log. */
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, GINT_TO_POINTER (getpid ()), NULL);
+  cs_test_process_launcher_setup (launcher);
   self->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) command, error);
   if (self->process == NULL)
     {

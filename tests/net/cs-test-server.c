@@ -5,24 +5,18 @@
 
 #include "cs-test-server.h"
 
+#include "cs-test-process.h"
+
 #include <glib/gstdio.h>
 
 #include <errno.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <unistd.h>
 
 #define DOMAIN "localhost"
 #define MUC_DOMAIN "rooms.localhost"
 #define DEFAULT_ADDRESS "127.0.0.1"
 
-#define READY_TIMEOUT_SECONDS 15
 #define PROBE_TIMEOUT_SECONDS 2
-#define PROBE_INTERVAL_MS 50
-#define TERM_TIMEOUT_MS 5000
-#define KILL_TIMEOUT_MS 5000
-#define LOG_TAIL_LINES 30
 
 struct _CsTestServer
 {
@@ -45,110 +39,14 @@ struct _CsTestServer
   char *console_file;
 
   GSubprocess *process;
-  GPid pid;
 };
-
-/* Read by the forked child before it execs Prosody. */
-static pid_t parent_pid;
-
-static void
-child_setup (gpointer user_data)
-{
-  /* Its own process group, so a stop reaches anything Prosody spawns; and
-   * killed with the test, so an aborted test leaves no server behind. */
-  setpgid (0, 0);
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid () != parent_pid)
-    _exit (1);
-}
-
-static void
-on_wait_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  int *outcome = user_data;
-
-  *outcome = g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL) ? 1 : 0;
-}
-
-static gboolean
-on_wait_timeout (gpointer user_data)
-{
-  GCancellable *cancellable = user_data;
-
-  g_cancellable_cancel (cancellable);
-  return G_SOURCE_REMOVE;
-}
-
-/* Whether the process exited within timeout_ms. */
-static gboolean
-wait_for_exit (GSubprocess *process, guint timeout_ms)
-{
-  g_autoptr (GMainContext) context = g_main_context_new ();
-  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr (GSource) timeout = g_timeout_source_new (timeout_ms);
-  int outcome = -1;
-
-  g_main_context_push_thread_default (context);
-
-  g_source_set_callback (timeout, on_wait_timeout, cancellable, NULL);
-  g_source_attach (timeout, context);
-  g_subprocess_wait_async (process, cancellable, on_wait_done, &outcome);
-  while (outcome < 0)
-    g_main_context_iteration (context, TRUE);
-  g_source_destroy (timeout);
-
-  g_main_context_pop_thread_default (context);
-
-  return outcome == 1;
-}
-
-static char *
-read_tail (const char *path, guint n_lines)
-{
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-  const char *start;
-  guint seen = 0;
-
-  if (!g_file_get_contents (path, &contents, &length, NULL) || length == 0)
-    return g_strdup ("(empty)");
-
-  start = contents + length;
-  if (start > contents && start[-1] == '\n')
-    start--;
-  while (start > contents)
-    {
-      if (start[-1] == '\n' && ++seen == n_lines)
-        break;
-      start--;
-    }
-
-  return g_strdup (start);
-}
 
 /* Prosody's own words are what tell why it did not start. */
 static void
 propagate_with_logs (CsTestServer *self, GError **error, GError *cause)
 {
-  g_autoptr (GError) owned_cause = cause;
-  g_autofree char *console = read_tail (self->console_file, LOG_TAIL_LINES);
-  g_autofree char *log = read_tail (self->log_file, LOG_TAIL_LINES);
-
-  g_set_error (error, cause->domain, cause->code,
-               "Prosody in %s: %s\n--- prosody output ---\n%s\n--- %s ---\n%s", self->dir,
-               cause->message, console, self->log_file, log);
-}
-
-static char *
-find_program (const char *name, const char *package, GError **error)
-{
-  char *path = g_find_program_in_path (name);
-
-  if (path == NULL)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                 "%s not found in PATH: install the %s package", name, package);
-
-  return path;
+  cs_test_process_propagate_with_logs (error, cause, "Prosody", self->dir, "prosody output",
+                                       self->console_file, self->log_file);
 }
 
 static gboolean
@@ -159,7 +57,7 @@ make_certificates (CsTestServer *self, GError **error)
   g_autoptr (GSubprocess) process = NULL;
   g_autofree char *output = NULL;
 
-  openssl = find_program ("openssl", "openssl", error);
+  openssl = cs_test_process_find_program ("openssl", "openssl", error);
   if (openssl == NULL)
     return FALSE;
 
@@ -318,8 +216,9 @@ read_until (GInputStream *input, GString *buffer, const char *until, GError **er
 /* Ready means more than a bound port: Prosody answers a stream header with
  * its stream features, so its hosts and modules are loaded. */
 static gboolean
-probe_stream_features (CsTestServer *self, GError **error)
+probe_stream_features (gpointer data, GError **error)
 {
+  CsTestServer *self = data;
   g_autoptr (GSocketClient) client = g_socket_client_new ();
   g_autoptr (GSocketAddress) address =
     g_inet_socket_address_new_from_string (self->address, self->port);
@@ -380,25 +279,8 @@ static gboolean
 terminate (CsTestServer *self, GError **error)
 {
   g_autoptr (GSubprocess) process = g_steal_pointer (&self->process);
-  GPid pid = self->pid;
 
-  self->pid = 0;
-
-  /* Still unreaped, so the process group still exists and is ours. */
-  if (g_subprocess_get_identifier (process) != NULL)
-    kill (-pid, SIGTERM);
-  if (wait_for_exit (process, TERM_TIMEOUT_MS))
-    return TRUE;
-
-  g_debug ("Prosody (pid %d) ignored SIGTERM, killing it", pid);
-  if (g_subprocess_get_identifier (process) != NULL)
-    kill (-pid, SIGKILL);
-  if (wait_for_exit (process, KILL_TIMEOUT_MS))
-    return TRUE;
-
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-               "Prosody (pid %d) did not exit after SIGKILL", pid);
-  return FALSE;
+  return cs_test_process_terminate (process, "Prosody", error);
 }
 
 static gboolean
@@ -406,21 +288,19 @@ launch (CsTestServer *self, GError **error)
 {
   g_autofree char *prosody = NULL;
   g_autoptr (GSubprocessLauncher) launcher = NULL;
-  g_autoptr (GError) probe_error = NULL;
+  g_autofree char *expectation = NULL;
   GError *failure = NULL;
   gsize log_start;
-  gint64 deadline;
 
   g_assert (self->process == NULL);
 
-  prosody = find_program ("prosody", "prosody", error);
+  prosody = cs_test_process_find_program ("prosody", "prosody", error);
   if (prosody == NULL)
     return FALSE;
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_subprocess_launcher_set_stdout_file_path (launcher, self->console_file);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-  parent_pid = getpid ();
+  cs_test_process_launcher_setup (launcher);
   log_start = get_log_size (self);
 
   /* -F keeps it in the foreground: the "daemonize" option is deprecated in 0.12. */
@@ -428,63 +308,17 @@ launch (CsTestServer *self, GError **error)
                                                self->config_file, NULL);
   if (self->process == NULL)
     return FALSE;
-  self->pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (self->process), NULL, 10);
 
-  deadline = g_get_monotonic_time () + READY_TIMEOUT_SECONDS * G_USEC_PER_SEC;
-  while (!probe_stream_features (self, probe_error == NULL ? &probe_error : NULL))
-    {
-      if (g_subprocess_get_identifier (self->process) == NULL)
-        {
-          failure = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, "Prosody exited while starting");
-          break;
-        }
-      if (g_get_monotonic_time () > deadline)
-        {
-          failure =
-            g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                         "Prosody did not answer on %s:%u within %d s (first try: %s)",
-                         self->address, self->port, READY_TIMEOUT_SECONDS, probe_error->message);
-          break;
-        }
-      g_usleep (PROBE_INTERVAL_MS * 1000);
-    }
-
-  if (failure == NULL && check_log_for_errors (self, log_start, &failure))
+  expectation = g_strdup_printf ("answer on %s:%u", self->address, self->port);
+  if (cs_test_process_wait_ready (self->process, probe_stream_features, self, "Prosody",
+                                  expectation, &failure) &&
+      check_log_for_errors (self, log_start, &failure))
     return TRUE;
 
   /* The first error tells what went wrong; a failure to stop would only add noise. */
   terminate (self, NULL);
   propagate_with_logs (self, error, g_steal_pointer (&failure));
   return FALSE;
-}
-
-static gboolean
-remove_tree (GFile *file, GError **error)
-{
-  g_autoptr (GFileEnumerator) children = NULL;
-  GFileType type = g_file_query_file_type (file, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL);
-
-  if (type == G_FILE_TYPE_DIRECTORY)
-    {
-      children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                            G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, error);
-      if (children == NULL)
-        return FALSE;
-
-      while (TRUE)
-        {
-          GFile *child = NULL;
-
-          if (!g_file_enumerator_iterate (children, NULL, &child, NULL, error))
-            return FALSE;
-          if (child == NULL)
-            break;
-          if (!remove_tree (child, error))
-            return FALSE;
-        }
-    }
-
-  return g_file_delete (file, NULL, error);
 }
 
 CsTestServer *
@@ -653,10 +487,9 @@ cs_test_server_free (CsTestServer *self)
 
   if (self->dir != NULL)
     {
-      g_autoptr (GFile) dir = g_file_new_for_path (self->dir);
       g_autoptr (GError) remove_error = NULL;
 
-      if (!remove_tree (dir, &remove_error))
+      if (!cs_test_process_remove_tree (self->dir, &remove_error))
         g_warning ("Could not delete %s: %s", self->dir, remove_error->message);
     }
 

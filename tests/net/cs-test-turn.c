@@ -5,24 +5,16 @@
 
 #include "cs-test-turn.h"
 
-#include <glib/gstdio.h>
+#include "cs-test-process.h"
 
-#include <errno.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <unistd.h>
 
 #define DEFAULT_ADDRESS "127.0.0.1"
 #define DEFAULT_REALM "cousinade.test"
 #define DEFAULT_MIN_RELAY_PORT 50000
 #define DEFAULT_MAX_RELAY_PORT 50199
 
-#define READY_TIMEOUT_SECONDS 15
 #define PROBE_TIMEOUT_MS 200
-#define TERM_TIMEOUT_MS 5000
-#define KILL_TIMEOUT_MS 5000
-#define LOG_TAIL_LINES 30
 
 /* RFC 5389: a binding request and its success response, and the magic cookie. */
 #define STUN_BINDING_REQUEST 0x0001
@@ -45,58 +37,14 @@ struct _CsTestTurn
   char *console_file;
 
   GSubprocess *process;
-  GPid pid;
 };
-
-/* Read by the forked child before it execs coturn. */
-static pid_t parent_pid;
-
-static void
-child_setup (gpointer user_data)
-{
-  /* Its own process group, so a stop reaches all of it; and killed with the
-   * thread that started it, so an aborted test leaves no server behind. */
-  setpgid (0, 0);
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid () != parent_pid)
-    _exit (1);
-}
-
-static char *
-read_tail (const char *path, guint n_lines)
-{
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-  const char *start;
-  guint seen = 0;
-
-  if (!g_file_get_contents (path, &contents, &length, NULL) || length == 0)
-    return g_strdup ("(empty)");
-
-  start = contents + length;
-  if (start > contents && start[-1] == '\n')
-    start--;
-  while (start > contents)
-    {
-      if (start[-1] == '\n' && ++seen == n_lines)
-        break;
-      start--;
-    }
-
-  return g_strdup (start);
-}
 
 /* coturn's own words are what tell why it did not start. */
 static void
 propagate_with_logs (CsTestTurn *self, GError **error, GError *cause)
 {
-  g_autoptr (GError) owned_cause = cause;
-  g_autofree char *console = read_tail (self->console_file, LOG_TAIL_LINES);
-  g_autofree char *log = read_tail (self->log_file, LOG_TAIL_LINES);
-
-  g_set_error (error, cause->domain, cause->code,
-               "coturn in %s: %s\n--- turnserver output ---\n%s\n--- %s ---\n%s", self->dir,
-               cause->message, console, self->log_file, log);
+  cs_test_process_propagate_with_logs (error, cause, "coturn", self->dir, "turnserver output",
+                                       self->console_file, self->log_file);
 }
 
 static gboolean
@@ -191,8 +139,9 @@ write_config (CsTestTurn *self, GError **error)
 
 /* Ready means the server answers STUN, not only that its port is bound. */
 static gboolean
-probe_binding (CsTestTurn *self, GError **error)
+probe_binding (gpointer data, GError **error)
 {
+  CsTestTurn *self = data;
   g_autoptr (GSocket) socket = NULL;
   g_autoptr (GSocketAddress) server = NULL;
   guint8 request[STUN_HEADER_LENGTH] = { 0 };
@@ -236,67 +185,12 @@ probe_binding (CsTestTurn *self, GError **error)
   return TRUE;
 }
 
-static void
-on_wait_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  int *outcome = user_data;
-
-  *outcome = g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL) ? 1 : 0;
-}
-
-static gboolean
-on_wait_timeout (gpointer user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
-  return G_SOURCE_REMOVE;
-}
-
-/* Whether the process exited within timeout_ms. */
-static gboolean
-wait_for_exit (GSubprocess *process, guint timeout_ms)
-{
-  g_autoptr (GMainContext) context = g_main_context_new ();
-  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr (GSource) timeout = g_timeout_source_new (timeout_ms);
-  int outcome = -1;
-
-  g_main_context_push_thread_default (context);
-
-  g_source_set_callback (timeout, on_wait_timeout, cancellable, NULL);
-  g_source_attach (timeout, context);
-  g_subprocess_wait_async (process, cancellable, on_wait_done, &outcome);
-  while (outcome < 0)
-    g_main_context_iteration (context, TRUE);
-  g_source_destroy (timeout);
-
-  g_main_context_pop_thread_default (context);
-
-  return outcome == 1;
-}
-
 static gboolean
 terminate (CsTestTurn *self, GError **error)
 {
   g_autoptr (GSubprocess) process = g_steal_pointer (&self->process);
-  GPid pid = self->pid;
 
-  self->pid = 0;
-
-  /* Still unreaped, so the process group still exists and is ours. */
-  if (g_subprocess_get_identifier (process) != NULL)
-    kill (-pid, SIGTERM);
-  if (wait_for_exit (process, TERM_TIMEOUT_MS))
-    return TRUE;
-
-  g_debug ("coturn (pid %d) ignored SIGTERM, killing it", pid);
-  if (g_subprocess_get_identifier (process) != NULL)
-    kill (-pid, SIGKILL);
-  if (wait_for_exit (process, KILL_TIMEOUT_MS))
-    return TRUE;
-
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-               "coturn (pid %d) did not exit after SIGKILL", pid);
-  return FALSE;
+  return cs_test_process_terminate (process, "coturn", error);
 }
 
 static gboolean
@@ -304,84 +198,30 @@ launch (CsTestTurn *self, GError **error)
 {
   g_autofree char *turnserver = NULL;
   g_autoptr (GSubprocessLauncher) launcher = NULL;
-  g_autoptr (GError) probe_error = NULL;
+  g_autofree char *expectation = NULL;
   GError *failure = NULL;
-  gint64 deadline;
 
-  turnserver = g_find_program_in_path ("turnserver");
+  turnserver = cs_test_process_find_program ("turnserver", "coturn", error);
   if (turnserver == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   "turnserver not found in PATH: install the coturn package");
-      return FALSE;
-    }
+    return FALSE;
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_subprocess_launcher_set_stdout_file_path (launcher, self->console_file);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-  parent_pid = getpid ();
+  cs_test_process_launcher_setup (launcher);
 
   self->process =
     g_subprocess_launcher_spawn (launcher, error, turnserver, "-c", self->config_file, NULL);
   if (self->process == NULL)
     return FALSE;
-  self->pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (self->process), NULL, 10);
 
-  deadline = g_get_monotonic_time () + READY_TIMEOUT_SECONDS * G_USEC_PER_SEC;
-  while (!probe_binding (self, probe_error == NULL ? &probe_error : NULL))
-    {
-      if (g_subprocess_get_identifier (self->process) == NULL)
-        {
-          failure = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, "coturn exited while starting");
-          break;
-        }
-      if (g_get_monotonic_time () > deadline)
-        {
-          failure =
-            g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                         "coturn did not answer STUN on %s:%u within %d s (first try: %s)",
-                         self->address, self->port, READY_TIMEOUT_SECONDS, probe_error->message);
-          break;
-        }
-      /* A refused datagram fails at once; the next try waits a little. */
-      g_usleep (50 * G_TIME_SPAN_MILLISECOND);
-    }
-
-  if (failure == NULL)
+  expectation = g_strdup_printf ("answer STUN on %s:%u", self->address, self->port);
+  if (cs_test_process_wait_ready (self->process, probe_binding, self, "coturn", expectation,
+                                  &failure))
     return TRUE;
 
   terminate (self, NULL);
   propagate_with_logs (self, error, failure);
   return FALSE;
-}
-
-static gboolean
-remove_tree (GFile *file, GError **error)
-{
-  g_autoptr (GFileEnumerator) children = NULL;
-  GFileType type = g_file_query_file_type (file, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL);
-
-  if (type == G_FILE_TYPE_DIRECTORY)
-    {
-      children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                            G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, error);
-      if (children == NULL)
-        return FALSE;
-
-      while (TRUE)
-        {
-          GFile *child = NULL;
-
-          if (!g_file_enumerator_iterate (children, NULL, &child, NULL, error))
-            return FALSE;
-          if (child == NULL)
-            break;
-          if (!remove_tree (child, error))
-            return FALSE;
-        }
-    }
-
-  return g_file_delete (file, NULL, error);
 }
 
 CsTestTurn *
@@ -520,10 +360,9 @@ cs_test_turn_free (CsTestTurn *self)
 
   if (self->dir != NULL)
     {
-      g_autoptr (GFile) dir = g_file_new_for_path (self->dir);
       g_autoptr (GError) remove_error = NULL;
 
-      if (!remove_tree (dir, &remove_error))
+      if (!cs_test_process_remove_tree (self->dir, &remove_error))
         g_warning ("Could not delete %s: %s", self->dir, remove_error->message);
     }
 
