@@ -5,6 +5,7 @@
 
 #include "cs-direct-call.h"
 #include "cs-direct-call-private.h"
+#include "cs-call-signals.h"
 #include "cs-jingle-sessions.h"
 #include "cs-xmpp-stanza-util.h"
 
@@ -51,17 +52,10 @@ struct _CsDirectCall
 
 G_DEFINE_FINAL_TYPE (CsDirectCall, cs_direct_call, G_TYPE_OBJECT)
 
+/* The call signals (cs-call-signals.h), then the one-to-one call's own. */
 enum
 {
-  ROSTER,
-  PARTICIPANT_JOINED,
-  PARTICIPANT_LEFT,
-  DESCRIPTION,
-  CANDIDATE,
-  MEDIA_STATE,
-  FAILED,
-  RINGING,
-  DROPPED,
+  RINGING = CS_CALL_N_SIGNALS,
   N_SIGNALS
 };
 
@@ -71,7 +65,7 @@ static void
 drop (CsDirectCall *self, const char *from, const char *reason)
 {
   g_debug ("Dropping a message from %s: %s", from, reason);
-  g_signal_emit (self, signals[DROPPED], 0, from, reason);
+  g_signal_emit (self, signals[CS_CALL_SIGNAL_DROPPED], 0, from, reason);
 }
 
 static void
@@ -90,7 +84,7 @@ fail (CsDirectCall *self, const char *message)
 
   self->state = STATE_OVER;
   g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
-  g_signal_emit (self, signals[FAILED], 0, error);
+  g_signal_emit (self, signals[CS_CALL_SIGNAL_FAILED], 0, error);
 }
 
 /* The contact hung up, by session-terminate or finish. */
@@ -104,7 +98,7 @@ contact_gone (CsDirectCall *self)
   if (self->peer != NULL)
     cs_jingle_sessions_forget (self->sessions, self->peer);
   if (announced)
-    g_signal_emit (self, signals[PARTICIPANT_LEFT], 0, self->contact);
+    g_signal_emit (self, signals[CS_CALL_SIGNAL_PARTICIPANT_LEFT], 0, self->contact);
 }
 
 static gboolean
@@ -168,7 +162,7 @@ on_call_message (CsDirectCall *self, xmpp_stanza_t *stanza, xmpp_stanza_t *eleme
       /* XEP-0353: the session has the proposal's id. */
       cs_jingle_sessions_set_next_sid (self->sessions, self->peer, self->id);
       self->announced = TRUE;
-      g_signal_emit (self, signals[ROSTER], 0, ids, names);
+      g_signal_emit (self, signals[CS_CALL_SIGNAL_ROSTER], 0, ids, names);
     }
   else if (self->outgoing && g_str_equal (name, "reject"))
     {
@@ -259,9 +253,10 @@ on_session_description (CsJingleSessions *sessions,
   if (!self->announced && g_str_equal (type, "offer"))
     {
       self->announced = TRUE;
-      g_signal_emit (self, signals[PARTICIPANT_JOINED], 0, self->contact, self->contact_name);
+      g_signal_emit (self, signals[CS_CALL_SIGNAL_PARTICIPANT_JOINED], 0, self->contact,
+                     self->contact_name);
     }
-  g_signal_emit (self, signals[DESCRIPTION], 0, self->contact, type, sdp);
+  g_signal_emit (self, signals[CS_CALL_SIGNAL_DESCRIPTION], 0, self->contact, type, sdp);
 }
 
 static void
@@ -271,7 +266,7 @@ on_session_candidate (CsJingleSessions *sessions,
                       const char *candidate,
                       CsDirectCall *self)
 {
-  g_signal_emit (self, signals[CANDIDATE], 0, self->contact, mline_index, candidate);
+  g_signal_emit (self, signals[CS_CALL_SIGNAL_CANDIDATE], 0, self->contact, mline_index, candidate);
 }
 
 static void
@@ -281,7 +276,7 @@ on_session_media_state (CsJingleSessions *sessions,
                         gboolean camera_off,
                         CsDirectCall *self)
 {
-  g_signal_emit (self, signals[MEDIA_STATE], 0, self->contact, muted, camera_off);
+  g_signal_emit (self, signals[CS_CALL_SIGNAL_MEDIA_STATE], 0, self->contact, muted, camera_off);
 }
 
 static void
@@ -293,14 +288,13 @@ on_session_ended (CsJingleSessions *sessions,
   contact_gone (self);
 }
 
-static void
-on_session_dropped (CsJingleSessions *sessions,
-                    const char *from,
-                    const char *reason,
-                    CsDirectCall *self)
-{
-  drop (self, from, reason);
-}
+static const CsJingleSessionsHandlers session_handlers = {
+  .check = check_peer,
+  .description = G_CALLBACK (on_session_description),
+  .candidate = G_CALLBACK (on_session_candidate),
+  .media_state = G_CALLBACK (on_session_media_state),
+  .ended = G_CALLBACK (on_session_ended),
+};
 
 static void
 cs_direct_call_dispose (GObject *object)
@@ -310,12 +304,7 @@ cs_direct_call_dispose (GObject *object)
   g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
-  if (self->sessions != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->sessions, self);
-      cs_jingle_sessions_set_peer_check (self->sessions, NULL, NULL, NULL);
-    }
-  g_clear_object (&self->sessions);
+  cs_jingle_sessions_release (&self->sessions, self);
   g_clear_object (&self->client);
 
   G_OBJECT_CLASS (cs_direct_call_parent_class)->dispose (object);
@@ -343,26 +332,9 @@ cs_direct_call_class_init (CsDirectCallClass *klass)
   object_class->dispose = cs_direct_call_dispose;
   object_class->finalize = cs_direct_call_finalize;
 
-  signals[ROSTER] = g_signal_new ("roster", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                  G_TYPE_NONE, 2, G_TYPE_STRV, G_TYPE_STRV);
-  signals[PARTICIPANT_JOINED] =
-    g_signal_new ("participant-joined", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                  2, G_TYPE_STRING, G_TYPE_STRING);
-  signals[PARTICIPANT_LEFT] = g_signal_new ("participant-left", type, G_SIGNAL_RUN_LAST, 0, NULL,
-                                            NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[DESCRIPTION] = g_signal_new ("description", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                       G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
-  signals[CANDIDATE] = g_signal_new ("candidate", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                     G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_STRING);
-  signals[MEDIA_STATE] =
-    g_signal_new ("media-state", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
-                  G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_BOOLEAN);
-  signals[FAILED] = g_signal_new ("failed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+  cs_call_signals_install (type, signals);
   signals[RINGING] =
     g_signal_new ("ringing", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[DROPPED] = g_signal_new ("dropped", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
@@ -388,13 +360,7 @@ direct_call_new (CsXmppClient *client,
 
   /* Our full address is the server's to give; the sender's stands for initiator and
    * responder. */
-  self->sessions = cs_jingle_sessions_new (client, NULL);
-  cs_jingle_sessions_set_peer_check (self->sessions, check_peer, self, NULL);
-  g_signal_connect (self->sessions, "description", G_CALLBACK (on_session_description), self);
-  g_signal_connect (self->sessions, "candidate", G_CALLBACK (on_session_candidate), self);
-  g_signal_connect (self->sessions, "media-state", G_CALLBACK (on_session_media_state), self);
-  g_signal_connect (self->sessions, "ended", G_CALLBACK (on_session_ended), self);
-  g_signal_connect (self->sessions, "dropped", G_CALLBACK (on_session_dropped), self);
+  self->sessions = cs_jingle_sessions_new_for_call (client, NULL, &session_handlers, self);
 
   g_signal_connect (client, "stanza-received", G_CALLBACK (on_stanza_received), self);
   g_signal_connect (client, "notify::state", G_CALLBACK (on_client_state), self);
@@ -519,7 +485,7 @@ cs_direct_call_join (CsDirectCall *self, const char *display_name)
       /* Sent as chat, so that our other devices get a carbon and stop ringing. */
       self->state = STATE_ANSWERED;
       send_message (self, self->peer, "proceed");
-      g_signal_emit (self, signals[ROSTER], 0, (const char *const[]){ NULL },
+      g_signal_emit (self, signals[CS_CALL_SIGNAL_ROSTER], 0, (const char *const[]){ NULL },
                      (const char *const[]){ NULL });
     }
 }

@@ -531,6 +531,14 @@ on_stanza_received (CsXmppClient *client, xmpp_stanza_t *stanza, CsJingleSession
     on_jingle (self, stanza, jingle);
 }
 
+/* The call tells the media engine and the tests what it refused, whichever part refused it. */
+static void
+on_dropped_for_call (CsJingleSessions *self, const char *from, const char *reason, gpointer call)
+{
+  g_debug ("Dropping a message from %s: %s", from, reason);
+  g_signal_emit_by_name (call, "dropped", from, reason);
+}
+
 static void
 cs_jingle_sessions_dispose (GObject *object)
 {
@@ -827,4 +835,38 @@ cs_jingle_sessions_dup_session_id (CsJingleSessions *self, const char *peer_addr
 
   peer = g_hash_table_lookup (self->peers, peer_address);
   return peer != NULL ? g_strdup (peer->sid) : NULL;
+}
+
+CsJingleSessions *
+cs_jingle_sessions_new_for_call (CsXmppClient *client,
+                                 const char *local_address,
+                                 const CsJingleSessionsHandlers *handlers,
+                                 gpointer call)
+{
+  CsJingleSessions *self;
+
+  g_return_val_if_fail (CS_IS_XMPP_CLIENT (client), NULL);
+  g_return_val_if_fail (handlers != NULL && handlers->check != NULL, NULL);
+  g_return_val_if_fail (G_IS_OBJECT (call), NULL);
+
+  self = cs_jingle_sessions_new (client, local_address);
+  cs_jingle_sessions_set_peer_check (self, handlers->check, call, NULL);
+  g_signal_connect (self, "description", handlers->description, call);
+  g_signal_connect (self, "candidate", handlers->candidate, call);
+  g_signal_connect (self, "media-state", handlers->media_state, call);
+  g_signal_connect (self, "ended", handlers->ended, call);
+  g_signal_connect (self, "dropped", G_CALLBACK (on_dropped_for_call), call);
+  return self;
+}
+
+void
+cs_jingle_sessions_release (CsJingleSessions **sessions, gpointer call)
+{
+  g_return_if_fail (sessions != NULL);
+
+  if (*sessions == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (*sessions, call);
+  cs_jingle_sessions_set_peer_check (*sessions, NULL, NULL, NULL);
+  g_clear_object (sessions);
 }

@@ -87,6 +87,27 @@ void cs_jingle_sessions_forget (CsJingleSessions *self, const char *peer);
 void cs_jingle_sessions_close (CsJingleSessions *self);
 
 gboolean cs_jingle_sessions_has_session (CsJingleSessions *self, const char *peer);
+
+/* What a call object does with its sessions' signals; each handler gets the call as its
+ * user data. */
+typedef struct
+{
+  CsJinglePeerCheck check;
+  GCallback description;
+  GCallback candidate;
+  GCallback media_state;
+  GCallback ended;
+} CsJingleSessionsHandlers;
+
+/* Sessions for @call (a CsMujiCall or CsDirectCall): @handlers are connected with @call as
+ * their data, and "dropped" comes out as @call's own "dropped" (from, reason). */
+CsJingleSessions *cs_jingle_sessions_new_for_call (CsXmppClient *client,
+                                                   const char *local_address,
+                                                   const CsJingleSessionsHandlers *handlers,
+                                                   gpointer call);
+/* For @call's dispose: undoes what cs_jingle_sessions_new_for_call() connected, so that
+ * nothing reaches @call any more, and drops @call's reference to *@sessions. */
+void cs_jingle_sessions_release (CsJingleSessions **sessions, gpointer call);
 /* The id of the current session with @peer, or NULL. */
 char *cs_jingle_sessions_dup_session_id (CsJingleSessions *self, const char *peer);
 

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cs-muji-call.h"
+#include "cs-call-signals.h"
 #include "cs-jingle-sessions.h"
 #include "cs-xmpp-stanza-util.h"
 
@@ -58,20 +59,7 @@ struct _CsMujiCall
 
 G_DEFINE_FINAL_TYPE (CsMujiCall, cs_muji_call, G_TYPE_OBJECT)
 
-enum
-{
-  ROSTER,
-  PARTICIPANT_JOINED,
-  PARTICIPANT_LEFT,
-  DESCRIPTION,
-  CANDIDATE,
-  MEDIA_STATE,
-  FAILED,
-  DROPPED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+static guint signals[CS_CALL_N_SIGNALS];
 
 static void
 participant_free (gpointer data)
@@ -107,7 +95,7 @@ static void
 drop (CsMujiCall *self, const char *from, const char *reason)
 {
   g_debug ("Dropping a message from %s: %s", from, reason);
-  g_signal_emit (self, signals[DROPPED], 0, from, reason);
+  g_signal_emit (self, signals[CS_CALL_SIGNAL_DROPPED], 0, from, reason);
 }
 
 static gboolean
@@ -128,7 +116,7 @@ participant_gone (CsMujiCall *self, Participant *participant)
   cs_jingle_sessions_forget (self->sessions, address);
   g_hash_table_remove (self->participants, nick);
   if (announced)
-    g_signal_emit (self, signals[PARTICIPANT_LEFT], 0, nick);
+    g_signal_emit (self, signals[CS_CALL_SIGNAL_PARTICIPANT_LEFT], 0, nick);
 }
 
 static void
@@ -137,7 +125,7 @@ announce (CsMujiCall *self, Participant *participant)
   if (participant->announced)
     return;
   participant->announced = TRUE;
-  g_signal_emit (self, signals[PARTICIPANT_JOINED], 0, participant->nick,
+  g_signal_emit (self, signals[CS_CALL_SIGNAL_PARTICIPANT_JOINED], 0, participant->nick,
                  participant->name != NULL ? participant->name : participant->nick);
 }
 
@@ -174,7 +162,7 @@ on_session_description (CsJingleSessions *sessions,
   /* Whoever makes us an offer takes part, if the media engine did not know yet. */
   if (g_str_equal (type, "offer"))
     announce (self, participant);
-  g_signal_emit (self, signals[DESCRIPTION], 0, nick, type, sdp);
+  g_signal_emit (self, signals[CS_CALL_SIGNAL_DESCRIPTION], 0, nick, type, sdp);
 }
 
 static void
@@ -187,7 +175,7 @@ on_session_candidate (CsJingleSessions *sessions,
   const char *nick = nick_of (self, from);
 
   if (nick != NULL)
-    g_signal_emit (self, signals[CANDIDATE], 0, nick, mline_index, candidate);
+    g_signal_emit (self, signals[CS_CALL_SIGNAL_CANDIDATE], 0, nick, mline_index, candidate);
 }
 
 static void
@@ -200,7 +188,7 @@ on_session_media_state (CsJingleSessions *sessions,
   const char *nick = nick_of (self, from);
 
   if (nick != NULL)
-    g_signal_emit (self, signals[MEDIA_STATE], 0, nick, muted, camera_off);
+    g_signal_emit (self, signals[CS_CALL_SIGNAL_MEDIA_STATE], 0, nick, muted, camera_off);
 }
 
 static void
@@ -219,18 +207,17 @@ on_session_ended (CsJingleSessions *sessions, const char *from, gboolean replace
     {
       /* They came back with a new session: the old one is over for the media engine too. */
       participant->announced = FALSE;
-      g_signal_emit (self, signals[PARTICIPANT_LEFT], 0, participant->nick);
+      g_signal_emit (self, signals[CS_CALL_SIGNAL_PARTICIPANT_LEFT], 0, participant->nick);
     }
 }
 
-static void
-on_session_dropped (CsJingleSessions *sessions,
-                    const char *from,
-                    const char *reason,
-                    CsMujiCall *self)
-{
-  drop (self, from, reason);
-}
+static const CsJingleSessionsHandlers session_handlers = {
+  .check = check_peer,
+  .description = G_CALLBACK (on_session_description),
+  .candidate = G_CALLBACK (on_session_candidate),
+  .media_state = G_CALLBACK (on_session_media_state),
+  .ended = G_CALLBACK (on_session_ended),
+};
 
 /* Presences in the call room. */
 
@@ -282,7 +269,8 @@ emit_roster (CsMujiCall *self)
         g_ptr_array_add (names, participant->name != NULL ? participant->name : participant->nick);
       }
 
-  g_signal_emit (self, signals[ROSTER], 0, (char **) ids->pdata, (char **) names->pdata);
+  g_signal_emit (self, signals[CS_CALL_SIGNAL_ROSTER], 0, (char **) ids->pdata,
+                 (char **) names->pdata);
 }
 
 static gboolean
@@ -452,7 +440,7 @@ on_room_error (CsXmppClient *client, const char *room, GError *error, CsMujiCall
       return;
     }
 
-  g_signal_emit (self, signals[FAILED], 0, error);
+  g_signal_emit (self, signals[CS_CALL_SIGNAL_FAILED], 0, error);
 }
 
 static void
@@ -465,13 +453,13 @@ on_client_state (CsXmppClient *client, GParamSpec *pspec, CsMujiCall *self)
     return;
 
   if (error != NULL)
-    g_signal_emit (self, signals[FAILED], 0, error);
+    g_signal_emit (self, signals[CS_CALL_SIGNAL_FAILED], 0, error);
   else
     {
       g_autoptr (GError) offline = g_error_new (CS_XMPP_ERROR, CS_XMPP_ERROR_CONNECTION_LOST,
                                                 _ ("You were signed out during the call."));
 
-      g_signal_emit (self, signals[FAILED], 0, offline);
+      g_signal_emit (self, signals[CS_CALL_SIGNAL_FAILED], 0, offline);
     }
 }
 
@@ -485,12 +473,7 @@ cs_muji_call_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->client, self);
   if (self->participants != NULL)
     g_hash_table_remove_all (self->participants);
-  if (self->sessions != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->sessions, self);
-      cs_jingle_sessions_set_peer_check (self->sessions, NULL, NULL, NULL);
-    }
-  g_clear_object (&self->sessions);
+  cs_jingle_sessions_release (&self->sessions, self);
   g_clear_object (&self->client);
 
   G_OBJECT_CLASS (cs_muji_call_parent_class)->dispose (object);
@@ -519,24 +502,7 @@ cs_muji_call_class_init (CsMujiCallClass *klass)
   object_class->dispose = cs_muji_call_dispose;
   object_class->finalize = cs_muji_call_finalize;
 
-  signals[ROSTER] = g_signal_new ("roster", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                  G_TYPE_NONE, 2, G_TYPE_STRV, G_TYPE_STRV);
-  signals[PARTICIPANT_JOINED] =
-    g_signal_new ("participant-joined", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                  2, G_TYPE_STRING, G_TYPE_STRING);
-  signals[PARTICIPANT_LEFT] = g_signal_new ("participant-left", type, G_SIGNAL_RUN_LAST, 0, NULL,
-                                            NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[DESCRIPTION] = g_signal_new ("description", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                       G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
-  signals[CANDIDATE] = g_signal_new ("candidate", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                     G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_STRING);
-  signals[MEDIA_STATE] =
-    g_signal_new ("media-state", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
-                  G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_BOOLEAN);
-  signals[FAILED] = g_signal_new ("failed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                  G_TYPE_NONE, 1, G_TYPE_ERROR);
-  signals[DROPPED] = g_signal_new ("dropped", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  cs_call_signals_install (type, signals);
 }
 
 static void
@@ -561,13 +527,7 @@ cs_muji_call_new (CsXmppClient *client, const char *room, const char *nick, gboo
   self->create = create;
 
   local = occupant_address (self, nick);
-  self->sessions = cs_jingle_sessions_new (client, local);
-  cs_jingle_sessions_set_peer_check (self->sessions, check_peer, self, NULL);
-  g_signal_connect (self->sessions, "description", G_CALLBACK (on_session_description), self);
-  g_signal_connect (self->sessions, "candidate", G_CALLBACK (on_session_candidate), self);
-  g_signal_connect (self->sessions, "media-state", G_CALLBACK (on_session_media_state), self);
-  g_signal_connect (self->sessions, "ended", G_CALLBACK (on_session_ended), self);
-  g_signal_connect (self->sessions, "dropped", G_CALLBACK (on_session_dropped), self);
+  self->sessions = cs_jingle_sessions_new_for_call (client, local, &session_handlers, self);
 
   g_signal_connect (client, "stanza-received", G_CALLBACK (on_stanza_received), self);
   g_signal_connect (client, "room-joined", G_CALLBACK (on_room_joined), self);
