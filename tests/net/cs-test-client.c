@@ -16,6 +16,61 @@ on_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* What a call (cs-call-signals.h) tells the media engine, as log lines. */
+
+static void
+on_call_roster (GObject *call, GStrv ids, GStrv names, CsTestLog *log)
+{
+  g_autofree char *joined = g_strjoinv (",", ids);
+
+  cs_test_log_add (log, g_strdup_printf ("roster %s", joined));
+}
+
+static void
+on_call_joined (GObject *call, const char *id, const char *name, CsTestLog *log)
+{
+  cs_test_log_add (log, g_strdup_printf ("joined %s %s", id, name));
+}
+
+static void
+on_call_left (GObject *call, const char *id, CsTestLog *log)
+{
+  cs_test_log_add (log, g_strdup_printf ("left %s", id));
+}
+
+static void
+on_call_description (GObject *call,
+                     const char *from,
+                     const char *type,
+                     const char *sdp,
+                     CsTestLog *log)
+{
+  g_free (log->last_sdp);
+  log->last_sdp = g_strdup (sdp);
+  cs_test_log_add (log, g_strdup_printf ("%s %s", type, from));
+}
+
+static void
+on_call_candidate (GObject *call,
+                   const char *from,
+                   guint index,
+                   const char *candidate,
+                   CsTestLog *log)
+{
+  cs_test_log_add (log, g_strdup_printf ("candidate %s %u %s", from, index, candidate));
+}
+
+static void
+on_call_media_state (GObject *call,
+                     const char *from,
+                     gboolean muted,
+                     gboolean camera_off,
+                     CsTestLog *log)
+{
+  cs_test_log_add (log,
+                   g_strdup_printf ("media %s muted=%d camera_off=%d", from, muted, camera_off));
+}
+
 void
 cs_test_on_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -147,6 +202,7 @@ cs_test_log_free (CsTestLog *log)
 {
   g_ptr_array_unref (log->lines);
   g_free (log->who);
+  g_free (log->last_sdp);
   g_free (log);
 }
 
@@ -243,4 +299,18 @@ void
 cs_test_log_wait_count (CsTestLog *log, const char *prefix, guint count)
 {
   log_wait (log, prefix, FALSE, count);
+}
+
+/* Records what @call (a CsMujiCall or CsDirectCall) tells the media engine: "roster a,b",
+ * "joined ID NAME", "left ID", "offer ID" or "answer ID" (the SDP kept in last_sdp),
+ * "candidate ID INDEX CANDIDATE", "media ID muted=0 camera_off=1". @call must go before @log. */
+void
+cs_test_log_watch_call (CsTestLog *log, gpointer call)
+{
+  g_signal_connect (call, "roster", G_CALLBACK (on_call_roster), log);
+  g_signal_connect (call, "participant-joined", G_CALLBACK (on_call_joined), log);
+  g_signal_connect (call, "participant-left", G_CALLBACK (on_call_left), log);
+  g_signal_connect (call, "description", G_CALLBACK (on_call_description), log);
+  g_signal_connect (call, "candidate", G_CALLBACK (on_call_candidate), log);
+  g_signal_connect (call, "media-state", G_CALLBACK (on_call_media_state), log);
 }

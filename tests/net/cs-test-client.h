@@ -33,6 +33,8 @@ typedef struct
 {
   char *who;
   GPtrArray *lines;
+  /* The SDP of the last description a watched call gave (cs_test_log_watch_call()). */
+  char *last_sdp;
 } CsTestLog;
 
 CsTestLog *cs_test_log_new (const char *who);
@@ -45,6 +47,7 @@ guint cs_test_log_count (CsTestLog *log, const char *prefix);
 void cs_test_log_wait (CsTestLog *log, const char *prefix);
 void cs_test_log_wait_line (CsTestLog *log, const char *line);
 void cs_test_log_wait_count (CsTestLog *log, const char *prefix, guint count);
+void cs_test_log_watch_call (CsTestLog *log, gpointer call);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsTestLog, cs_test_log_free)
 

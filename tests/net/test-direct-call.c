@@ -21,8 +21,7 @@ typedef struct
   CsIncomingCalls *incoming;
   CsDirectCall *call;
   CsTestLog *events; /* "incoming alice@localhost Alice video=1", "roster bob@localhost", ... */
-  char *last_sdp;
-  char *last_id; /* of the last incoming call */
+  char *last_id;     /* of the last incoming call */
 } Party;
 
 static CsTestServer *server;
@@ -65,46 +64,6 @@ on_incoming_dropped (CsIncomingCalls *incoming, const char *from, const char *re
 }
 
 /* The call. */
-
-static void
-on_roster (CsDirectCall *call, GStrv ids, GStrv names, Party *p)
-{
-  g_autofree char *joined = g_strjoinv (",", ids);
-
-  record (p, g_strdup_printf ("roster %s", joined));
-}
-
-static void
-on_joined (CsDirectCall *call, const char *id, const char *name, Party *p)
-{
-  record (p, g_strdup_printf ("joined %s %s", id, name));
-}
-
-static void
-on_left (CsDirectCall *call, const char *id, Party *p)
-{
-  record (p, g_strdup_printf ("left %s", id));
-}
-
-static void
-on_description (CsDirectCall *call, const char *from, const char *type, const char *sdp, Party *p)
-{
-  g_free (p->last_sdp);
-  p->last_sdp = g_strdup (sdp);
-  record (p, g_strdup_printf ("%s %s", type, from));
-}
-
-static void
-on_candidate (CsDirectCall *call, const char *from, guint index, const char *candidate, Party *p)
-{
-  record (p, g_strdup_printf ("candidate %s %u %s", from, index, candidate));
-}
-
-static void
-on_media_state (CsDirectCall *call, const char *from, gboolean muted, gboolean camera_off, Party *p)
-{
-  record (p, g_strdup_printf ("media %s muted=%d camera_off=%d", from, muted, camera_off));
-}
 
 static void
 on_failed (CsDirectCall *call, GError *error, Party *p)
@@ -153,12 +112,7 @@ party_set_call (Party *p, CsDirectCall *call)
   g_assert_null (p->call);
   g_assert_nonnull (call);
   p->call = call;
-  g_signal_connect (call, "roster", G_CALLBACK (on_roster), p);
-  g_signal_connect (call, "participant-joined", G_CALLBACK (on_joined), p);
-  g_signal_connect (call, "participant-left", G_CALLBACK (on_left), p);
-  g_signal_connect (call, "description", G_CALLBACK (on_description), p);
-  g_signal_connect (call, "candidate", G_CALLBACK (on_candidate), p);
-  g_signal_connect (call, "media-state", G_CALLBACK (on_media_state), p);
+  cs_test_log_watch_call (p->events, call);
   g_signal_connect (call, "failed", G_CALLBACK (on_failed), p);
   g_signal_connect (call, "ringing", G_CALLBACK (on_ringing), p);
   g_signal_connect (call, "dropped", G_CALLBACK (on_call_dropped), p);
@@ -193,7 +147,6 @@ party_free (Party *p)
   cs_xmpp_client_disconnect (p->client);
   g_object_unref (p->client);
   cs_test_log_free (p->events);
-  g_free (p->last_sdp);
   g_free (p->last_id);
   g_free (p);
 }
@@ -277,9 +230,9 @@ test_answered (void)
   cs_direct_call_send_description (alice->call, "bob@localhost", "offer", offer);
   cs_test_log_wait (bob_laptop->events, "offer alice@localhost");
   g_assert_true (cs_test_log_has (bob_laptop->events, "joined alice@localhost Alice"));
-  g_assert_nonnull (strstr (bob_laptop->last_sdp, "m=audio"));
-  g_assert_nonnull (strstr (bob_laptop->last_sdp, "m=video"));
-  g_assert_nonnull (strstr (bob_laptop->last_sdp, "a=fingerprint:sha-256"));
+  g_assert_nonnull (strstr (bob_laptop->events->last_sdp, "m=audio"));
+  g_assert_nonnull (strstr (bob_laptop->events->last_sdp, "m=video"));
+  g_assert_nonnull (strstr (bob_laptop->events->last_sdp, "a=fingerprint:sha-256"));
   sid = cs_direct_call_dup_session_id (bob_laptop->call);
   g_assert_cmpstr (sid, ==, id);
   g_assert_true (cs_test_log_has (bob_laptop->events, "initiator is the sender"));
@@ -293,7 +246,7 @@ test_answered (void)
   cs_direct_call_send_description (bob_laptop->call, "alice@localhost", "answer", answer);
   cs_test_log_wait (alice->events, "answer bob@localhost");
   g_assert_true (cs_test_log_has (alice->events, "responder is the sender"));
-  g_assert_nonnull (strstr (alice->last_sdp, "a=setup:"));
+  g_assert_nonnull (strstr (alice->events->last_sdp, "a=setup:"));
   cs_direct_call_send_candidate (bob_laptop->call, "alice@localhost", 0,
                                  "candidate:2 1 UDP 2015363327 10.77.0.4 40002 typ host");
   cs_test_log_wait (

@@ -24,7 +24,6 @@ typedef struct
   CsXmppClient *client;
   CsMujiCall *call;
   CsTestLog *events; /* "roster alice,bob", "joined bob", "offer bob", "candidate bob 0", ... */
-  char *last_sdp;
 } Member;
 
 static CsTestServer *server;
@@ -33,46 +32,6 @@ static void
 record (Member *m, char *event)
 {
   cs_test_log_add (m->events, event);
-}
-
-static void
-on_roster (CsMujiCall *call, GStrv ids, GStrv names, Member *m)
-{
-  g_autofree char *joined = g_strjoinv (",", ids);
-
-  record (m, g_strdup_printf ("roster %s", joined));
-}
-
-static void
-on_joined (CsMujiCall *call, const char *id, const char *name, Member *m)
-{
-  record (m, g_strdup_printf ("joined %s %s", id, name));
-}
-
-static void
-on_left (CsMujiCall *call, const char *id, Member *m)
-{
-  record (m, g_strdup_printf ("left %s", id));
-}
-
-static void
-on_description (CsMujiCall *call, const char *from, const char *type, const char *sdp, Member *m)
-{
-  g_free (m->last_sdp);
-  m->last_sdp = g_strdup (sdp);
-  record (m, g_strdup_printf ("%s %s", type, from));
-}
-
-static void
-on_candidate (CsMujiCall *call, const char *from, guint index, const char *candidate, Member *m)
-{
-  record (m, g_strdup_printf ("candidate %s %u %s", from, index, candidate));
-}
-
-static void
-on_media_state (CsMujiCall *call, const char *from, gboolean muted, gboolean camera_off, Member *m)
-{
-  record (m, g_strdup_printf ("media %s muted=%d camera_off=%d", from, muted, camera_off));
 }
 
 static void
@@ -118,12 +77,7 @@ member_new_in (CsXmppClient *client, const char *room, const char *nick, gboolea
   m->events = cs_test_log_new (cs_xmpp_client_get_address (client));
   m->call = cs_muji_call_new (client, room, nick, create);
   cs_muji_call_set_allowed (m->call, allowed);
-  g_signal_connect (m->call, "roster", G_CALLBACK (on_roster), m);
-  g_signal_connect (m->call, "participant-joined", G_CALLBACK (on_joined), m);
-  g_signal_connect (m->call, "participant-left", G_CALLBACK (on_left), m);
-  g_signal_connect (m->call, "description", G_CALLBACK (on_description), m);
-  g_signal_connect (m->call, "candidate", G_CALLBACK (on_candidate), m);
-  g_signal_connect (m->call, "media-state", G_CALLBACK (on_media_state), m);
+  cs_test_log_watch_call (m->events, m->call);
   g_signal_connect (m->call, "dropped", G_CALLBACK (on_dropped), m);
   return m;
 }
@@ -140,7 +94,6 @@ member_free (Member *m)
   g_assert_finalize_object (m->call);
   g_object_unref (m->client);
   cs_test_log_free (m->events);
-  g_free (m->last_sdp);
   g_free (m);
 }
 
@@ -206,9 +159,9 @@ test_call (void)
   /* The newcomer offers; webrtcbin's SDP travels as Jingle and comes back as SDP. */
   cs_muji_call_send_description (bob->call, "alice", "offer", offer);
   cs_test_log_wait (alice->events, "offer bob");
-  g_assert_nonnull (strstr (alice->last_sdp, "m=audio"));
-  g_assert_nonnull (strstr (alice->last_sdp, "m=video"));
-  g_assert_nonnull (strstr (alice->last_sdp, "a=fingerprint:sha-256"));
+  g_assert_nonnull (strstr (alice->events->last_sdp, "m=audio"));
+  g_assert_nonnull (strstr (alice->events->last_sdp, "m=video"));
+  g_assert_nonnull (strstr (alice->events->last_sdp, "a=fingerprint:sha-256"));
   cs_muji_call_send_candidate (bob->call, "alice", 1,
                                "candidate:1 1 UDP 2015363327 10.77.0.3 40000 typ host");
   cs_test_log_wait (alice->events,
@@ -216,7 +169,7 @@ test_call (void)
 
   cs_muji_call_send_description (alice->call, "bob", "answer", answer);
   cs_test_log_wait (bob->events, "answer alice");
-  g_assert_nonnull (strstr (bob->last_sdp, "a=setup:"));
+  g_assert_nonnull (strstr (bob->events->last_sdp, "a=setup:"));
 
   cs_muji_call_send_media_state (alice->call, TRUE, FALSE);
   cs_test_log_wait (bob->events, "media alice muted=1 camera_off=0");
