@@ -38,6 +38,8 @@ struct _CsScheduleSync
   /* room -> (nick -> Occupant): who is in each room now, from their presences. The room
    * sends them before its history, so replayed payloads are judged by who sent them. */
   GHashTable *rooms;
+  /* Rooms of our circles just entered, until our own presence tells our affiliation. */
+  GHashTable *entering;
 };
 
 G_DEFINE_FINAL_TYPE (CsScheduleSync, cs_schedule_sync, G_TYPE_OBJECT)
@@ -179,6 +181,14 @@ ignore (CsScheduleSync *self, const char *room, const char *nick, const char *re
   g_signal_emit (self, signals[IGNORED], 0, room, nick, reason);
 }
 
+static gboolean
+is_organiser (Occupant *occupant)
+{
+  return occupant != NULL && occupant->address != NULL &&
+         (g_strcmp0 (occupant->affiliation, "owner") == 0 ||
+          g_strcmp0 (occupant->affiliation, "admin") == 0);
+}
+
 /* The sender's occupant if it may change the circle's schedule. */
 static Occupant *
 find_organiser (CsScheduleSync *self, const char *room, const char *nick, xmpp_stanza_t *message)
@@ -186,9 +196,7 @@ find_organiser (CsScheduleSync *self, const char *room, const char *nick, xmpp_s
   GHashTable *occupants = g_hash_table_lookup (self->rooms, room);
   Occupant *occupant = occupants != NULL ? g_hash_table_lookup (occupants, nick) : NULL;
 
-  if (occupant == NULL || occupant->address == NULL ||
-      (g_strcmp0 (occupant->affiliation, "owner") != 0 &&
-       g_strcmp0 (occupant->affiliation, "admin") != 0))
+  if (!is_organiser (occupant))
     return NULL;
 
   /* Some servers (Prosody's archive) name the real sender of a replayed message; a message
@@ -347,6 +355,54 @@ on_stanza_received (CsXmppClient *client, xmpp_stanza_t *stanza, CsScheduleSync 
       apply_payload (self, room, slash + 1, stanza, child);
 }
 
+static Occupant *
+find_self (CsScheduleSync *self, const char *room)
+{
+  GHashTable *occupants = g_hash_table_lookup (self->rooms, room);
+  const char *address = cs_xmpp_client_get_address (self->client);
+  GHashTableIter iter;
+  gpointer value;
+
+  if (occupants == NULL)
+    return NULL;
+  g_hash_table_iter_init (&iter, occupants);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Occupant *occupant = value;
+
+      if (occupant->address != NULL && g_ascii_strcasecmp (occupant->address, address) == 0)
+        return occupant;
+    }
+  return NULL;
+}
+
+/* An organiser entering the room publishes the whole schedule again: members who entered
+ * while the organiser was away ignored what the history replayed, and the history is
+ * bounded. */
+static void
+republish (CsScheduleSync *self, const char *room)
+{
+  CsCircle *circle = find_circle (self, room);
+  g_autoptr (GError) error = NULL;
+
+  g_hash_table_remove (self->entering, room);
+  if (circle != NULL && !cs_schedule_sync_publish_circle (self, circle, &error))
+    g_warning ("Could not publish the schedule of %s: %s", room, error->message);
+}
+
+static void
+on_room_joined (CsXmppClient *client, const char *room, gboolean created, CsScheduleSync *self)
+{
+  if (room == NULL || find_circle (self, room) == NULL)
+    return;
+
+  /* A room we just made sends our presence before it is configured and joined. */
+  if (is_organiser (find_self (self, room)))
+    republish (self, room);
+  else
+    g_hash_table_add (self->entering, g_strdup (room));
+}
+
 static void
 on_occupant_changed (CsXmppClient *client,
                      const char *room,
@@ -379,6 +435,14 @@ on_occupant_changed (CsXmppClient *client,
   occupant->address = cs_stanza_bare_jid (address);
   occupant->affiliation = g_strdup (affiliation);
   g_hash_table_replace (occupants, g_strdup (nick), occupant);
+
+  if (g_hash_table_contains (self->entering, room) && occupant == find_self (self, room))
+    {
+      if (is_organiser (occupant))
+        republish (self, room);
+      else
+        g_hash_table_remove (self->entering, room);
+    }
 }
 
 static void
@@ -386,7 +450,10 @@ on_state_changed (CsXmppClient *client, GParamSpec *pspec, CsScheduleSync *self)
 {
   /* Presences come again when the rooms are entered again. */
   if (cs_xmpp_client_get_state (client) != CS_XMPP_STATE_ONLINE)
-    g_hash_table_remove_all (self->rooms);
+    {
+      g_hash_table_remove_all (self->rooms);
+      g_hash_table_remove_all (self->entering);
+    }
 }
 
 static void
@@ -408,6 +475,7 @@ cs_schedule_sync_finalize (GObject *object)
   CsScheduleSync *self = CS_SCHEDULE_SYNC (object);
 
   g_hash_table_unref (self->rooms);
+  g_hash_table_unref (self->entering);
 
   G_OBJECT_CLASS (cs_schedule_sync_parent_class)->finalize (object);
 }
@@ -432,6 +500,7 @@ cs_schedule_sync_init (CsScheduleSync *self)
 {
   self->rooms =
     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
+  self->entering = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 CsScheduleSync *
@@ -447,6 +516,7 @@ cs_schedule_sync_new (CsXmppClient *client, CsStore *store)
   self->store = g_object_ref (store);
   g_signal_connect (client, "stanza-received", G_CALLBACK (on_stanza_received), self);
   g_signal_connect (client, "occupant-changed", G_CALLBACK (on_occupant_changed), self);
+  g_signal_connect (client, "room-joined", G_CALLBACK (on_room_joined), self);
   g_signal_connect (client, "notify::state", G_CALLBACK (on_state_changed), self);
   return self;
 }

@@ -16,12 +16,15 @@
  * oversized payloads change nothing. */
 
 #define ROOM "dupont@rooms.localhost"
+#define ROOM_2 "martin@rooms.localhost"
 
 static CsTestServer *server;
 
 typedef struct
 {
   char *dir;
+  const char *room;
+  const char *nick;
   CsXmppClient *client;
   CsStore *store;
   CsCircle *circle; /* the store's */
@@ -42,18 +45,20 @@ on_ignored (CsScheduleSync *sync,
             const char *reason,
             Side *side)
 {
-  g_assert_cmpstr (room, ==, ROOM);
+  g_assert_cmpstr (room, ==, side->room);
   cs_test_log_add (side->log, g_strdup_printf ("ignored %s: %s", nick, reason));
 }
 
 static Side *
-side_new (const char *local)
+side_new (const char *local, const char *room)
 {
   Side *side = g_new0 (Side, 1);
   g_autoptr (GError) error = NULL;
   g_autofree char *path = NULL;
   g_autoptr (CsCircle) draft = cs_circle_new ();
 
+  side->room = room;
+  side->nick = local;
   side->dir = g_dir_make_tmp ("cs-schedule-sync-XXXXXX", &error);
   g_assert_no_error (error);
   path = g_build_filename (side->dir, "cousinade.db", NULL);
@@ -62,7 +67,7 @@ side_new (const char *local)
 
   /* Both sides know the circle by its room, as after accepting an invitation. */
   cs_circle_set_name (draft, "Cousinade Dupont");
-  cs_circle_set_room_address (draft, ROOM);
+  cs_circle_set_room_address (draft, room);
   side->circle = cs_store_save_circle (side->store, draft, &error);
   g_assert_no_error (error);
 
@@ -81,7 +86,7 @@ side_free (Side *side)
   g_autofree char *wal = g_strconcat (db, "-wal", NULL);
   g_autofree char *shm = g_strconcat (db, "-shm", NULL);
 
-  cs_xmpp_client_leave_room (side->client, ROOM);
+  cs_xmpp_client_leave_room (side->client, side->room);
   g_assert_finalize_object (side->sync);
   cs_xmpp_client_disconnect (side->client);
   g_object_unref (side->client);
@@ -101,7 +106,7 @@ static gboolean member_listed;
 static void
 on_room_joined (CsXmppClient *client, const char *room, gboolean created, gpointer user_data)
 {
-  if (g_strcmp0 (room, ROOM) == 0)
+  if (g_strcmp0 (room, user_data) == 0)
     room_joined = TRUE;
 }
 
@@ -112,7 +117,7 @@ on_member_listed (CsXmppClient *client,
                   const char *affiliation,
                   gpointer user_data)
 {
-  if (g_strcmp0 (jid, "bob@localhost") == 0 && g_strcmp0 (affiliation, "member") == 0)
+  if (g_strcmp0 (jid, user_data) == 0 && g_strcmp0 (affiliation, "member") == 0)
     member_listed = TRUE;
 }
 
@@ -125,10 +130,11 @@ is_true (gpointer data)
 static void
 join (Side *side, gboolean create)
 {
-  gulong id = g_signal_connect (side->client, "room-joined", G_CALLBACK (on_room_joined), NULL);
+  gulong id = g_signal_connect (side->client, "room-joined", G_CALLBACK (on_room_joined),
+                                (gpointer) side->room);
 
   room_joined = FALSE;
-  cs_xmpp_client_join_room (side->client, ROOM, create ? "alice" : "bob", create, "Dupont");
+  cs_xmpp_client_join_room (side->client, side->room, side->nick, create, "Cousins");
   cs_test_wait_until (is_true, &room_joined, "the circle's room");
   g_signal_handler_disconnect (side->client, id);
 }
@@ -176,7 +182,7 @@ send_raw (Side *from,
           const char *tzid)
 {
   xmpp_ctx_t *ctx = cs_xmpp_client_get_context (from->client);
-  xmpp_stanza_t *message = xmpp_message_new (ctx, "groupchat", ROOM, "raw");
+  xmpp_stanza_t *message = xmpp_message_new (ctx, "groupchat", from->room, "raw");
   xmpp_stanza_t *schedule = cs_stanza_add_child (message, "schedule", CS_SCHEDULE_SYNC_NS);
   xmpp_stanza_t *element;
 
@@ -216,8 +222,8 @@ assert_unchanged (Side *side, CsScheduledCall *before)
 static void
 test_sync (void)
 {
-  Side *alice = side_new ("alice");
-  Side *bob = side_new ("bob");
+  Side *alice = side_new ("alice", ROOM);
+  Side *bob = side_new ("bob", ROOM);
   g_autoptr (GTimeZone) paris = g_time_zone_new_identifier ("Europe/Paris");
   g_autoptr (CsScheduledCall) call = cs_scheduled_call_new ();
   g_autoptr (CsScheduledCall) seen = NULL;
@@ -233,7 +239,9 @@ test_sync (void)
 
   /* Alice owns the circle's room and lets bob in. */
   join (alice, TRUE);
-  listed = g_signal_connect (alice->client, "member-listed", G_CALLBACK (on_member_listed), NULL);
+  member_listed = FALSE;
+  listed = g_signal_connect (alice->client, "member-listed", G_CALLBACK (on_member_listed),
+                             "bob@localhost");
   cs_xmpp_client_set_affiliation (alice->client, ROOM, "bob@localhost", "member");
   cs_xmpp_client_list_members (alice->client, ROOM);
   cs_test_wait_until (is_true, &member_listed, "bob listed as a member");
@@ -366,11 +374,73 @@ test_sync (void)
   side_free (alice);
 }
 
+static CsScheduledCall *
+new_monthly_call (CsCircle *circle)
+{
+  g_autoptr (GTimeZone) paris = g_time_zone_new_identifier ("Europe/Paris");
+  g_autoptr (GDateTime) start = cs_scheduled_call_new_local (paris, 2027, 1, 3, 11, 0, 0);
+  CsScheduledCall *call = cs_scheduled_call_new ();
+
+  cs_scheduled_call_set_circle_id (call, cs_circle_get_id (circle));
+  cs_scheduled_call_set_title (call, "Martin cousins");
+  cs_scheduled_call_set_tzid (call, "Europe/Paris");
+  cs_scheduled_call_set_dtstart (call, start);
+  cs_scheduled_call_set_rrule (call, "FREQ=MONTHLY;BYDAY=1SU");
+  return call;
+}
+
+/* The organiser's payloads replayed while she is away are not trusted (nobody in the room
+ * vouches for the nick that sent them); when she comes back, her app publishes the schedule
+ * again and the member gets it. */
+static void
+test_organiser_away (void)
+{
+  Side *dave = side_new ("dave", ROOM_2);
+  Side *erin = side_new ("erin", ROOM_2);
+  g_autoptr (CsScheduledCall) call = new_monthly_call (dave->circle);
+  g_autoptr (CsScheduledCall) seen = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *uid = NULL;
+  gulong listed;
+
+  join (dave, TRUE);
+  member_listed = FALSE;
+  listed = g_signal_connect (dave->client, "member-listed", G_CALLBACK (on_member_listed),
+                             "erin@localhost");
+  cs_xmpp_client_set_affiliation (dave->client, ROOM_2, "erin@localhost", "member");
+  cs_xmpp_client_list_members (dave->client, ROOM_2);
+  cs_test_wait_until (is_true, &member_listed, "erin listed as a member");
+  g_signal_handler_disconnect (dave->client, listed);
+
+  g_assert_true (cs_store_create_scheduled_call (dave->store, call, &error));
+  g_assert_no_error (error);
+  uid = g_strdup (cs_scheduled_call_get_uid (call));
+  g_assert_true (cs_schedule_sync_publish (dave->sync, call, &error));
+  cs_test_log_wait (dave->log, "ignored dave: not newer");
+  cs_xmpp_client_leave_room (dave->client, ROOM_2);
+  cs_test_settle (300);
+
+  join (erin, FALSE);
+  cs_test_log_wait (erin->log, "ignored dave: not from the circle's organiser");
+  seen = stored (erin, uid);
+  g_assert_null (seen);
+
+  /* Dave is back: his app republishes, erin's store gets the series. */
+  join (dave, FALSE);
+  wait_sequence (erin, uid, cs_scheduled_call_get_sequence (call));
+  seen = stored (erin, uid);
+  g_assert_cmpstr (cs_scheduled_call_get_title (seen), ==, "Martin cousins");
+  g_assert_cmpstr (cs_scheduled_call_get_organiser (seen), ==, "dave@localhost");
+
+  side_free (erin);
+  side_free (dave);
+}
+
 /* A circle without a room cannot publish: the caller is told so. */
 static void
 test_no_room (void)
 {
-  Side *carol = side_new ("carol");
+  Side *carol = side_new ("carol", ROOM);
   g_autoptr (CsCircle) draft = cs_circle_new ();
   g_autoptr (CsScheduledCall) call = cs_scheduled_call_new ();
   g_autoptr (GTimeZone) paris = g_time_zone_new_identifier ("Europe/Paris");
@@ -404,6 +474,7 @@ main (int argc, char **argv)
   g_assert_no_error (error);
 
   g_test_add_func ("/schedule-sync/owner-to-member", test_sync);
+  g_test_add_func ("/schedule-sync/organiser-away", test_organiser_away);
   g_test_add_func ("/schedule-sync/no-room", test_no_room);
 
   status = g_test_run ();
