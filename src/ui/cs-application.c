@@ -342,6 +342,7 @@ static const struct
   { "win.show-preferences", { "<Control>comma", NULL } },
   { "circle.rename", { "F2", NULL } },
   { "circle.add-member", { "<Control>m", NULL } },
+  { "circle.schedule-call", { "<Control>t", NULL } },
 };
 
 static void

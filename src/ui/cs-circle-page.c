@@ -10,6 +10,10 @@
 #include "cs-labels.h"
 #include "cs-member-picker.h"
 #include "cs-qr-code.h"
+#include "cs-recurrence.h"
+#include "cs-reminders.h"
+#include "cs-schedule-dialog.h"
+#include "cs-schedule-files.h"
 #include "cs-timeline.h"
 #include "cs-window.h"
 
@@ -24,6 +28,7 @@ struct _CsCirclePage
   gboolean narrow;
   GBindingGroup *circle_bindings;
   CsCircleRooms *rooms;
+  guint calls_refresh_id;
 
   AdwWindowTitle *window_title;
   GtkLabel *emoji_label;
@@ -300,6 +305,373 @@ add_member_action (GtkWidget *widget, const char *action_name, GVariant *paramet
   gtk_window_present (GTK_WINDOW (picker));
 }
 
+/* The upcoming calls of the circle: the next few occurrences of its series. */
+
+/* How far ahead, and how many, the circle page lists. */
+#define CALLS_DAYS_AHEAD 400
+#define CALLS_PER_SERIES 3
+#define CALLS_SHOWN 6
+
+static CsWindow *
+page_window (CsCirclePage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return CS_IS_WINDOW (root) ? CS_WINDOW (root) : NULL;
+}
+
+static CsScheduledCall *
+row_call (GtkWidget *row)
+{
+  return g_object_get_data (G_OBJECT (row), "cs-call");
+}
+
+static const char *
+row_recurrence_id (GtkWidget *row)
+{
+  return g_object_get_data (G_OBJECT (row), "cs-recurrence-id");
+}
+
+static void
+report (CsCirclePage *self, const GError *error)
+{
+  CsWindow *window = page_window (self);
+
+  if (window != NULL)
+    cs_window_add_toast (window, adw_toast_new (error->message));
+}
+
+static void
+on_occurrence_edit (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  GtkWidget *row = user_data;
+  CsCirclePage *self = g_object_get_data (G_OBJECT (row), "cs-page");
+  CsScheduleDialog *dialog;
+
+  dialog = cs_schedule_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   self->store, self->circle, row_call (row));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_occurrence_skip (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  GtkWidget *row = user_data;
+  CsCirclePage *self = g_object_get_data (G_OBJECT (row), "cs-page");
+  g_autoptr (CsScheduledCall) call = cs_scheduled_call_copy (row_call (row));
+  g_autoptr (GError) error = NULL;
+
+  if (!cs_store_skip_occurrence (self->store, call, row_recurrence_id (row), &error))
+    report (self, error);
+}
+
+static void
+on_occurrence_cancel (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  GtkWidget *row = user_data;
+  CsCirclePage *self = g_object_get_data (G_OBJECT (row), "cs-page");
+  CsWindow *window = page_window (self);
+
+  if (window != NULL)
+    cs_schedule_cancel_with_undo (window, self->store, row_call (row));
+}
+
+static void
+on_move_clicked (GtkButton *button, GtkWidget *row)
+{
+  CsCirclePage *self = g_object_get_data (G_OBJECT (row), "cs-page");
+  CsScheduledCall *stored = row_call (row);
+  GtkCalendar *calendar = g_object_get_data (G_OBJECT (button), "cs-calendar");
+  GtkSpinButton *hour = g_object_get_data (G_OBJECT (button), "cs-hour");
+  GtkSpinButton *minute = g_object_get_data (G_OBJECT (button), "cs-minute");
+  g_autoptr (GDateTime) day = gtk_calendar_get_date (calendar);
+  g_autoptr (CsScheduledCall) call = cs_scheduled_call_copy (stored);
+  g_autoptr (GDateTime) start = NULL;
+  g_autoptr (GError) error = NULL;
+
+  /* The new time is read in the series' zone, the zone the occurrence is shown in. */
+  start =
+    cs_scheduled_call_new_local (cs_scheduled_call_get_timezone (call), g_date_time_get_year (day),
+                                 g_date_time_get_month (day), g_date_time_get_day_of_month (day),
+                                 gtk_spin_button_get_value_as_int (hour),
+                                 gtk_spin_button_get_value_as_int (minute), 0);
+  gtk_popover_popdown (
+    GTK_POPOVER (gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_POPOVER)));
+  if (!cs_store_move_occurrence (self->store, call, row_recurrence_id (row), start, &error))
+    report (self, error);
+}
+
+static gboolean
+on_spin_output (GtkSpinButton *spin, gpointer user_data)
+{
+  g_autofree char *text = g_strdup_printf ("%02d", gtk_spin_button_get_value_as_int (spin));
+
+  gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
+static GtkWidget *
+new_time_spin (int upper, int step, int value, const char *label)
+{
+  GtkWidget *spin = gtk_spin_button_new_with_range (0, upper, step);
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (spin), GTK_ORIENTATION_VERTICAL);
+  gtk_spin_button_set_wrap (GTK_SPIN_BUTTON (spin), TRUE);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+  g_signal_connect (spin, "output", G_CALLBACK (on_spin_output), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  return spin;
+}
+
+/* "Move this one": a small popover with the day and the time. */
+static GtkWidget *
+create_move_button (GtkWidget *row, CsOccurrence *occurrence)
+{
+  GtkWidget *menu_button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *time_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *calendar = gtk_calendar_new ();
+  GtkWidget *hour = new_time_spin (23, 1, g_date_time_get_hour (occurrence->start), _ ("Hour"));
+  GtkWidget *minute =
+    new_time_spin (59, 5, g_date_time_get_minute (occurrence->start), _ ("Minutes"));
+  GtkWidget *move = gtk_button_new_with_mnemonic (_ ("_Move"));
+
+  gtk_calendar_select_day (GTK_CALENDAR (calendar), occurrence->start);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (calendar), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("New date"), -1);
+  gtk_widget_set_halign (time_box, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (time_box), hour);
+  gtk_box_append (GTK_BOX (time_box), gtk_label_new (":"));
+  gtk_box_append (GTK_BOX (time_box), minute);
+  gtk_widget_add_css_class (move, "suggested-action");
+  g_object_set_data (G_OBJECT (move), "cs-calendar", calendar);
+  g_object_set_data (G_OBJECT (move), "cs-hour", hour);
+  g_object_set_data (G_OBJECT (move), "cs-minute", minute);
+  g_signal_connect (move, "clicked", G_CALLBACK (on_move_clicked), row);
+  gtk_widget_set_name (move, "move_button");
+  gtk_box_append (GTK_BOX (box), calendar);
+  gtk_box_append (GTK_BOX (box), time_box);
+  gtk_box_append (GTK_BOX (box), move);
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "document-edit-symbolic");
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (menu_button), popover);
+  gtk_widget_set_valign (menu_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (menu_button, "flat");
+  gtk_widget_set_tooltip_text (menu_button, _ ("Move This One"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Move this call to another day or time"), -1);
+  gtk_widget_set_name (menu_button, "move_menu_button");
+  return menu_button;
+}
+
+static GtkWidget *
+create_call_row (CsCirclePage *self,
+                 CsScheduledCall *call,
+                 CsOccurrence *occurrence,
+                 GDateTime *now)
+{
+  const GActionEntry entries[] = {
+    { "edit", on_occurrence_edit },
+    { "skip", on_occurrence_skip },
+    { "cancel", on_occurrence_cancel },
+  };
+  GtkWidget *row = adw_action_row_new ();
+  g_autoptr (GDateTime) user_start = g_date_time_to_local (occurrence->start);
+  g_autofree char *when = cs_schedule_format_start (user_start, now);
+  g_autofree char *words = cs_recurrence_describe (cs_scheduled_call_get_rrule (call),
+                                                   cs_scheduled_call_get_dtstart (call));
+  g_autofree char *subtitle = NULL;
+  g_autofree char *call_id =
+    cs_reminders_format_call_id (occurrence->call_uid, occurrence->recurrence_id);
+  g_autoptr (GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr (GMenu) menu = g_menu_new ();
+  GtkWidget *menu_button = gtk_menu_button_new ();
+  GtkWidget *join = gtk_button_new_with_mnemonic (_ ("_Join"));
+
+  if (g_date_time_get_hour (user_start) != g_date_time_get_hour (occurrence->start) ||
+      g_date_time_get_minute (user_start) != g_date_time_get_minute (occurrence->start))
+    {
+      g_autofree char *organiser_time = g_date_time_format (occurrence->start, "%H:%M");
+
+      /* Translators: the call's title, its repetition in words, then its start in the
+       * organiser's zone: "Cousinade · Every first Sunday… · organiser’s time: 05:00 (…)". */
+      subtitle = g_strdup_printf (_ ("%s · %s · organiser’s time: %s (%s)"),
+                                  cs_scheduled_call_get_title (call), words, organiser_time,
+                                  cs_scheduled_call_get_tzid (call));
+    }
+  else
+    {
+      /* Translators: the call's title, then its repetition in words. */
+      subtitle = g_strdup_printf (_ ("%s · %s"), cs_scheduled_call_get_title (call), words);
+    }
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), when);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  g_object_set_data_full (G_OBJECT (row), "cs-call", g_object_ref (call), g_object_unref);
+  g_object_set_data_full (G_OBJECT (row), "cs-recurrence-id", g_strdup (occurrence->recurrence_id),
+                          g_free);
+  g_object_set_data (G_OBJECT (row), "cs-page", self);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (group), entries, G_N_ELEMENTS (entries), row);
+  gtk_widget_insert_action_group (row, "occurrence", G_ACTION_GROUP (group));
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (join), "app.join-call");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (join), "s", call_id);
+  gtk_widget_set_valign (join, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (join, "suggested-action");
+  gtk_widget_set_name (join, "join_button");
+  /* Joining makes sense from a quarter of an hour before the start until the end. */
+  gtk_widget_set_visible (join, g_date_time_difference (occurrence->start, now) <
+                                    15 * G_TIME_SPAN_MINUTE &&
+                                  g_date_time_compare (occurrence->end, now) > 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), join);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), create_move_button (row, occurrence));
+
+  g_menu_append (menu, _ ("_Edit the Series…"), "occurrence.edit");
+  g_menu_append (menu, _ ("_Skip This One"), "occurrence.skip");
+  g_menu_append (menu, _ ("_Cancel the Series"), "occurrence.cancel");
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu_button), G_MENU_MODEL (menu));
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "view-more-symbolic");
+  gtk_widget_set_valign (menu_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (menu_button, "flat");
+  gtk_widget_set_tooltip_text (menu_button, _ ("Call Menu"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Call Menu"), -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), menu_button);
+
+  return row;
+}
+
+/* GTK 4.8 has no gtk_list_box_remove_all(). */
+static void
+remove_all_rows (GtkListBox *list)
+{
+  GtkListBoxRow *row;
+
+  /* Rows only: the placeholder is a child too, and stays. */
+  while ((row = gtk_list_box_get_row_at_index (list, 0)) != NULL)
+    gtk_list_box_remove (list, GTK_WIDGET (row));
+}
+
+static int
+compare_occurrences (gconstpointer a, gconstpointer b)
+{
+  const CsOccurrence *first = *(CsOccurrence *const *) a;
+  const CsOccurrence *second = *(CsOccurrence *const *) b;
+
+  return g_date_time_compare (first->start, second->start);
+}
+
+static void
+refresh_calls (CsCirclePage *self)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  /* From a few hours back, so that a call in progress can still be joined. */
+  g_autoptr (GDateTime) from = g_date_time_add_hours (now, -12);
+  g_autoptr (GDateTime) to = g_date_time_add_days (now, CALLS_DAYS_AHEAD);
+  g_autoptr (GListModel) calls = NULL;
+  g_autoptr (GPtrArray) occurrences =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) cs_occurrence_unref);
+  g_autoptr (GPtrArray) series = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GError) error = NULL;
+
+  remove_all_rows (self->calls_list);
+  if (self->circle == NULL || self->store == NULL)
+    return;
+
+  calls =
+    cs_store_list_scheduled_calls (self->store, cs_circle_get_id (self->circle), FALSE, &error);
+  if (calls == NULL)
+    {
+      g_warning ("Could not list the calls of a circle: %s", error->message);
+      return;
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (calls); i++)
+    {
+      g_autoptr (CsScheduledCall) call = g_list_model_get_item (calls, i);
+      g_autoptr (GPtrArray) next = cs_recurrence_expand (call, from, to, CALLS_PER_SERIES, &error);
+
+      if (next == NULL)
+        {
+          g_warning ("Could not expand a call series: %s", error->message);
+          g_clear_error (&error);
+          continue;
+        }
+      for (guint j = 0; j < next->len; j++)
+        {
+          CsOccurrence *occurrence = g_ptr_array_index (next, j);
+
+          if (g_date_time_compare (occurrence->end, now) <= 0)
+            continue;
+          g_ptr_array_add (occurrences, cs_occurrence_ref (occurrence));
+        }
+      g_ptr_array_add (series, g_steal_pointer (&call));
+    }
+
+  g_ptr_array_sort (occurrences, compare_occurrences);
+  for (guint i = 0; i < MIN (occurrences->len, CALLS_SHOWN); i++)
+    {
+      CsOccurrence *occurrence = g_ptr_array_index (occurrences, i);
+
+      for (guint j = 0; j < series->len; j++)
+        {
+          CsScheduledCall *call = g_ptr_array_index (series, j);
+
+          if (cs_scheduled_call_get_id (call) == occurrence->call_id)
+            gtk_list_box_append (self->calls_list, create_call_row (self, call, occurrence, now));
+        }
+    }
+}
+
+static void
+on_schedule_changed (CsStore *store, CsCirclePage *self)
+{
+  refresh_calls (self);
+}
+
+static gboolean
+on_calls_timeout (gpointer user_data)
+{
+  /* "In 3 days" and the Join button follow the clock. */
+  refresh_calls (CS_CIRCLE_PAGE (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+schedule_call_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CsCirclePage *self = CS_CIRCLE_PAGE (widget);
+
+  if (self->circle == NULL || self->store == NULL)
+    return;
+
+  gtk_window_present (GTK_WINDOW (cs_schedule_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                                          self->store, self->circle, NULL)));
+}
+
+static void
+export_schedule_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CsCirclePage *self = CS_CIRCLE_PAGE (widget);
+
+  if (self->circle != NULL && self->store != NULL && page_window (self) != NULL)
+    cs_schedule_files_export (page_window (self), self->store, self->circle);
+}
+
+static void
+import_calendar_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CsCirclePage *self = CS_CIRCLE_PAGE (widget);
+
+  if (self->circle != NULL && self->store != NULL && page_window (self) != NULL)
+    cs_schedule_files_import (page_window (self), self->store, self->circle);
+}
+
 static void
 cs_circle_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
@@ -341,6 +713,7 @@ cs_circle_page_dispose (GObject *object)
 {
   CsCirclePage *self = CS_CIRCLE_PAGE (object);
 
+  g_clear_handle_id (&self->calls_refresh_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CS_TYPE_CIRCLE_PAGE);
   g_clear_object (&self->circle_bindings);
   if (self->circle != NULL)
@@ -390,6 +763,12 @@ cs_circle_page_class_init (CsCirclePageClass *klass)
   gtk_widget_class_install_action (widget_class, "circle.add-member", NULL, add_member_action);
   gtk_widget_class_install_action (widget_class, "circle.log-encounter", NULL,
                                    log_encounter_action);
+  gtk_widget_class_install_action (widget_class, "circle.schedule-call", NULL,
+                                   schedule_call_action);
+  gtk_widget_class_install_action (widget_class, "circle.export-schedule", NULL,
+                                   export_schedule_action);
+  gtk_widget_class_install_action (widget_class, "circle.import-calendar", NULL,
+                                   import_calendar_action);
 }
 
 static void
@@ -429,6 +808,8 @@ cs_circle_page_set_store (CsCirclePage *self, CsStore *store)
 
   self->store = g_object_ref (store);
   cs_timeline_set_store (self->timeline, store);
+  g_signal_connect_object (store, "schedule-changed", G_CALLBACK (on_schedule_changed), self, 0);
+  self->calls_refresh_id = g_timeout_add_seconds (60, on_calls_timeout, self);
 }
 
 void
@@ -483,6 +864,10 @@ cs_circle_page_set_circle (CsCirclePage *self, CsCircle *circle)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "circle.delete", circle != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "circle.add-member", circle != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "circle.log-encounter", circle != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "circle.schedule-call", circle != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "circle.export-schedule", circle != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "circle.import-calendar", circle != NULL);
+  refresh_calls (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CIRCLE]);
 }

@@ -13,6 +13,8 @@
 #include "cs-contacts-page.h"
 #include "cs-core-enums.h"
 #include "cs-overdue-page.h"
+#include "cs-schedule-files.h"
+#include "cs-upcoming-page.h"
 
 #include <glib/gi18n.h>
 
@@ -35,6 +37,8 @@ struct _CsWindow
   GtkListBoxRow *overdue_row;
   GtkLabel *overdue_count_label;
   CsOverduePage *overdue_page;
+  GtkListBoxRow *upcoming_row;
+  CsUpcomingPage *upcoming_page;
   GtkListBox *circles_list;
   CsCirclePage *circle_page;
   CsContactsPage *contacts_page;
@@ -163,12 +167,16 @@ on_circle_row_activated (GtkListBox *list, GtkListBoxRow *row, CsWindow *self)
 static void
 on_places_row_selected (GtkListBox *list, GtkListBoxRow *row, CsWindow *self)
 {
-  if (row == NULL || (row != self->contacts_row && row != self->overdue_row))
+  if (row == NULL)
     return;
 
   gtk_list_box_unselect_all (self->circles_list);
-  gtk_stack_set_visible_child_name (self->content_stack,
-                                    row == self->contacts_row ? "contacts" : "overdue");
+  if (row == self->contacts_row)
+    gtk_stack_set_visible_child_name (self->content_stack, "contacts");
+  else if (row == self->overdue_row)
+    gtk_stack_set_visible_child_name (self->content_stack, "overdue");
+  else if (row == self->upcoming_row)
+    gtk_stack_set_visible_child_name (self->content_stack, "upcoming");
 }
 
 static void
@@ -373,6 +381,27 @@ show_overdue_action (GtkWidget *widget, const char *action_name, GVariant *param
 }
 
 static void
+show_upcoming_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CsWindow *self = CS_WINDOW (widget);
+
+  if (self->store == NULL)
+    return;
+
+  gtk_list_box_select_row (self->places_list, self->upcoming_row);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+export_schedules_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CsWindow *self = CS_WINDOW (widget);
+
+  if (self->store != NULL)
+    cs_schedule_files_export (self, self->store, NULL);
+}
+
+static void
 show_preferences_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CsWindow *self = CS_WINDOW (widget);
@@ -507,6 +536,8 @@ show_store_error (CsWindow *self, const GError *error)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-contact", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-contacts", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-overdue", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-upcoming", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-schedules", FALSE);
   cs_window_set_history_actions_enabled (self, FALSE);
 }
 
@@ -563,6 +594,7 @@ setup (CsWindow *self, CsApplication *app)
   g_signal_connect_object (self->overdue_page, "notify::n-overdue",
                            G_CALLBACK (on_n_overdue_notify), self, 0);
   cs_overdue_page_set_store (self->overdue_page, self->store);
+  cs_upcoming_page_set_store (self->upcoming_page, self->store);
 
   gtk_list_box_bind_model (self->circles_list, cs_store_get_circles (self->store),
                            create_circle_row, self, NULL);
@@ -609,6 +641,7 @@ cs_window_class_init (CsWindowClass *klass)
   g_type_ensure (CS_TYPE_CIRCLE_PAGE);
   g_type_ensure (CS_TYPE_CONTACTS_PAGE);
   g_type_ensure (CS_TYPE_OVERDUE_PAGE);
+  g_type_ensure (CS_TYPE_UPCOMING_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/cs-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CsWindow, toast_overlay);
@@ -621,6 +654,8 @@ cs_window_class_init (CsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsWindow, overdue_row);
   gtk_widget_class_bind_template_child (widget_class, CsWindow, overdue_count_label);
   gtk_widget_class_bind_template_child (widget_class, CsWindow, overdue_page);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, upcoming_row);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, upcoming_page);
   gtk_widget_class_bind_template_child (widget_class, CsWindow, circles_list);
   gtk_widget_class_bind_template_child (widget_class, CsWindow, circle_page);
   gtk_widget_class_bind_template_child (widget_class, CsWindow, contacts_page);
@@ -638,6 +673,9 @@ cs_window_class_init (CsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-contact", NULL, new_contact_action);
   gtk_widget_class_install_action (widget_class, "win.show-contacts", NULL, show_contacts_action);
   gtk_widget_class_install_action (widget_class, "win.show-overdue", NULL, show_overdue_action);
+  gtk_widget_class_install_action (widget_class, "win.show-upcoming", NULL, show_upcoming_action);
+  gtk_widget_class_install_action (widget_class, "win.export-schedules", NULL,
+                                   export_schedules_action);
   cs_window_class_install_history_actions (widget_class);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.show-preferences", NULL,

@@ -14,6 +14,7 @@
 #include "cs-member-picker.h"
 #include "cs-window.h"
 #include "cs-preferences-window.h"
+#include "cs-schedule-dialog.h"
 #include "cs-test-server.h"
 
 #include <glib/gstdio.h>
@@ -1516,6 +1517,273 @@ test_data (void)
   run_app (import_export_delete);
 }
 
+/* /ui/schedule/first-sunday */
+
+/* The next first Sunday of a month at 11:00 in Paris that has not ended yet, and the one after;
+ * written out here rather than asked of the code under test. */
+static GDateTime *
+next_first_sunday (GDateTime *after)
+{
+  g_autoptr (GTimeZone) paris = g_time_zone_new_identifier ("Europe/Paris");
+  int year = g_date_time_get_year (after);
+  int month = g_date_time_get_month (after);
+
+  for (;; month++)
+    {
+      if (month > 12)
+        {
+          month = 1;
+          year++;
+        }
+      for (int day = 1; day <= 7; day++)
+        {
+          g_autoptr (GDateTime) start = g_date_time_new (paris, year, month, day, 11, 0, 0);
+          g_autoptr (GDateTime) end = g_date_time_add_hours (start, 1);
+
+          if (g_date_time_get_day_of_week (start) == 7 && g_date_time_compare (end, after) > 0)
+            return g_steal_pointer (&start);
+        }
+    }
+}
+
+/* The date part of a row, as the user reads it in their own zone. */
+static char *
+format_local_start (GDateTime *start)
+{
+  g_autoptr (GDateTime) local = g_date_time_to_local (start);
+
+  return g_date_time_format (local, "%A %-d %B, %H:%M");
+}
+
+static GtkWidget *
+first_call_row (GtkWindow *window)
+{
+  return GTK_WIDGET (
+    gtk_list_box_get_row_at_index (GTK_LIST_BOX (get_widget (window, "calls_list")), 0));
+}
+
+typedef struct
+{
+  GtkWindow *window;
+  const char *prefix;
+} RowLookup;
+
+static gpointer
+check_first_call_row (gpointer data)
+{
+  RowLookup *lookup = data;
+  GtkWidget *row = first_call_row (lookup->window);
+
+  if (row == NULL || !ADW_IS_PREFERENCES_ROW (row))
+    return NULL;
+  return g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                           lookup->prefix)
+           ? row
+           : NULL;
+}
+
+static GtkWidget *
+wait_for_first_call (GtkWindow *window, const char *prefix)
+{
+  RowLookup lookup = { window, prefix };
+
+  return wait_for (check_first_call_row, &lookup, prefix);
+}
+
+static void
+create_circle_named (GtkWindow *window, const char *name)
+{
+  GtkWindow *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new-circle", NULL);
+  dialog = wait_for_window (CS_TYPE_CIRCLE_EDITOR);
+  type_text (get_widget (dialog, "name_row"), name);
+  click (get_widget (dialog, "save_button"));
+  wait_for_window_gone (CS_TYPE_CIRCLE_EDITOR);
+  wait_for_label (get_widget (window, "circle_page"), name);
+}
+
+static void
+select_repeat (GtkWindow *dialog, const char *label)
+{
+  AdwComboRow *repeat = ADW_COMBO_ROW (get_widget (dialog, "repeat_row"));
+  GListModel *choices = adw_combo_row_get_model (repeat);
+
+  for (guint i = 0; i < g_list_model_get_n_items (choices); i++)
+    if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (choices), i), label))
+      {
+        adw_combo_row_set_selected (repeat, i);
+        return;
+      }
+
+  g_error ("No repeat choice “%s”", label);
+}
+
+static char *
+ics_path (void)
+{
+  return g_build_filename (g_get_home_dir (), "files", "dupont.ics", NULL);
+}
+
+static void
+schedule_first_sunday (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) first = next_first_sunday (now);
+  g_autoptr (GDateTime) first_end = g_date_time_add_hours (first, 1);
+  g_autoptr (GDateTime) second = next_first_sunday (first_end);
+  g_autofree char *first_text = format_local_start (first);
+  g_autofree char *second_text = format_local_start (second);
+  g_autofree char *path = ics_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr (GFile) ics_file = g_file_new_for_path (path);
+  g_autofree char *ics = NULL;
+  GtkWindow *dialog;
+  GtkWidget *row;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+
+  /* The Upcoming page says when nothing is planned. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-upcoming", NULL);
+  wait_for_label (GTK_WIDGET (window), "No Calls Planned");
+  save_screenshot (window, "upcoming-empty.png");
+
+  create_circle_named (window, "Cousinade Dupont");
+  wait_for_label (get_widget (window, "calls_list"), "No calls planned yet.");
+
+  gtk_widget_activate_action (get_widget (window, "circle_page"), "circle.schedule-call", NULL);
+  dialog = wait_for_window (CS_TYPE_SCHEDULE_DIALOG);
+  type_text (get_widget (dialog, "title_row"), "Cousinade du dimanche");
+  /* A zone that does not exist is refused in plain words. */
+  type_text (get_widget (dialog, "zone_row"), "Europe/Atlantis");
+  g_assert_false (gtk_widget_is_sensitive (get_widget (dialog, "save_button")));
+  g_assert_true (gtk_widget_get_visible (get_widget (dialog, "error_label")));
+  save_screenshot (dialog, "schedule-bad-zone.png");
+  type_text (get_widget (dialog, "zone_row"), "Europe/Paris");
+  gtk_calendar_select_day (GTK_CALENDAR (get_widget (dialog, "calendar")), first);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_widget (dialog, "hour_spin")), 11);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_widget (dialog, "minute_spin")), 0);
+  select_repeat (dialog, "Every first Sunday of the month at 11:00");
+  /* The repetition in plain words, as it will be kept. */
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget (dialog, "description_label"))), ==,
+                   "Every first Sunday of the month at 11:00");
+  /* A custom rule is checked before it can be saved. */
+  select_repeat (dialog, "Custom rule");
+  type_text (get_widget (dialog, "rrule_row"), "FREQ=SOMETIMES");
+  g_assert_false (gtk_widget_is_sensitive (get_widget (dialog, "save_button")));
+  type_text (get_widget (dialog, "rrule_row"), "FREQ=MONTHLY;BYDAY=1SU");
+  g_assert_true (gtk_widget_is_sensitive (get_widget (dialog, "save_button")));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget (dialog, "description_label"))), ==,
+                   "Every first Sunday of the month at 11:00");
+  select_repeat (dialog, "Every first Sunday of the month at 11:00");
+  save_screenshot (dialog, "schedule-dialog.png");
+  click (get_widget (dialog, "save_button"));
+  wait_for_window_gone (CS_TYPE_SCHEDULE_DIALOG);
+
+  /* The circle page shows the next date and the plain words. */
+  row = wait_for_first_call (window, first_text);
+  g_test_message ("First row: %s / %s", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                  adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                            "Cousinade du dimanche · Every first Sunday of the month at 11:00"));
+  save_screenshot (window, "circle-scheduled.png");
+
+  /* Skipping the next one shows the one after first; the series stays. */
+  gtk_widget_activate_action (row, "occurrence.skip", NULL);
+  row = wait_for_first_call (window, second_text);
+  save_screenshot (window, "circle-skipped.png");
+
+  /* Cancelling hides the series; Undo brings it back as it was, skip included. */
+  gtk_widget_activate_action (row, "occurrence.cancel", NULL);
+  wait_for_label (get_widget (window, "calls_list"), "No calls planned yet.");
+  save_screenshot (window, "circle-cancelled.png");
+  click (wait_for (check_undo_shown, window, "the Undo button"));
+  wait_for_first_call (window, second_text);
+
+  /* Upcoming, across circles. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-upcoming", NULL);
+  row =
+    wait_for_row (get_widget (window, "upcoming_list"), "Cousinade Dupont · Cousinade du dimanche");
+  g_assert_true (
+    g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), second_text));
+  save_screenshot (window, "upcoming.png");
+
+  /* Its row opens the circle. */
+  gtk_widget_activate (row);
+  wait_for_first_call (window, second_text);
+
+  /* Export the circle's schedule. */
+  gtk_widget_activate_action (get_widget (window, "circle_page"), "circle.export-schedule", NULL);
+  choose_file (ics_file, "_Save");
+  wait_for_label (GTK_WIDGET (window), "Schedule saved");
+  ics = read_saved_file (ics_file);
+  g_assert_nonnull (strstr (ics, "RRULE:FREQ=MONTHLY"));
+  g_assert_nonnull (strstr (ics, "EXDATE"));
+
+  /* The same calls cannot be in two circles of one computer: the user is told, nothing doubles. */
+  create_circle_named (window, "Voisins du 12");
+  gtk_widget_activate_action (get_widget (window, "circle_page"), "circle.import-calendar", NULL);
+  choose_file (ics_file, "_Import");
+  wait_for_label (GTK_WIDGET (window), "These calls are already in your schedule");
+  wait_for_label (get_widget (window, "calls_list"), "No calls planned yet.");
+}
+
+static void
+import_elsewhere (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) first = next_first_sunday (now);
+  g_autoptr (GDateTime) first_end = g_date_time_add_hours (first, 1);
+  g_autoptr (GDateTime) second = next_first_sunday (first_end);
+  g_autofree char *second_text = format_local_start (second);
+  g_autofree char *path = ics_path ();
+  g_autoptr (GFile) ics_file = g_file_new_for_path (path);
+  GtkWidget *row;
+
+  /* Another person's computer: the file brings the same series, skip included. */
+  wait_for_label (GTK_WIDGET (window), "Welcome to Cousinade");
+  create_circle_named (window, "Famille Dupont");
+  gtk_widget_activate_action (get_widget (window, "circle_page"), "circle.import-calendar", NULL);
+  choose_file (ics_file, "_Import");
+  wait_for_label (GTK_WIDGET (window), "1 scheduled call imported");
+  row = wait_for_first_call (window, second_text);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                            "Every first Sunday of the month at 11:00"));
+  save_screenshot (window, "circle-imported.png");
+}
+
+/* Removes the files of a folder (the store, its WAL and shared memory), then the folder. */
+static gboolean
+rm_rf (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_remove (child) != 0)
+        return FALSE;
+    }
+  return g_rmdir (path) == 0;
+}
+
+static void
+test_schedule (void)
+{
+  g_autofree char *data_dir = g_build_filename (g_get_user_data_dir (), "cousinade", NULL);
+
+  run_app (schedule_first_sunday);
+  /* A fresh store, as on another member's computer. */
+  g_assert_true (rm_rf (data_dir));
+  run_app (import_elsewhere);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1538,6 +1806,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/history/overdue", test_overdue);
   g_test_add_func ("/ui/history/digest", test_digest);
   g_test_add_func ("/ui/history/data", test_data);
+  g_test_add_func ("/ui/schedule/first-sunday", test_schedule);
 
   return g_test_run ();
 }
