@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cs-member-picker.h"
+#include "cs-contact-choice.h"
 #include "cs-contact-editor.h"
 #include "cs-application.h"
 #include "cs-contacts-page.h"
@@ -33,38 +34,15 @@ contact_is_candidate (gpointer item, gpointer user_data)
 {
   CsMemberPicker *self = CS_MEMBER_PICKER (user_data);
   CsContact *contact = CS_CONTACT (item);
-  g_autofree char *name = NULL;
 
-  if (cs_store_is_member (self->store, self->circle, contact))
-    return FALSE;
-  if (self->search_text == NULL)
-    return TRUE;
-
-  name = g_utf8_casefold (cs_contact_get_name (contact), -1);
-  return strstr (name, self->search_text) != NULL;
+  return !cs_store_is_member (self->store, self->circle, contact) &&
+         cs_contact_name_matches (contact, self->search_text);
 }
 
 static GtkWidget *
 create_candidate_row (gpointer item, gpointer user_data)
 {
-  CsContact *contact = CS_CONTACT (item);
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *avatar = adw_avatar_new (32, cs_contact_get_name (contact), TRUE);
-  GtkWidget *icon = gtk_image_new_from_icon_name ("list-add-symbolic");
-  g_autofree char *subtitle = cs_contact_describe (contact);
-
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cs_contact_get_name (contact));
-  if (subtitle != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _ ("Add to circle"), -1);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), avatar);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
-  g_object_set_data_full (G_OBJECT (row), "cs-contact", g_object_ref (contact), g_object_unref);
-
-  return row;
+  return cs_contact_choice_row_new (CS_CONTACT (item), _ ("Add to circle"));
 }
 
 static void
@@ -88,9 +66,8 @@ on_search_changed (GtkSearchEntry *entry, CsMemberPicker *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
 
-  g_clear_pointer (&self->search_text, g_free);
-  if (text != NULL && *text != '\0')
-    self->search_text = g_utf8_casefold (text, -1);
+  g_free (self->search_text);
+  self->search_text = cs_contact_search_fold (text);
 
   refilter (self);
 }
@@ -187,20 +164,12 @@ cs_member_picker_class_init (CsMemberPickerClass *klass)
 static void
 cs_member_picker_init (CsMemberPicker *self)
 {
-  GtkWidget *placeholder;
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  placeholder = gtk_label_new (_ ("Everyone in your contacts is in this circle. "
-                                  "Add a new contact to invite someone else."));
-  gtk_label_set_wrap (GTK_LABEL (placeholder), TRUE);
-  gtk_label_set_justify (GTK_LABEL (placeholder), GTK_JUSTIFY_CENTER);
-  gtk_widget_add_css_class (placeholder, "dim-label");
-  gtk_widget_set_margin_top (placeholder, 18);
-  gtk_widget_set_margin_bottom (placeholder, 18);
-  gtk_widget_set_margin_start (placeholder, 12);
-  gtk_widget_set_margin_end (placeholder, 12);
-  gtk_list_box_set_placeholder (self->contacts_list, placeholder);
+  gtk_list_box_set_placeholder (self->contacts_list,
+                                cs_contact_choice_placeholder_new (
+                                  _ ("Everyone in your contacts is in this circle. "
+                                     "Add a new contact to invite someone else.")));
 }
 
 CsMemberPicker *
