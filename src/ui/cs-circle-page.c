@@ -448,6 +448,9 @@ create_move_button (GtkWidget *row, CsOccurrence *occurrence)
   g_object_set_data (G_OBJECT (move), "cs-calendar", calendar);
   g_object_set_data (G_OBJECT (move), "cs-hour", hour);
   g_object_set_data (G_OBJECT (move), "cs-minute", minute);
+  gtk_widget_set_name (hour, "move_hour");
+  gtk_widget_set_name (minute, "move_minute");
+  gtk_widget_set_name (calendar, "move_calendar");
   g_signal_connect (move, "clicked", G_CALLBACK (on_move_clicked), row);
   gtk_widget_set_name (move, "move_button");
   gtk_box_append (GTK_BOX (box), calendar);
@@ -455,7 +458,8 @@ create_move_button (GtkWidget *row, CsOccurrence *occurrence)
   gtk_box_append (GTK_BOX (box), move);
   gtk_popover_set_child (GTK_POPOVER (popover), box);
 
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "document-edit-symbolic");
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (menu_button), _ ("_Move…"));
+  gtk_menu_button_set_use_underline (GTK_MENU_BUTTON (menu_button), TRUE);
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (menu_button), popover);
   gtk_widget_set_valign (menu_button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (menu_button, "flat");

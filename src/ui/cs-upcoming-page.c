@@ -12,7 +12,8 @@
 #include <glib/gi18n.h>
 
 /* How many occurrences the page lists, over every circle. */
-#define N_UPCOMING 20
+#define N_UPCOMING 60
+#define PER_SERIES 2
 
 struct _CsUpcomingPage
 {
@@ -64,11 +65,11 @@ create_row (CsOccurrence *occurrence, GDateTime *now)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   if (occurrence->zone_differs)
     {
-      g_autofree char *organiser_time = g_date_time_format (occurrence->start, "%H:%M");
+      g_autofree char *organiser_time = g_date_time_format (occurrence->start, "%H:%M %Z");
       g_autofree char *subtitle = NULL;
 
       /* Translators: a call's start in the user's zone, then in the organiser's zone: "Sunday 6
-       * December, 11:00 — in 3 days (organiser’s time: 05:00)". */
+       * December, 11:00 — in 3 days (organiser’s time: 05:00 EST)". */
       subtitle = g_strdup_printf (_ ("%s (organiser’s time: %s)"), when, organiser_time);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
     }
@@ -223,6 +224,7 @@ cs_upcoming_page_refresh (CsUpcomingPage *self)
   g_autoptr (GDateTime) from = g_date_time_add_hours (now, -12);
   g_autoptr (GPtrArray) occurrences = NULL;
   g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) per_series = g_hash_table_new (g_str_hash, g_str_equal);
   guint shown = 0;
 
   g_return_if_fail (CS_IS_UPCOMING_PAGE (self));
@@ -242,8 +244,12 @@ cs_upcoming_page_refresh (CsUpcomingPage *self)
     {
       CsOccurrence *occurrence = g_ptr_array_index (occurrences, i);
 
-      if (g_date_time_compare (occurrence->end, now) <= 0)
+      guint seen = GPOINTER_TO_UINT (g_hash_table_lookup (per_series, occurrence->call_uid));
+
+      /* A monthly call would otherwise fill the page alone: the next two of each series. */
+      if (g_date_time_compare (occurrence->end, now) <= 0 || seen >= PER_SERIES)
         continue;
+      g_hash_table_insert (per_series, occurrence->call_uid, GUINT_TO_POINTER (seen + 1));
       gtk_list_box_append (self->upcoming_list, create_row (occurrence, now));
       shown++;
     }

@@ -1635,6 +1635,8 @@ schedule_first_sunday (CsApplication *app)
   g_autoptr (GDateTime) second = next_first_sunday (first_end);
   g_autofree char *first_text = format_local_start (first);
   g_autofree char *second_text = format_local_start (second);
+  g_autoptr (GDateTime) moved = g_date_time_add_minutes (second, 90);
+  g_autofree char *moved_text = format_local_start (moved);
   g_autofree char *path = ics_path ();
   g_autofree char *dir = g_path_get_dirname (path);
   g_autoptr (GFile) ics_file = g_file_new_for_path (path);
@@ -1694,24 +1696,46 @@ schedule_first_sunday (CsApplication *app)
   row = wait_for_first_call (window, second_text);
   save_screenshot (window, "circle-skipped.png");
 
-  /* Cancelling hides the series; Undo brings it back as it was, skip included. */
+  /* Moving that one to 12:30 the same day, in the popover of its row. */
+  click (get_named (row, "move_menu_button"));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_named (row, "move_hour")), 12);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_named (row, "move_minute")), 30);
+  save_screenshot (window, "circle-move-popover.png");
+  click (get_named (row, "move_button"));
+  row = wait_for_first_call (window, moved_text);
+
+  /* Editing the series: the dialog shows it as saved, and a new title shows at once. */
+  gtk_widget_activate_action (row, "occurrence.edit", NULL);
+  dialog = wait_for_window (CS_TYPE_SCHEDULE_DIALOG);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (get_widget (dialog, "title_row"))), ==,
+                   "Cousinade du dimanche");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget (dialog, "description_label"))), ==,
+                   "Every first Sunday of the month at 11:00");
+  type_text (get_widget (dialog, "title_row"), "Cousinade mensuelle");
+  save_screenshot (dialog, "schedule-edit.png");
+  click (get_widget (dialog, "save_button"));
+  wait_for_window_gone (CS_TYPE_SCHEDULE_DIALOG);
+  row = wait_for_first_call (window, moved_text);
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                                   "Cousinade mensuelle · "));
+
+  /* Cancelling hides the series; Undo brings it back as it was, skip and move included. */
   gtk_widget_activate_action (row, "occurrence.cancel", NULL);
   wait_for_label (get_widget (window, "calls_list"), "No calls planned yet.");
   save_screenshot (window, "circle-cancelled.png");
   click (wait_for (check_undo_shown, window, "the Undo button"));
-  wait_for_first_call (window, second_text);
+  wait_for_first_call (window, moved_text);
 
   /* Upcoming, across circles. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-upcoming", NULL);
   row =
-    wait_for_row (get_widget (window, "upcoming_list"), "Cousinade Dupont · Cousinade du dimanche");
-  g_assert_true (
-    g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), second_text));
+    wait_for_row (get_widget (window, "upcoming_list"), "Cousinade Dupont · Cousinade mensuelle");
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), moved_text));
   save_screenshot (window, "upcoming.png");
 
   /* Its row opens the circle. */
   gtk_widget_activate (row);
-  wait_for_first_call (window, second_text);
+  wait_for_first_call (window, moved_text);
 
   /* Export the circle's schedule. */
   gtk_widget_activate_action (get_widget (window, "circle_page"), "circle.export-schedule", NULL);
@@ -1737,9 +1761,15 @@ import_elsewhere (CsApplication *app)
   g_autoptr (GDateTime) first = next_first_sunday (now);
   g_autoptr (GDateTime) first_end = g_date_time_add_hours (first, 1);
   g_autoptr (GDateTime) second = next_first_sunday (first_end);
-  g_autofree char *second_text = format_local_start (second);
+  g_autoptr (GDateTime) moved = g_date_time_add_minutes (second, 90);
+  g_autofree char *moved_text = format_local_start (moved);
+  /* Within the quarter of an hour where Join shows, and with its reminder (ten minutes before)
+   * minutes away: this session has no notification server. */
+  g_autoptr (GDateTime) soon = g_date_time_add_minutes (now, 13);
+  g_autofree char *soon_text = g_date_time_format (soon, "%A %-d %B, %H:%M — in ");
   g_autofree char *path = ics_path ();
   g_autoptr (GFile) ics_file = g_file_new_for_path (path);
+  GtkWindow *dialog;
   GtkWidget *row;
 
   /* Another person's computer: the file brings the same series, skip included. */
@@ -1748,10 +1778,28 @@ import_elsewhere (CsApplication *app)
   gtk_widget_activate_action (get_widget (window, "circle_page"), "circle.import-calendar", NULL);
   choose_file (ics_file, "_Import");
   wait_for_label (GTK_WIDGET (window), "1 scheduled call imported");
-  row = wait_for_first_call (window, second_text);
+  row = wait_for_first_call (window, moved_text);
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
-                            "Every first Sunday of the month at 11:00"));
+                            "Cousinade mensuelle · Every first Sunday of the month at 11:00"));
+  /* Weeks away, nothing to join yet. */
+  g_assert_false (gtk_widget_get_visible (get_named (row, "join_button")));
   save_screenshot (window, "circle-imported.png");
+
+  /* A call in a few minutes, once, in the user's own zone: Join is offered. */
+  gtk_widget_activate_action (get_widget (window, "circle_page"), "circle.schedule-call", NULL);
+  dialog = wait_for_window (CS_TYPE_SCHEDULE_DIALOG);
+  type_text (get_widget (dialog, "title_row"), "Anniversaire de Mamie");
+  gtk_calendar_select_day (GTK_CALENDAR (get_widget (dialog, "calendar")), soon);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_widget (dialog, "hour_spin")),
+                             g_date_time_get_hour (soon));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_widget (dialog, "minute_spin")),
+                             g_date_time_get_minute (soon));
+  select_repeat (dialog, "Once");
+  click (get_widget (dialog, "save_button"));
+  wait_for_window_gone (CS_TYPE_SCHEDULE_DIALOG);
+  row = wait_for_first_call (window, soon_text);
+  g_assert_true (gtk_widget_get_visible (get_named (row, "join_button")));
+  save_screenshot (window, "circle-join.png");
 }
 
 /* Removes the files of a folder (the store, its WAL and shared memory), then the folder. */
