@@ -511,6 +511,15 @@ create_call_row (CsCirclePage *self,
       subtitle = g_strdup_printf (_ ("%s · %s"), cs_scheduled_call_get_title (call), words);
     }
 
+  if (occurrence->moved)
+    {
+      /* Translators: the subtitle of a call moved away from its usual day or time. */
+      g_autofree char *moved = g_strdup_printf (_ ("Moved · %s"), subtitle);
+
+      g_free (subtitle);
+      subtitle = g_steal_pointer (&moved);
+    }
+
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), when);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
