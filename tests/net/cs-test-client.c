@@ -128,6 +128,35 @@ cs_test_settle (guint ms)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* The text of tests/fixtures/sdp/@name: SDP as webrtcbin makes it. */
+char *
+cs_test_read_sdp_fixture (const char *name)
+{
+  g_autofree char *path = g_build_filename (CS_TEST_FIXTURES_DIR, "sdp", name, NULL);
+  g_autoptr (GError) error = NULL;
+  char *text = NULL;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  return text;
+}
+
+/* Runs the tests added so far against one Prosody started for all of them, reachable through
+ * *@server while they run; for main(). */
+int
+cs_test_run_with_server (CsTestServer **server)
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  *server = cs_test_server_start (NULL, &error);
+  g_assert_no_error (error);
+
+  status = g_test_run ();
+  g_clear_pointer (server, cs_test_server_free);
+  return status;
+}
+
 /* A client for @local on @server's domain that trusts the server's test CA, not signed in. */
 CsXmppClient *
 cs_test_client_new (CsTestServer *server, const char *local)

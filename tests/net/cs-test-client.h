@@ -20,6 +20,9 @@ void cs_test_wait_until (CsTestCheck check, gpointer data, const char *what);
 GAsyncResult *cs_test_wait_result (GAsyncResult **result);
 void cs_test_settle (guint ms);
 
+char *cs_test_read_sdp_fixture (const char *name);
+int cs_test_run_with_server (CsTestServer **server);
+
 CsXmppClient *cs_test_client_new (CsTestServer *server, const char *local);
 gboolean cs_test_client_sign_in (CsXmppClient *client,
                                  const char *password,

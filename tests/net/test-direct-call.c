@@ -151,18 +151,6 @@ party_free (Party *p)
   g_free (p);
 }
 
-static char *
-read_fixture (const char *name)
-{
-  g_autofree char *path = g_build_filename (CS_TEST_FIXTURES_DIR, "sdp", name, NULL);
-  g_autoptr (GError) error = NULL;
-  char *text = NULL;
-
-  g_file_get_contents (path, &text, NULL, &error);
-  g_assert_no_error (error);
-  return text;
-}
-
 static void
 send_raw (CsXmppClient *client, const char *xml)
 {
@@ -190,8 +178,8 @@ static void
 test_answered (void)
 {
   static const char *const family[] = { "alice@localhost", NULL };
-  g_autofree char *offer = read_fixture ("webrtcbin-offer.sdp");
-  g_autofree char *answer = read_fixture ("webrtcbin-answer.sdp");
+  g_autofree char *offer = cs_test_read_sdp_fixture ("webrtcbin-offer.sdp");
+  g_autofree char *answer = cs_test_read_sdp_fixture ("webrtcbin-answer.sdp");
   g_autofree char *sid = NULL;
   g_autofree char *id = NULL;
   Party *alice = party_new ("alice", TRUE, family);
@@ -416,20 +404,12 @@ test_refused (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr (GError) error = NULL;
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-
-  server = cs_test_server_start (NULL, &error);
-  g_assert_no_error (error);
 
   g_test_add_func ("/direct-call/answered", test_answered);
   g_test_add_func ("/direct-call/rejected", test_rejected);
   g_test_add_func ("/direct-call/retracted-or-unanswered", test_retracted);
   g_test_add_func ("/direct-call/refused", test_refused);
 
-  status = g_test_run ();
-  cs_test_server_free (server);
-  return status;
+  return cs_test_run_with_server (&server);
 }

@@ -97,18 +97,6 @@ member_free (Member *m)
   g_free (m);
 }
 
-static char *
-read_fixture (const char *name)
-{
-  g_autofree char *path = g_build_filename (CS_TEST_FIXTURES_DIR, "sdp", name, NULL);
-  g_autoptr (GError) error = NULL;
-  char *text = NULL;
-
-  g_file_get_contents (path, &text, NULL, &error);
-  g_assert_no_error (error);
-  return text;
-}
-
 /* Sends @jingle_action with @sid from @from's client to @to's place in the call room. */
 static void
 send_raw_jingle (CsXmppClient *from,
@@ -135,8 +123,8 @@ test_call (void)
   g_autoptr (CsXmppClient) alice_client = client_new ("alice");
   g_autoptr (CsXmppClient) bob_client = client_new ("bob");
   g_autoptr (CsXmppClient) mallory_client = client_new ("mallory");
-  g_autofree char *offer = read_fixture ("webrtcbin-offer.sdp");
-  g_autofree char *answer = read_fixture ("webrtcbin-answer.sdp");
+  g_autofree char *offer = cs_test_read_sdp_fixture ("webrtcbin-offer.sdp");
+  g_autofree char *answer = cs_test_read_sdp_fixture ("webrtcbin-answer.sdp");
   g_autofree char *first_sid = NULL;
   Member *alice;
   Member *bob;
@@ -218,7 +206,7 @@ test_new_offer (void)
 {
   g_autoptr (CsXmppClient) carol_client = client_new ("carol");
   g_autoptr (CsXmppClient) dave_client = client_new ("dave");
-  g_autofree char *offer = read_fixture ("webrtcbin-offer.sdp");
+  g_autofree char *offer = cs_test_read_sdp_fixture ("webrtcbin-offer.sdp");
   static const char *const allowed[] = { "carol@localhost", "dave@localhost", NULL };
   g_autofree char *first_sid = NULL;
   Member *carol;
@@ -408,20 +396,12 @@ test_ice_servers (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr (GError) error = NULL;
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-
-  server = cs_test_server_start (NULL, &error);
-  g_assert_no_error (error);
 
   g_test_add_func ("/muji/call", test_call);
   g_test_add_func ("/muji/new-offer-replaces-session", test_new_offer);
   g_test_add_func ("/muji/invites", test_invites);
   g_test_add_func ("/muji/ice-servers", test_ice_servers);
 
-  status = g_test_run ();
-  cs_test_server_free (server);
-  return status;
+  return cs_test_run_with_server (&server);
 }

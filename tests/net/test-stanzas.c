@@ -313,18 +313,10 @@ test_disco_and_offline (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr (GError) error = NULL;
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-
-  server = cs_test_server_start (NULL, &error);
-  g_assert_no_error (error);
 
   g_test_add_func ("/stanzas/call-room", test_call_room);
   g_test_add_func ("/stanzas/disco-and-offline", test_disco_and_offline);
 
-  status = g_test_run ();
-  cs_test_server_free (server);
-  return status;
+  return cs_test_run_with_server (&server);
 }
