@@ -1644,7 +1644,12 @@ schedule_first_sunday (CsApplication *app)
   GtkWindow *dialog;
   GtkWidget *row;
 
+  g_auto (GStrv) accels =
+    gtk_application_get_accels_for_action (GTK_APPLICATION (app), "circle.schedule-call");
+
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  /* The shortcut the shortcuts window lists. */
+  g_assert_cmpstr (accels[0], ==, "<Control>t");
 
   /* The Upcoming page says when nothing is planned. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-upcoming", NULL);
@@ -1717,7 +1722,7 @@ schedule_first_sunday (CsApplication *app)
   wait_for_window_gone (CS_TYPE_SCHEDULE_DIALOG);
   row = wait_for_first_call (window, moved_text);
   g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
-                                   "Cousinade mensuelle · "));
+                                   "Moved · Cousinade mensuelle · "));
 
   /* Cancelling hides the series; Undo brings it back as it was, skip and move included. */
   gtk_widget_activate_action (row, "occurrence.cancel", NULL);
