@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cs-test-client.h"
+#include "cs-xmpp-stanza-util.h"
 
 /* The path call signalling takes through the client: requests with answers, Jingle payloads
  * routed through a room to an occupant, presence payloads in a call room, and what we
@@ -30,14 +31,10 @@ static CsTestServer *server;
 static char *
 stanza_text (xmpp_stanza_t *stanza)
 {
-  char *text = NULL;
-  size_t length = 0;
-  char *copy;
+  char *text = cs_stanza_to_string (stanza);
 
-  g_assert_cmpint (xmpp_stanza_to_text (stanza, &text, &length), ==, XMPP_EOK);
-  copy = g_strndup (text, length);
-  xmpp_free (xmpp_stanza_get_context (stanza), text);
-  return copy;
+  g_assert_nonnull (text);
+  return text;
 }
 
 static void
@@ -125,19 +122,6 @@ is_joined (gpointer data)
 }
 
 static xmpp_stanza_t *
-new_child (xmpp_stanza_t *parent, const char *name, const char *ns)
-{
-  xmpp_stanza_t *child = xmpp_stanza_new (xmpp_stanza_get_context (parent));
-
-  xmpp_stanza_set_name (child, name);
-  if (ns != NULL)
-    xmpp_stanza_set_ns (child, ns);
-  xmpp_stanza_add_child (parent, child);
-  xmpp_stanza_release (child);
-  return child;
-}
-
-static xmpp_stanza_t *
 muji_payload (CsXmppClient *client)
 {
   xmpp_stanza_t *muji = xmpp_stanza_new (cs_xmpp_client_get_context (client));
@@ -208,7 +192,7 @@ test_call_room (void)
    * answer completes alice's request. */
   iq = xmpp_iq_new (ctx, "set", NULL);
   xmpp_stanza_set_to (iq, ROOM "/bob");
-  jingle = new_child (iq, "jingle", NS_JINGLE);
+  jingle = cs_stanza_add_child (iq, "jingle", NS_JINGLE);
   xmpp_stanza_set_attribute (jingle, "action", "session-info");
   xmpp_stanza_set_attribute (jingle, "sid", "test-sid-1");
   cs_xmpp_client_send_iq_async (alice->client, iq, NULL, cs_test_on_done, &result);
@@ -223,7 +207,7 @@ test_call_room (void)
   g_clear_object (&result);
   iq = xmpp_iq_new (ctx, "set", NULL);
   xmpp_stanza_set_to (iq, ROOM "/nobody");
-  new_child (iq, "jingle", NS_JINGLE);
+  cs_stanza_add_child (iq, "jingle", NS_JINGLE);
   cs_xmpp_client_send_iq_async (alice->client, iq, NULL, cs_test_on_done, &result);
   xmpp_stanza_release (iq);
   answer = cs_xmpp_client_send_iq_finish (alice->client, cs_test_wait_result (&result), &error);
@@ -275,7 +259,7 @@ test_disco_and_offline (void)
    * disco#info on to the occupant. */
   iq = xmpp_iq_new (ctx, "get", NULL);
   xmpp_stanza_set_to (iq, "open-1@rooms.localhost/dave");
-  new_child (iq, "query", NS_DISCO_INFO);
+  cs_stanza_add_child (iq, "query", NS_DISCO_INFO);
   cs_xmpp_client_send_iq_async (carol->client, iq, NULL, cs_test_on_done, &result);
   xmpp_stanza_release (iq);
   answer = cs_xmpp_client_send_iq_finish (carol->client, cs_test_wait_result (&result), &error);
@@ -298,7 +282,7 @@ test_disco_and_offline (void)
     g_main_context_iteration (NULL, TRUE);
   g_clear_object (&result);
   iq = xmpp_iq_new (ctx, "get", NULL);
-  new_child (iq, "query", NS_DISCO_INFO);
+  cs_stanza_add_child (iq, "query", NS_DISCO_INFO);
   cs_xmpp_client_send_iq_async (carol->client, iq, NULL, cs_test_on_done, &result);
   xmpp_stanza_release (iq);
   answer = cs_xmpp_client_send_iq_finish (carol->client, cs_test_wait_result (&result), &error);
