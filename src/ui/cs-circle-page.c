@@ -493,6 +493,7 @@ create_call_row (CsCirclePage *self,
   g_autoptr (GMenu) menu = g_menu_new ();
   GtkWidget *menu_button = gtk_menu_button_new ();
   GtkWidget *join = gtk_button_new_with_mnemonic (_ ("_Join"));
+  GtkWidget *move_button;
 
   if (g_date_time_get_hour (user_start) != g_date_time_get_hour (occurrence->start) ||
       g_date_time_get_minute (user_start) != g_date_time_get_minute (occurrence->start))
@@ -542,7 +543,10 @@ create_call_row (CsCirclePage *self,
                                     15 * G_TIME_SPAN_MINUTE &&
                                   g_date_time_compare (occurrence->end, now) > 0);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), join);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), create_move_button (row, occurrence));
+  move_button = create_move_button (row, occurrence);
+  g_object_set_data (G_OBJECT (row), "cs-move-button", move_button);
+  g_object_set_data (G_OBJECT (row), "cs-menu-button", menu_button);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), move_button);
 
   g_menu_append (menu, _ ("_Edit the Series…"), "occurrence.edit");
   g_menu_append (menu, _ ("_Skip This One"), "occurrence.skip");
@@ -647,11 +651,38 @@ on_schedule_changed (CsStore *store, CsCirclePage *self)
   refresh_calls (self);
 }
 
+/* Whether the user has a row's menu or its Move popover open. */
+static gboolean
+calls_popover_open (CsCirclePage *self)
+{
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->calls_list, i)) != NULL; i++)
+    {
+      const char *names[] = { "cs-move-button", "cs-menu-button" };
+
+      for (guint j = 0; j < G_N_ELEMENTS (names); j++)
+        {
+          GtkMenuButton *button = g_object_get_data (G_OBJECT (row), names[j]);
+          GtkPopover *popover = button != NULL ? gtk_menu_button_get_popover (button) : NULL;
+
+          if (popover != NULL && gtk_widget_get_visible (GTK_WIDGET (popover)))
+            return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
 static gboolean
 on_calls_timeout (gpointer user_data)
 {
-  /* "In 3 days" and the Join button follow the clock. */
-  refresh_calls (CS_CIRCLE_PAGE (user_data));
+  CsCirclePage *self = CS_CIRCLE_PAGE (user_data);
+
+  /* "In 3 days" and the Join button follow the clock, but not under a popover being used:
+   * the next tick will do. */
+  if (!calls_popover_open (self))
+    refresh_calls (self);
   return G_SOURCE_CONTINUE;
 }
 
