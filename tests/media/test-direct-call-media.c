@@ -7,7 +7,7 @@
 
 #include "cs-call.h"
 #include "cs-incoming-calls.h"
-#include "cs-test-server.h"
+#include "cs-test-client.h"
 #include "cs-xmpp-signaling.h"
 
 #include <errno.h>
@@ -35,32 +35,12 @@ typedef struct
   char *incoming_id;
 } Side;
 
-static gboolean
-on_timeout (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
+/* Media takes longer than signalling alone (cs_test_wait_until()'s limit). */
 static void
-on_done (GObject *source, GAsyncResult *result, gpointer user_data)
+wait_for (CsTestCheck condition, gpointer data, const char *what)
 {
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition condition, gpointer data, const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (TIMEOUT_SECONDS, on_timeout, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!condition (data))
+  if (!cs_test_iterate_until (condition, data, TIMEOUT_SECONDS))
     g_error ("Timed out waiting for %s", what);
-  g_source_remove (id);
 }
 
 static gboolean
@@ -114,22 +94,7 @@ on_incoming (CsIncomingCalls *incoming,
 static void
 side_init (Side *side, const char *local, const char *const *allowed)
 {
-  g_autofree char *address = g_strdup_printf ("%s@localhost", local);
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  gboolean timed_out = FALSE;
-
-  side->client = cs_xmpp_client_new (address);
-  cs_xmpp_client_set_server (side->client, cs_test_server_get_host (server),
-                             cs_test_server_get_port (server));
-  cs_xmpp_client_set_ca_file (side->client, cs_test_server_get_ca_file (server));
-  cs_xmpp_client_register_async (side->client, "password", NULL, on_done, &result);
-  g_timeout_add_seconds (TIMEOUT_SECONDS, on_timeout, &timed_out);
-  while (result == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (result);
-  g_assert_true (cs_xmpp_client_register_finish (side->client, result, &error));
-  g_assert_no_error (error);
+  side->client = cs_test_client_new_registered (server, local);
 
   side->incoming = cs_incoming_calls_new (side->client);
   cs_incoming_calls_set_allowed (side->incoming, allowed);
