@@ -422,6 +422,7 @@ cs_schedule_dialog_new (GtkWindow *parent, CsStore *store, CsCircle *circle, CsS
       g_autoptr (GDateTime) now = g_date_time_new_now (local);
       g_autoptr (GDateTime) tomorrow = g_date_time_add_days (now, 1);
       g_autofree char *title = NULL;
+      g_autoptr (GTimeZone) named = g_time_zone_new_identifier (g_time_zone_get_identifier (local));
 
       /* Tomorrow at 11:00, a time families often choose, in the user's own zone. */
       start =
@@ -430,7 +431,9 @@ cs_schedule_dialog_new (GtkWindow *parent, CsStore *store, CsCircle *circle, CsS
       /* Translators: the suggested title of a new call; %s is the circle's name. */
       title = g_strdup_printf (_ ("%s call"), cs_circle_get_name (circle));
       gtk_editable_set_text (GTK_EDITABLE (self->title_row), title);
-      gtk_editable_set_text (GTK_EDITABLE (self->zone_row), g_time_zone_get_identifier (local));
+      /* A system without a zone name (only /etc/localtime) should not open with an error. */
+      gtk_editable_set_text (GTK_EDITABLE (self->zone_row),
+                             named != NULL ? g_time_zone_get_identifier (local) : "UTC");
     }
 
   gtk_calendar_select_day (self->calendar, start);
