@@ -4,9 +4,8 @@
 #include "config.h"
 
 #include "cs-lab.h"
-#include "cs-test-server.h"
+#include "cs-test-client.h"
 #include "cs-test-turn.h"
-#include "cs-xmpp-client.h"
 
 #include <strophe.h>
 
@@ -632,21 +631,6 @@ echoes (CsLab *lab, guint from, const char *address)
   return (guint) g_ascii_strtoull (line + strlen ("echoed "), NULL, 10);
 }
 
-/* An in-process XMPP client (the app's own) that registers. */
-
-static void
-on_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-on_timeout (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* A raw XEP-0215 query with libstrophe on this thread, its own context. */
 
 typedef struct
@@ -786,7 +770,6 @@ test_servers (void)
   g_autoptr (CsTestTurn) turn = NULL;
   g_autoptr (CsTestServer) server = NULL;
   g_autoptr (CsXmppClient) client = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GPtrArray) services = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (Helper) echo_peer = NULL;
@@ -798,8 +781,6 @@ test_servers (void)
   g_autofree char *turn_line = NULL;
   g_auto (GStrv) prosody_turn = NULL;
   const char *servers;
-  gboolean timed_out = FALSE;
-  guint timeout_id;
   CsTestServerOptions server_options = { .allow_registration = TRUE };
   CsTestTurnOptions turn_options = { 0 };
 
@@ -830,18 +811,9 @@ test_servers (void)
   server_port = g_strdup_printf ("%u", cs_test_server_get_port (server));
 
   /* (a) The app's own client, in the test process, signs up and goes online there. */
-  address = g_strdup_printf ("grandma@%s", cs_test_server_get_domain (server));
-  client = cs_xmpp_client_new (address);
-  cs_xmpp_client_set_server (client, cs_test_server_get_host (server),
-                             cs_test_server_get_port (server));
-  cs_xmpp_client_set_ca_file (client, cs_test_server_get_ca_file (server));
-  timeout_id = g_timeout_add_seconds (TIMEOUT_SECONDS, on_timeout, &timed_out);
-  cs_xmpp_client_register_async (client, "pw", NULL, on_done, &result);
-  while (result == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (result);
-  g_source_remove (timeout_id);
-  g_assert_true (cs_xmpp_client_register_finish (client, result, &error));
+  client = cs_test_client_new (server, "grandma");
+  address = g_strdup (cs_xmpp_client_get_address (client));
+  g_assert_true (cs_test_client_sign_in (client, "pw", TRUE, &error));
   g_assert_no_error (error);
   g_assert_cmpint (cs_xmpp_client_get_state (client), ==, CS_XMPP_STATE_ONLINE);
   cs_xmpp_client_disconnect (client);
