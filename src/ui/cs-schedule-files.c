@@ -148,8 +148,8 @@ on_calendar_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
     /* Translators: %s says why, as the system puts it. */
     message = g_strdup_printf (_ ("The file could not be read: %s"), error->message);
   else if (!cs_ics_import (job->store, job->circle, data, length, &n_created, &n_updated, &error))
-    /* Translators: %s says what is wrong with the file. */
-    message = g_strdup_printf (_ ("Nothing was imported. %s"), error->message);
+    /* The reader's message already says that nothing was imported, and why. */
+    message = g_strdup (error->message);
   else if (n_created + n_updated == 0)
     /* A calendar's events keep their identity: the same series is never doubled. */
     message = g_strdup (_ ("These calls are already in your schedule"));

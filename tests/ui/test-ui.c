@@ -1758,6 +1758,19 @@ schedule_first_sunday (CsApplication *app)
   wait_for_label (get_widget (window, "calls_list"), "No calls planned yet.");
 }
 
+static gboolean
+is_label_containing (GtkWidget *widget, const char *text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+         strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL;
+}
+
+static gpointer
+check_import_refused (gpointer data)
+{
+  return find_descendant (data, is_label_containing, "Nothing was imported.");
+}
+
 static void
 import_elsewhere (CsApplication *app)
 {
@@ -1774,6 +1787,9 @@ import_elsewhere (CsApplication *app)
   g_autofree char *soon_text = g_date_time_format (soon, "%A %-d %B, %H:%M — in ");
   g_autofree char *path = ics_path ();
   g_autoptr (GFile) ics_file = g_file_new_for_path (path);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *broken_path = g_build_filename (dir, "broken.ics", NULL);
+  g_autoptr (GFile) broken_file = g_file_new_for_path (broken_path);
   GtkWindow *dialog;
   GtkWidget *row;
 
@@ -1789,6 +1805,21 @@ import_elsewhere (CsApplication *app)
   /* Weeks away, nothing to join yet. */
   g_assert_false (gtk_widget_get_visible (get_named (row, "join_button")));
   save_screenshot (window, "circle-imported.png");
+
+  /* A broken file is refused as a whole, with the reason. */
+  g_assert_true (g_file_set_contents (broken_path,
+                                      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\n"
+                                      "UID:half@example.org\r\nSUMMARY:Half an event\r\n",
+                                      -1, NULL));
+  gtk_widget_activate_action (get_widget (window, "circle_page"), "circle.import-calendar", NULL);
+  choose_file (broken_file, "_Import");
+  g_test_message ("Refused: %s",
+                  gtk_label_get_label (GTK_LABEL (
+                    wait_for (check_import_refused, window, "the import to be refused"))));
+  wait_for_first_call (window, moved_text);
+  /* Nothing of the file came in. */
+  g_assert_null (
+    find_descendant (get_widget (window, "calls_list"), is_label_containing, "Half an event"));
 
   /* A call in a few minutes, once, in the user's own zone: Join is offered. */
   gtk_widget_activate_action (get_widget (window, "circle_page"), "circle.schedule-call", NULL);
