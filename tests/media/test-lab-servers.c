@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cs-lab.h"
+#include "cs-lab-helper.h"
 #include "cs-test-client.h"
 #include "cs-test-turn.h"
 
@@ -12,7 +13,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 /* Two plain hosts and two behind NATs of their own. */
@@ -529,90 +529,26 @@ xmpp_probe_main (int argc, char *argv[])
 
 /* Helpers for the test. */
 
-typedef struct
-{
-  GSubprocess *process;
-  GDataInputStream *output;
-} Helper;
-
-static void
-die_with_test (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid () != GPOINTER_TO_INT (user_data))
-    _exit (1);
-}
-
-static void
-helper_free (Helper *helper)
-{
-  if (helper->process != NULL)
-    g_subprocess_force_exit (helper->process);
-  g_clear_object (&helper->output);
-  g_clear_object (&helper->process);
-  g_free (helper);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Helper, helper_free)
-
 /* Runs @argv in @host's namespace (this program when argv[0] is NULL). */
-static Helper *
+static CsLabHelper *
 helper_start (CsLab *lab, guint host, const char *const *argv)
 {
-  g_autoptr (GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE);
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  g_autoptr (GError) error = NULL;
   g_auto (GStrv) command = NULL;
-  g_auto (GStrv) wrapped = NULL;
-  Helper *helper;
 
   g_strv_builder_add (builder, argv[0] != NULL ? argv[0] : self_exe);
   g_strv_builder_addv (builder, (const char **) argv + 1);
   command = g_strv_builder_end (builder);
-  wrapped = cs_lab_wrap_argv (lab, host, (const char *const *) command);
 
-  g_subprocess_launcher_set_child_setup (launcher, die_with_test, GINT_TO_POINTER (getpid ()),
-                                         NULL);
-  helper = g_new0 (Helper, 1);
-  helper->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) wrapped, &error);
-  g_assert_no_error (error);
-  helper->output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (helper->process));
-
-  return helper;
-}
-
-/* The next line the helper prints that is not a test message; NULL when its output ends. */
-static char *
-helper_read_line (Helper *helper)
-{
-  g_autoptr (GError) error = NULL;
-  char *line;
-
-  while ((line = g_data_input_stream_read_line (helper->output, NULL, NULL, &error)) != NULL &&
-         line[0] == '#')
-    g_free (line);
-  g_assert_no_error (error);
-  return line;
-}
-
-static void
-helper_write_line (Helper *helper, const char *line)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *with_newline = g_strconcat (line, "\n", NULL);
-
-  g_output_stream_write_all (g_subprocess_get_stdin_pipe (helper->process), with_newline,
-                             strlen (with_newline), NULL, NULL, &error);
-  g_assert_no_error (error);
+  return cs_lab_helper_start (lab, host, (const char *const *) command);
 }
 
 /* Runs a helper mode of this program in @host's namespace and returns its one line. */
 static char *
 run_helper (CsLab *lab, guint host, const char *const *argv)
 {
-  g_autoptr (Helper) helper = helper_start (lab, host, argv);
-  char *line = helper_read_line (helper);
+  g_autoptr (CsLabHelper) helper = helper_start (lab, host, argv);
+  char *line = cs_lab_helper_read_line (helper);
 
   g_subprocess_wait (helper->process, NULL, NULL);
   return line;
@@ -772,8 +708,8 @@ test_servers (void)
   g_autoptr (CsXmppClient) client = NULL;
   g_autoptr (GPtrArray) services = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (Helper) echo_peer = NULL;
-  g_autoptr (Helper) nat_echo_peer = NULL;
+  g_autoptr (CsLabHelper) echo_peer = NULL;
+  g_autoptr (CsLabHelper) nat_echo_peer = NULL;
   g_autofree char *address = NULL;
   g_autofree char *server_port = NULL;
   g_autofree char *turn_port = g_strdup_printf ("%u", TURN_PORT);
@@ -866,7 +802,7 @@ test_servers (void)
         "turnutils_uclient", "-u", NULL, "-w", NULL, "-p", turn_port, "-e", servers, "-r",
         echo_port,           "-n", "20", "-m", "1",  "-c", servers,   NULL
       };
-      g_autoptr (Helper) uclient = NULL;
+      g_autoptr (CsLabHelper) uclient = NULL;
       g_autofree char *output = NULL;
       g_autofree char *lost = NULL;
       char *line;
@@ -877,7 +813,7 @@ test_servers (void)
       argv[2] = username;
       argv[4] = password;
       uclient = helper_start (lab, host, argv);
-      while ((line = helper_read_line (uclient)) != NULL)
+      while ((line = cs_lab_helper_read_line (uclient)) != NULL)
         {
           if (strstr (line, "Total lost packets") != NULL)
             lost = g_strdup (strstr (line, "Total lost packets"));
@@ -907,8 +843,8 @@ test_servers (void)
                              turn_port, prosody_turn[4], prosody_turn[5],
                              NULL };
     const char *argv_b[] = { NULL, "--turn-relay", servers, turn_port, NULL, NULL, NULL };
-    g_autoptr (Helper) a = NULL;
-    g_autoptr (Helper) b = NULL;
+    g_autoptr (CsLabHelper) a = NULL;
+    g_autoptr (CsLabHelper) b = NULL;
     g_autofree char *relay_a = NULL;
     g_autofree char *relay_b = NULL;
     g_autofree char *peer_line = NULL;
@@ -926,26 +862,26 @@ test_servers (void)
 
     a = helper_start (lab, NAT_HOST_A, argv_a);
     b = helper_start (lab, NAT_HOST_B, argv_b);
-    relay_a = helper_read_line (a);
-    relay_b = helper_read_line (b);
+    relay_a = cs_lab_helper_read_line (a);
+    relay_b = cs_lab_helper_read_line (b);
     g_assert_true (g_str_has_prefix (relay_a, "relay 10.77.0.254:"));
     g_assert_true (g_str_has_prefix (relay_b, "relay 10.77.0.254:"));
 
     peer_line = g_strdup_printf ("peer %s", relay_b + strlen ("relay "));
-    helper_write_line (a, peer_line);
+    cs_lab_helper_write_line (a, peer_line);
     g_free (peer_line);
     peer_line = g_strdup_printf ("peer %s", relay_a + strlen ("relay "));
-    helper_write_line (b, peer_line);
-    permitted = helper_read_line (a);
+    cs_lab_helper_write_line (b, peer_line);
+    permitted = cs_lab_helper_read_line (a);
     g_assert_cmpstr (permitted, ==, "permitted");
     g_free (permitted);
-    permitted = helper_read_line (b);
+    permitted = cs_lab_helper_read_line (b);
     g_assert_cmpstr (permitted, ==, "permitted");
 
-    helper_write_line (a, "go");
-    helper_write_line (b, "go");
-    result_a = helper_read_line (a);
-    result_b = helper_read_line (b);
+    cs_lab_helper_write_line (a, "go");
+    cs_lab_helper_write_line (b, "go");
+    result_a = cs_lab_helper_read_line (a);
+    result_b = cs_lab_helper_read_line (b);
     g_test_message ("Relayed: A %s, B %s", result_a, result_b);
     /* Each got everything the other sent, coming from the other's relay. */
     expected_a =
@@ -982,8 +918,8 @@ test_servers (void)
     }
 
   /* Servers first: running in the lab's namespace, they would keep it alive. */
-  g_clear_pointer (&nat_echo_peer, helper_free);
-  g_clear_pointer (&echo_peer, helper_free);
+  g_clear_pointer (&nat_echo_peer, cs_lab_helper_free);
+  g_clear_pointer (&echo_peer, cs_lab_helper_free);
   g_clear_object (&client);
   g_clear_pointer (&server, cs_test_server_free);
   g_clear_pointer (&turn, cs_test_turn_free);

@@ -5,13 +5,13 @@
 
 #include "cs-bot-runner.h"
 #include "cs-lab.h"
+#include "cs-lab-helper.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -196,33 +196,13 @@ make_lab_and_hang_main (void)
 
 /* Helpers for the tests. */
 
-typedef struct
-{
-  GSubprocess *process;
-  GDataInputStream *output;
-} Helper;
-
-static void
-die_with_test (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid () != GPOINTER_TO_INT (user_data))
-    _exit (1);
-}
-
 /* Runs this program with the NULL-terminated arguments, in @host's namespace when @lab is set. */
-G_GNUC_NULL_TERMINATED static Helper *
+G_GNUC_NULL_TERMINATED static CsLabHelper *
 helper_start (CsLab *lab, guint host, ...)
 {
-  /* The receiver learns from its stdin closing that the sender is done. */
-  g_autoptr (GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE);
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  g_autoptr (GError) error = NULL;
   g_auto (GStrv) command = NULL;
-  g_auto (GStrv) wrapped = NULL;
   const char *arg;
-  Helper *helper;
   va_list args;
 
   g_strv_builder_add (builder, self_exe);
@@ -231,50 +211,9 @@ helper_start (CsLab *lab, guint host, ...)
     g_strv_builder_add (builder, arg);
   va_end (args);
   command = g_strv_builder_end (builder);
-  wrapped = lab != NULL ? cs_lab_wrap_argv (lab, host, (const char *const *) command)
-                        : g_steal_pointer (&command);
 
-  g_subprocess_launcher_set_child_setup (launcher, die_with_test, GINT_TO_POINTER (getpid ()),
-                                         NULL);
-  helper = g_new0 (Helper, 1);
-  helper->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) wrapped, &error);
-  g_assert_no_error (error);
-  helper->output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (helper->process));
-
-  return helper;
+  return cs_lab_helper_start (lab, host, (const char *const *) command);
 }
-
-/* Blocks until the helper prints a line; NULL when its output ends. */
-static char *
-helper_read_line (Helper *helper)
-{
-  g_autoptr (GError) error = NULL;
-  char *line = g_data_input_stream_read_line (helper->output, NULL, NULL, &error);
-
-  g_assert_no_error (error);
-  return line;
-}
-
-static void
-helper_free (Helper *helper)
-{
-  g_clear_object (&helper->output);
-  g_clear_object (&helper->process);
-  g_free (helper);
-}
-
-/* Waits for the helper to exit successfully. */
-static void
-helper_finish (Helper *helper)
-{
-  g_autoptr (GError) error = NULL;
-
-  g_subprocess_wait_check (helper->process, NULL, &error);
-  g_assert_no_error (error);
-  helper_free (helper);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Helper, helper_free)
 
 /* Sends @count datagrams of @size bytes, one every @interval_us, from @from
  * to @to_address, received by @to, and returns how many arrived. */
@@ -295,26 +234,26 @@ exchange_udp_to (CsLab *lab,
   g_autofree char *ready = NULL;
   g_autofree char *sent = NULL;
   g_autofree char *result = NULL;
-  Helper *receiver;
-  Helper *sender;
+  CsLabHelper *receiver;
+  CsLabHelper *sender;
   guint received;
 
   receiver = helper_start (lab, to, "--udp-recv", UDP_PORT, count_string, timeout_string, NULL);
-  ready = helper_read_line (receiver);
+  ready = cs_lab_helper_read_line (receiver);
   g_assert_cmpstr (ready, ==, "ready");
 
   sender = helper_start (lab, from, "--udp-send", to_address, UDP_PORT, count_string, size_string,
                          interval_string, NULL);
-  sent = helper_read_line (sender);
+  sent = cs_lab_helper_read_line (sender);
   g_assert_nonnull (sent);
-  helper_finish (sender);
+  cs_lab_helper_finish (sender);
   g_output_stream_close (g_subprocess_get_stdin_pipe (receiver->process), NULL, NULL);
 
-  result = helper_read_line (receiver);
+  result = cs_lab_helper_read_line (receiver);
   g_assert_nonnull (result);
   g_assert_true (g_str_has_prefix (result, "received "));
   received = (guint) g_ascii_strtoull (result + strlen ("received "), NULL, 10);
-  helper_finish (receiver);
+  cs_lab_helper_finish (receiver);
 
   g_test_message ("%s → %s: %s, %u received", cs_lab_get_address (lab, from), to_address, sent,
                   received);
@@ -450,7 +389,7 @@ test_cleanup (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (Helper) hang = NULL;
+  g_autoptr (CsLabHelper) hang = NULL;
   CsLab *lab;
   gint64 killed_at;
   guint elapsed_ms;
@@ -475,7 +414,7 @@ test_cleanup (void)
   hang = helper_start (NULL, 0, "--make-lab-and-hang", NULL);
   for (;;)
     {
-      char *line = helper_read_line (hang);
+      char *line = cs_lab_helper_read_line (hang);
 
       g_assert_nonnull (line);
       if (g_str_equal (line, "ready"))
@@ -783,7 +722,7 @@ enter_servers_main (void)
 static void
 test_enter_servers (void)
 {
-  g_autoptr (Helper) helper = NULL;
+  g_autoptr (CsLabHelper) helper = NULL;
   g_autofree char *lab_name = NULL;
   g_autofree char *result = NULL;
 
@@ -792,10 +731,10 @@ test_enter_servers (void)
 
   helper = helper_start (NULL, 0, "--enter-servers", NULL);
   /* Its test messages come first. */
-  while ((lab_name = helper_read_line (helper)) != NULL && lab_name[0] == '#')
+  while ((lab_name = cs_lab_helper_read_line (helper)) != NULL && lab_name[0] == '#')
     g_clear_pointer (&lab_name, g_free);
   g_assert_nonnull (lab_name);
-  result = helper_read_line (helper);
+  result = cs_lab_helper_read_line (helper);
   g_assert_cmpstr (result, ==, "ok");
   g_subprocess_wait_check (helper->process, NULL, NULL);
   g_assert_true (g_subprocess_get_successful (helper->process));
