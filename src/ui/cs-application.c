@@ -5,6 +5,7 @@
 
 #include "cs-application.h"
 #include "cs-reminders.h"
+#include "cs-schedule-sync.h"
 #include "cs-window.h"
 #include "cs-xmpp-uri.h"
 
@@ -22,6 +23,10 @@ struct _CsApplication
   /* Reminders of scheduled calls; the app holds itself while some are ahead,
    * so that they come with the window closed. */
   CsReminders *reminders;
+  /* The schedules this user organises go to their circles' rooms, and the organisers'
+   * come from there; uid -> the sequence last published, so each change goes out once. */
+  CsScheduleSync *schedule_sync;
+  GHashTable *published;
   gboolean held_for_reminders;
   gboolean background_requested;
 };
@@ -159,10 +164,87 @@ on_invitation (CsCircleRooms *rooms,
   ask_to_join (self, from, room, name);
 }
 
+/* A series this user made (not one received from an organiser's room) whose last change has
+ * not gone out yet. */
+static gboolean
+needs_publishing (CsApplication *self, CsScheduledCall *call, const char *own_address)
+{
+  const char *organiser = cs_scheduled_call_get_organiser (call);
+  gpointer published;
+
+  if (organiser != NULL && *organiser != '\0' && g_strcmp0 (organiser, own_address) != 0 &&
+      g_strcmp0 (organiser + (g_str_has_prefix (organiser, "xmpp:") ? 5 : 0), own_address) != 0)
+    return FALSE;
+  return !g_hash_table_lookup_extended (self->published, cs_scheduled_call_get_uid (call), NULL,
+                                        &published) ||
+         GPOINTER_TO_UINT (published) != cs_scheduled_call_get_sequence (call);
+}
+
+static void
+publish_schedule_changes (CsApplication *self)
+{
+  CsXmppClient *client = cs_account_session_get_client (self->session);
+  g_autoptr (GListModel) calls = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (self->schedule_sync == NULL || client == NULL)
+    return;
+
+  calls = cs_store_list_scheduled_calls (self->store, 0, TRUE, &error);
+  if (calls == NULL)
+    {
+      g_warning ("Could not read the schedule to share it: %s", error->message);
+      return;
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (calls); i++)
+    {
+      g_autoptr (CsScheduledCall) call = g_list_model_get_item (calls, i);
+      g_autoptr (GError) publish_error = NULL;
+      CsCircle *circle = cs_store_find_circle (self->store, cs_scheduled_call_get_circle_id (call));
+
+      if (circle == NULL || cs_circle_get_room_address (circle) == NULL ||
+          !needs_publishing (self, call, cs_xmpp_client_get_address (client)))
+        continue;
+      if (cs_schedule_sync_publish (self->schedule_sync, call, &publish_error))
+        g_hash_table_replace (self->published, g_strdup (cs_scheduled_call_get_uid (call)),
+                              GUINT_TO_POINTER (cs_scheduled_call_get_sequence (call)));
+      else
+        g_debug ("Not shared: %s", publish_error->message);
+    }
+}
+
+static void
+on_schedule_changed (CsStore *store, CsApplication *self)
+{
+  publish_schedule_changes (self);
+}
+
+/* What came from a room is the organiser's, already shared. */
+static void
+on_schedule_applied (CsScheduleSync *sync,
+                     gint64 circle_id,
+                     const char *uid,
+                     guint sequence,
+                     CsApplication *self)
+{
+  g_hash_table_replace (self->published, g_strdup (uid), GUINT_TO_POINTER (sequence));
+}
+
 static void
 on_session_client (CsAccountSession *session, GParamSpec *pspec, CsApplication *self)
 {
-  cs_circle_rooms_set_client (self->rooms, cs_account_session_get_client (session));
+  CsXmppClient *client = cs_account_session_get_client (session);
+
+  cs_circle_rooms_set_client (self->rooms, client);
+
+  g_clear_object (&self->schedule_sync);
+  if (client != NULL)
+    {
+      self->schedule_sync = cs_schedule_sync_new (client, self->store);
+      g_signal_connect_object (self->schedule_sync, "applied", G_CALLBACK (on_schedule_applied),
+                               self, 0);
+    }
 }
 
 /* Reminders of scheduled calls. */
@@ -372,6 +454,9 @@ cs_application_startup (GApplication *application)
   /* Everything local works offline; signing in happens in the background. */
   self->session = cs_account_session_new (self->store);
   self->rooms = cs_circle_rooms_new (self->store);
+  self->published = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_signal_connect_object (self->store, "schedule-changed", G_CALLBACK (on_schedule_changed), self,
+                           0);
   g_signal_connect_object (self->session, "notify::client", G_CALLBACK (on_session_client), self,
                            0);
   g_signal_connect_object (self->rooms, "invitation", G_CALLBACK (on_invitation), self, 0);
@@ -444,6 +529,8 @@ cs_application_dispose (GObject *object)
   CsApplication *self = CS_APPLICATION (object);
 
   g_clear_object (&self->reminders);
+  g_clear_object (&self->schedule_sync);
+  g_clear_pointer (&self->published, g_hash_table_unref);
   g_clear_object (&self->rooms);
   g_clear_object (&self->session);
   g_clear_object (&self->store);
