@@ -13,6 +13,7 @@
 #include "cs-timeline.h"
 #include "cs-member-picker.h"
 #include "cs-window.h"
+#include "cs-schedule-sync.h"
 #include "cs-preferences-window.h"
 #include "cs-schedule-dialog.h"
 #include "cs-test-server.h"
@@ -877,6 +878,69 @@ check_papy_online (gpointer data)
            : NULL;
 }
 
+static gboolean papy_schedule_applied;
+/* Papy's own store and schedule sharing, as his app would have them from the start (the
+ * sharing learns who organises a room from the presences it sees on entry). */
+static CsStore *papy_store;
+static CsScheduleSync *papy_sync;
+
+static void
+on_papy_schedule_applied (CsScheduleSync *sync, gint64 circle_id, const char *uid, guint sequence)
+{
+  papy_schedule_applied = TRUE;
+}
+
+static gpointer
+check_papy_schedule_applied (gpointer data)
+{
+  return papy_schedule_applied ? GINT_TO_POINTER (1) : NULL;
+}
+
+/* Mamie organises a call in her circle: Papy's store receives it through the room. */
+static void
+check_schedule_shared (CsApplication *app)
+{
+  CsStore *store = cs_application_get_store (app);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsCircle) papy_draft = cs_circle_new ();
+  g_autoptr (CsScheduledCall) call = cs_scheduled_call_new ();
+  g_autoptr (CsScheduledCall) received = NULL;
+  g_autoptr (GTimeZone) paris = g_time_zone_new_identifier ("Europe/Paris");
+  g_autoptr (GDateTime) start = g_date_time_new (paris, 2027, 1, 3, 11, 0, 0);
+  CsCircle *circle = NULL;
+  GListModel *circles = cs_store_get_circles (store);
+
+  for (guint i = 0; i < g_list_model_get_n_items (circles); i++)
+    {
+      g_autoptr (CsCircle) item = g_list_model_get_item (circles, i);
+
+      if (g_strcmp0 (cs_circle_get_name (item), "Cousinade Dupont") == 0)
+        circle = item;
+    }
+  g_assert_nonnull (circle);
+
+  cs_circle_set_name (papy_draft, "Cousinade Dupont");
+  cs_circle_set_room_address (papy_draft, cs_circle_get_room_address (circle));
+  g_assert_nonnull (cs_store_save_circle (papy_store, papy_draft, &error));
+  g_assert_no_error (error);
+
+  cs_scheduled_call_set_circle_id (call, cs_circle_get_id (circle));
+  cs_scheduled_call_set_title (call, "Cousinade");
+  cs_scheduled_call_set_tzid (call, "Europe/Paris");
+  cs_scheduled_call_set_dtstart (call, start);
+  cs_scheduled_call_set_rrule (call, "FREQ=MONTHLY;BYDAY=1SU");
+  g_assert_true (cs_store_create_scheduled_call (store, call, &error));
+  g_assert_no_error (error);
+
+  wait_for (check_papy_schedule_applied, NULL, "Mamie's call to reach Papy");
+  received =
+    cs_store_find_scheduled_call_by_uid (papy_store, cs_scheduled_call_get_uid (call), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (received);
+  g_assert_cmpstr (cs_scheduled_call_get_title (received), ==, "Cousinade");
+  g_assert_cmpstr (cs_scheduled_call_get_rrule (received), ==, "FREQ=MONTHLY;BYDAY=1SU");
+}
+
 static void
 share_circle (CsApplication *app)
 {
@@ -915,6 +979,8 @@ share_circle (CsApplication *app)
 
   wait_for (check_papy_online, get_widget (window, "members_list"), "Papy to be online");
   save_screenshot (window, "circle-online.png");
+
+  check_schedule_shared (app);
 
   /* Papy invites Mamie to his own circle: she is asked, says yes, and finds it with him in. */
   cs_xmpp_client_join_room (papy_client, "voisins@rooms.localhost", "papy", TRUE, "Voisins du 12");
@@ -966,6 +1032,8 @@ test_room_online (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (CsXmppClient) papy = cs_xmpp_client_new ("papy@localhost");
   g_autoptr (CsXmppClient) tata = cs_xmpp_client_new ("tata@localhost");
+  g_autofree char *papy_dir = NULL;
+  g_autofree char *papy_path = NULL;
   gboolean registered = FALSE;
 
   account_server = cs_test_server_start (NULL, &error);
@@ -977,6 +1045,13 @@ test_room_online (void)
   g_signal_connect (papy, "invitation-received", G_CALLBACK (on_papy_invited), NULL);
   g_signal_connect (papy, "room-joined", G_CALLBACK (on_papy_room_joined), NULL);
   papy_client = papy;
+  papy_dir = g_dir_make_tmp ("cs-papy-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  papy_path = g_build_filename (papy_dir, "cousinade.db", NULL);
+  papy_store = cs_store_open (papy_path, &error);
+  g_assert_no_error (error);
+  papy_sync = cs_schedule_sync_new (papy, papy_store);
+  g_signal_connect (papy_sync, "applied", G_CALLBACK (on_papy_schedule_applied), NULL);
   cs_xmpp_client_register_async (papy, "papy", NULL, on_registered, &registered);
   while (!registered)
     g_main_context_iteration (NULL, TRUE);
@@ -994,6 +1069,19 @@ test_room_online (void)
 
   cs_xmpp_client_disconnect (papy);
   papy_client = NULL;
+  g_clear_object (&papy_sync);
+  g_clear_object (&papy_store);
+  {
+    static const char *const suffixes[] = { "", "-wal", "-shm" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      {
+        g_autofree char *name = g_strconcat (papy_path, suffixes[i], NULL);
+
+        g_remove (name);
+      }
+    g_rmdir (papy_dir);
+  }
   g_unsetenv ("COUSINADE_CA_FILE");
   g_clear_pointer (&account_server, cs_test_server_free);
 }
