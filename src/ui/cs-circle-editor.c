@@ -21,6 +21,8 @@ struct _CsCircleEditor
   AdwEntryRow *description_row;
   GtkMenuButton *emoji_button;
   GtkButton *save_button;
+  AdwComboRow *cadence_row;
+  AdwComboRow *reminder_row;
   GtkLabel *error_label;
 };
 
@@ -33,6 +35,22 @@ enum
 };
 
 static guint signals[N_SIGNALS];
+
+/* How long before a call its reminder comes, in minutes; 0: none. */
+static const guint reminder_choices[] = { 0, 5, 10, 15, 30, 60 };
+
+static guint
+reminder_index (guint minutes)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (reminder_choices); i++)
+    if (reminder_choices[i] == minutes)
+      return i;
+  /* A value set elsewhere: the nearest choice not after it. */
+  for (guint i = G_N_ELEMENTS (reminder_choices); i > 0; i--)
+    if (reminder_choices[i - 1] <= minutes)
+      return i - 1;
+  return 0;
+}
 
 static void
 show_error (CsCircleEditor *self, const char *message)
@@ -97,6 +115,10 @@ on_save_clicked (GtkWidget *emitter, CsCircleEditor *self)
   cs_circle_set_kind (draft, adw_combo_row_get_selected (self->kind_row));
   cs_circle_set_description (draft, gtk_editable_get_text (GTK_EDITABLE (self->description_row)));
   cs_circle_set_emoji (draft, self->emoji);
+  cs_circle_set_keep_in_touch_days (draft, cs_cadence_get_days (
+                                             adw_combo_row_get_selected (self->cadence_row)));
+  cs_circle_set_reminder_minutes (
+    draft, reminder_choices[adw_combo_row_get_selected (self->reminder_row)]);
 
   saved = cs_store_save_circle (self->store, draft, &error);
   if (saved == NULL)
@@ -150,6 +172,8 @@ cs_circle_editor_class_init (CsCircleEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsCircleEditor, description_row);
   gtk_widget_class_bind_template_child (widget_class, CsCircleEditor, emoji_button);
   gtk_widget_class_bind_template_child (widget_class, CsCircleEditor, save_button);
+  gtk_widget_class_bind_template_child (widget_class, CsCircleEditor, cadence_row);
+  gtk_widget_class_bind_template_child (widget_class, CsCircleEditor, reminder_row);
   gtk_widget_class_bind_template_child (widget_class, CsCircleEditor, error_label);
   gtk_widget_class_bind_template_callback (widget_class, on_name_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_emoji_picked);
@@ -162,12 +186,29 @@ static void
 cs_circle_editor_init (CsCircleEditor *self)
 {
   g_autoptr (GtkStringList) kinds = gtk_string_list_new (NULL);
+  g_autoptr (GtkStringList) reminders = gtk_string_list_new (NULL);
+  g_autoptr (GListModel) cadences = cs_cadence_new_label_model ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   for (CsCircleKind kind = 0; kind <= CS_CIRCLE_KIND_LAST; kind++)
     gtk_string_list_append (kinds, cs_circle_kind_to_label (kind));
   adw_combo_row_set_model (self->kind_row, G_LIST_MODEL (kinds));
+  adw_combo_row_set_model (self->cadence_row, cadences);
+
+  for (guint i = 0; i < G_N_ELEMENTS (reminder_choices); i++)
+    {
+      g_autofree char *label =
+        reminder_choices[i] == 0
+          ? g_strdup (_ ("No reminder"))
+          : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u minute before", "%u minutes before",
+                                          reminder_choices[i]),
+                             reminder_choices[i]);
+
+      gtk_string_list_append (reminders, label);
+    }
+  adw_combo_row_set_model (self->reminder_row, G_LIST_MODEL (reminders));
+  adw_combo_row_set_selected (self->reminder_row, reminder_index (10));
 }
 
 CsCircleEditor *
@@ -200,6 +241,10 @@ cs_circle_editor_new (GtkWindow *parent, CsStore *store, CsCircle *circle)
                            cs_circle_get_description (circle));
   if (cs_circle_get_emoji (circle) != NULL)
     on_emoji_picked (NULL, cs_circle_get_emoji (circle), self);
+  adw_combo_row_set_selected (self->cadence_row,
+                              cs_cadence_find_index (cs_circle_get_keep_in_touch_days (circle)));
+  adw_combo_row_set_selected (self->reminder_row,
+                              reminder_index (cs_circle_get_reminder_minutes (circle)));
 
   return self;
 }

@@ -258,6 +258,25 @@ click (GtkWidget *widget)
     gtk_widget_activate (widget);
 }
 
+/* Selects the item of an AdwComboRow of strings that reads @text. */
+static void
+select_combo_item (GtkWidget *row, const char *text)
+{
+  GListModel *model = adw_combo_row_get_model (ADW_COMBO_ROW (row));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (gtk_string_object_get_string (item), text) == 0)
+        {
+          adw_combo_row_set_selected (ADW_COMBO_ROW (row), i);
+          return;
+        }
+    }
+  g_error ("No “%s” to choose", text);
+}
+
 static void
 type_text (GtkWidget *editable, const char *text)
 {
@@ -353,11 +372,26 @@ create_circle_contact_member (CsApplication *app)
   g_assert_true (gtk_widget_is_sensitive (save));
   g_assert_false (gtk_widget_get_visible (get_widget (dialog, "error_label")));
   type_text (get_widget (dialog, "description_row"), "Every first Sunday at 11:00");
+  /* Reminders 10 minutes before a call unless said otherwise; this family wants 30, and a
+   * nudge when nobody has talked for a while. */
+  g_assert_cmpstr (gtk_string_object_get_string (
+                     GTK_STRING_OBJECT (adw_combo_row_get_selected_item (
+                       ADW_COMBO_ROW (get_widget (dialog, "reminder_row"))))),
+                   ==, "10 minutes before");
+  select_combo_item (get_widget (dialog, "reminder_row"), "30 minutes before");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (get_widget (dialog, "cadence_row")), 2);
   click (save);
   wait_for_window_gone (CS_TYPE_CIRCLE_EDITOR);
 
-  /* The new circle is shown straight away. */
+  /* The new circle is shown straight away, with the chosen reminder and cadence kept. */
   wait_for_label (GTK_WIDGET (window), "Every first Sunday at 11:00");
+  {
+    g_autoptr (CsCircle) circle =
+      g_list_model_get_item (cs_store_get_circles (cs_application_get_store (app)), 0);
+
+    g_assert_cmpuint (cs_circle_get_reminder_minutes (circle), ==, 30);
+    g_assert_cmpuint (cs_circle_get_keep_in_touch_days (circle), >, 0);
+  }
 
   /* New contact, with an invalid address first. */
   click (get_widget (window, "contacts_row"));
