@@ -140,7 +140,7 @@ build_texts (CsDigest *self, GDateTime *week_start, GArray *named)
 {
   g_autoptr (GString) text = g_string_new (NULL);
   g_autoptr (GString) markdown = g_string_new (NULL);
-  g_autofree char *date = g_date_time_format (week_start, "%x");
+  g_autofree char *date = g_date_time_format (week_start, "%-d %B %Y");
   g_autofree char *title = NULL;
   g_autofree char *summary = NULL;
   guint n_others = self->n_people - self->n_named;
