@@ -82,6 +82,16 @@ gboolean cs_store_is_member (CsStore *self, CsCircle *circle, CsContact *contact
  * (no arguments) after a log, a delete, and a purge that removed anything. */
 gboolean cs_store_log_interaction (CsStore *self, CsInteraction *interaction, GError **error);
 gboolean cs_store_delete_interaction (CsStore *self, gint64 interaction_id, GError **error);
+/* A call as the call engine reports it; parts of one call (reconnections) make one entry.
+ * See cs-store-calls.c. */
+gint64 cs_store_record_call (CsStore *self,
+                             const char *call_id,
+                             gint64 circle_id,
+                             GDateTime *started_at,
+                             guint duration_seconds,
+                             const gint64 *participants,
+                             gsize n_participants,
+                             GError **error);
 /* Newest first, at most @limit (0: all). A snapshot, not live. */
 GListModel *cs_store_list_interactions_for_circle (CsStore *self, CsCircle *circle, guint limit);
 GListModel *cs_store_list_interactions_for_contact (CsStore *self, CsContact *contact, guint limit);

@@ -1056,6 +1056,60 @@ test_delete_all_data (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpuint (g_list_model_get_n_items (contacts), ==, 1);
 }
 
+/* Calls reported by the call engine: one entry per call, reconnections merged, a later call
+ * of the same room a new entry. */
+static void
+test_calls_recorded (Fixture *fixture, gconstpointer user_data)
+{
+  CsContact *anne = add_contact (fixture->store, "Anne", TRUE, 0);
+  CsContact *karim = add_contact (fixture->store, "Karim", TRUE, 0);
+  CsCircle *family = add_circle (fixture->store, "Family", 0);
+  g_autoptr (GDateTime) first = g_date_time_new_utc (2026, 12, 6, 10, 0, 0);
+  g_autoptr (GDateTime) back = g_date_time_add_minutes (first, 25);
+  g_autoptr (GDateTime) next_month = g_date_time_add_days (first, 28);
+  g_autoptr (GListModel) timeline = NULL;
+  g_autoptr (CsInteraction) call = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 with_anne[] = { cs_contact_get_id (anne) };
+  gint64 with_both[] = { cs_contact_get_id (anne), cs_contact_get_id (karim), 999999 };
+  const gint64 *participants;
+  gsize n_participants;
+  gint64 id;
+  gint64 again;
+
+  /* 20 minutes with Anne; the connection drops and comes back 5 minutes later for 30 more,
+   * with Karim too (and someone since deleted, left out). */
+  id = cs_store_record_call (fixture->store, "call-1@rooms.example.org", cs_circle_get_id (family),
+                             first, 20 * 60, with_anne, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  again = cs_store_record_call (fixture->store, "call-1@rooms.example.org",
+                                cs_circle_get_id (family), back, 30 * 60, with_both, 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (again, ==, id);
+
+  timeline = cs_store_get_contact_timeline (fixture->store, karim, 0, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (timeline), ==, 1);
+  call = g_list_model_get_item (timeline, 0);
+  g_assert_cmpint (cs_interaction_get_kind (call), ==, CS_INTERACTION_KIND_CALL);
+  g_assert_cmpint (cs_interaction_get_circle_id (call), ==, cs_circle_get_id (family));
+  g_assert_true (g_date_time_equal (cs_interaction_get_started_at (call), first));
+  g_assert_cmpuint (cs_interaction_get_duration_seconds (call), ==, 55 * 60);
+  participants = cs_interaction_get_participants (call, &n_participants);
+  g_assert_cmpuint (n_participants, ==, 2);
+  g_assert_true (participants[0] != participants[1]);
+
+  /* The same room a month later is another call. */
+  again = cs_store_record_call (fixture->store, "call-1@rooms.example.org",
+                                cs_circle_get_id (family), next_month, 600, with_anne, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (again, !=, id);
+  g_clear_object (&timeline);
+  timeline = cs_store_get_contact_timeline (fixture->store, anne, 0, 10, &error);
+  g_assert_cmpuint (g_list_model_get_n_items (timeline), ==, 2);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1067,6 +1121,7 @@ main (int argc, char *argv[])
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/history/timeline/order-and-paging", test_timeline_order_and_paging);
   ADD ("/history/last-contact", test_last_contact);
+  ADD ("/history/calls/recorded", test_calls_recorded);
   ADD ("/history/overdue/fixed-now", test_overdue_list);
   ADD ("/history/overdue/never-met", test_overdue_never_met);
   ADD ("/history/log/with-needs", test_log_with_needs);

@@ -5,10 +5,14 @@
 
 #include "config.h"
 
+#include "cs-call-recorder.h"
+
 #include "cs-call.h"
 #include "cs-incoming-calls.h"
 #include "cs-test-client.h"
 #include "cs-xmpp-signaling.h"
+
+#include <glib/gstdio.h>
 
 #include <errno.h>
 #include <sched.h>
@@ -33,6 +37,11 @@ typedef struct
   CsXmppSignaling *signaling;
   CsCall *call;
   char *incoming_id;
+  /* The side's contact history, where the call is written when it is over. */
+  char *store_dir;
+  CsStore *store;
+  gint64 peer_contact;
+  CsCallRecorder *recorder;
 } Side;
 
 /* Media takes longer than signalling alone (cs_test_wait_until()'s limit). */
@@ -101,6 +110,32 @@ side_init (Side *side, const char *local, const char *const *allowed)
   g_signal_connect (side->incoming, "incoming", G_CALLBACK (on_incoming), side);
 }
 
+/* The other person, who is among this side's contacts. */
+static gint64
+resolve_peer (CsCallPeer *peer, gpointer user_data)
+{
+  return ((Side *) user_data)->peer_contact;
+}
+
+static void
+side_open_store (Side *side, const char *peer_name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (CsContact) draft = cs_contact_new ();
+  CsContact *contact;
+
+  side->store_dir = g_dir_make_tmp ("cs-direct-call-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (side->store_dir, "cousinade.db", NULL);
+  side->store = cs_store_open (path, &error);
+  g_assert_no_error (error);
+  cs_contact_set_name (draft, peer_name);
+  contact = cs_store_save_contact (side->store, draft, &error);
+  g_assert_no_error (error);
+  side->peer_contact = cs_contact_get_id (contact);
+}
+
 static void
 side_start (Side *side, CsDirectCall *direct, const char *name)
 {
@@ -112,6 +147,8 @@ side_start (Side *side, CsDirectCall *direct, const char *name)
   g_assert_null (cs_xmpp_signaling_get_call (side->signaling));
   side->call = cs_call_new (CS_CALL_SIGNALING (side->signaling), name);
   cs_call_set_video_size (side->call, 320, 240, 15);
+  side->recorder =
+    cs_call_recorder_new (side->store, side->call, "direct-call-test", 0, resolve_peer, side, NULL);
   g_assert_true (cs_call_join (side->call, &error));
   g_assert_no_error (error);
 }
@@ -119,6 +156,19 @@ side_start (Side *side, CsDirectCall *direct, const char *name)
 static void
 side_clear (Side *side)
 {
+  static const char *const suffixes[] = { "", "-wal", "-shm" };
+
+  g_clear_object (&side->recorder);
+  g_clear_object (&side->store);
+  for (guint i = 0; side->store_dir != NULL && i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *name = g_strconcat (side->store_dir, "/cousinade.db", suffixes[i], NULL);
+
+      g_remove (name);
+    }
+  if (side->store_dir != NULL)
+    g_rmdir (side->store_dir);
+  g_clear_pointer (&side->store_dir, g_free);
   g_clear_object (&side->call);
   g_clear_object (&side->signaling);
   g_clear_object (&side->direct);
@@ -168,6 +218,34 @@ has_lost (gpointer data)
   return peer == NULL || cs_call_peer_get_state (peer) >= CS_CALL_PEER_STATE_LOST;
 }
 
+static gboolean
+has_entry (gpointer data)
+{
+  return cs_call_recorder_get_entry (((Side *) data)->recorder) != 0;
+}
+
+static void
+assert_call_recorded (Side *side)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) timeline = NULL;
+  g_autoptr (CsInteraction) entry = NULL;
+  CsContact *peer = cs_store_find_contact (side->store, side->peer_contact);
+  const gint64 *participants;
+  gsize n_participants;
+
+  wait_for (has_entry, side, "the call in the history");
+  timeline = cs_store_get_contact_timeline (side->store, peer, 0, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (timeline), ==, 1);
+  entry = g_list_model_get_item (timeline, 0);
+  g_assert_cmpint (cs_interaction_get_kind (entry), ==, CS_INTERACTION_KIND_CALL);
+  g_assert_cmpuint (cs_interaction_get_duration_seconds (entry), >=, 1);
+  participants = cs_interaction_get_participants (entry, &n_participants);
+  g_assert_cmpuint (n_participants, ==, 1);
+  g_assert_cmpint (participants[0], ==, side->peer_contact);
+}
+
 static void
 test_call (void)
 {
@@ -188,6 +266,8 @@ test_call (void)
 
   side_init (&alice, "alice", alice_contacts);
   side_init (&bob, "bob", bob_contacts);
+  side_open_store (&alice, "Bob");
+  side_open_store (&bob, "Alice");
 
   /* Alice rings bob; he answers. */
   side_start (&alice, cs_direct_call_new (alice.client, "bob@localhost", "Bob", TRUE), "Alice");
@@ -212,6 +292,10 @@ test_call (void)
   cs_call_leave (alice.call);
   wait_for (has_lost, &bob_hears_alice, "bob to lose alice");
   cs_call_leave (bob.call);
+
+  /* Both histories hold the call, with the other person in it. */
+  assert_call_recorded (&alice);
+  assert_call_recorded (&bob);
 
   side_clear (&bob);
   side_clear (&alice);
