@@ -19,6 +19,8 @@
 
 #include <glib/gi18n.h>
 
+#include <string.h>
+
 struct _CsCirclePage
 {
   AdwBin parent_instance;
@@ -424,6 +426,23 @@ new_time_spin (int upper, int step, int value, const char *label)
 }
 
 /* "Move this one": a small popover with the day and the time. */
+static gboolean
+organised_elsewhere (CsCirclePage *self, CsScheduledCall *call)
+{
+  const char *organiser = cs_scheduled_call_get_organiser (call);
+  CsAccount *account = cs_store_get_account (self->store);
+  const char *own = account != NULL ? cs_account_get_address (account) : NULL;
+
+  /* Only a circle's shared schedule names its organiser by XMPP address; an imported
+   * calendar's e-mail organiser does not make the copy read-only. */
+  if (organiser == NULL || *organiser == '\0' || g_str_has_prefix (organiser, "mailto:") ||
+      strchr (organiser, '@') == NULL)
+    return FALSE;
+  if (g_str_has_prefix (organiser, "xmpp:"))
+    organiser += strlen ("xmpp:");
+  return g_strcmp0 (organiser, own) != 0;
+}
+
 static GtkWidget *
 create_move_button (GtkWidget *row, CsOccurrence *occurrence)
 {
@@ -543,6 +562,19 @@ create_call_row (CsCirclePage *self,
                                     15 * G_TIME_SPAN_MINUTE &&
                                   g_date_time_compare (occurrence->end, now) > 0);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), join);
+
+  /* A call someone else organises, received through the circle's room, is theirs to change:
+   * a copy changed here would only drift from what the others see. */
+  if (organised_elsewhere (self, call))
+    {
+      g_autofree char *by = g_strdup_printf (_ ("%s · organised by %s"), subtitle,
+                                             cs_scheduled_call_get_organiser (call));
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), by);
+      g_object_unref (g_object_ref_sink (menu_button));
+      return row;
+    }
+
   move_button = create_move_button (row, occurrence);
   g_object_set_data (G_OBJECT (row), "cs-move-button", move_button);
   g_object_set_data (G_OBJECT (row), "cs-menu-button", menu_button);

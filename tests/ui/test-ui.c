@@ -467,6 +467,77 @@ test_persist (void)
   run_app (check_still_there);
 }
 
+/* /ui/schedule/organised-elsewhere */
+
+static gpointer
+check_organised_row (gpointer data)
+{
+  GtkWidget *calls = data;
+
+  for (int i = 0;; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (calls), i);
+      const char *subtitle;
+
+      if (row == NULL || !ADW_IS_ACTION_ROW (row))
+        return NULL;
+      subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+      if (subtitle != NULL && strstr (subtitle, "organised by papy@localhost") != NULL)
+        return row;
+    }
+}
+
+/* A call Papy organises for the circle (as it comes from the room) can be joined here but not
+ * changed; one the user made can. */
+static void
+see_organised_elsewhere (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+  CsStore *store = cs_application_get_store (app);
+  g_autoptr (CsCircle) draft = cs_circle_new ();
+  g_autoptr (CsScheduledCall) theirs = cs_scheduled_call_new ();
+  g_autoptr (CsScheduledCall) ours = cs_scheduled_call_new ();
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) soon = g_date_time_add_days (now, 3);
+  g_autoptr (GDateTime) later = g_date_time_add_days (now, 5);
+  g_autoptr (GError) error = NULL;
+  GtkWidget *row;
+  CsCircle *circle;
+
+  cs_circle_set_name (draft, "Voisins du 12");
+  circle = cs_store_save_circle (store, draft, &error);
+  g_assert_no_error (error);
+
+  cs_scheduled_call_set_circle_id (theirs, cs_circle_get_id (circle));
+  cs_scheduled_call_set_title (theirs, "Apéro");
+  cs_scheduled_call_set_tzid (theirs, "UTC");
+  cs_scheduled_call_set_dtstart (theirs, soon);
+  cs_scheduled_call_set_organiser (theirs, "papy@localhost");
+  g_assert_true (cs_store_create_scheduled_call (store, theirs, &error));
+  g_assert_no_error (error);
+  cs_scheduled_call_set_circle_id (ours, cs_circle_get_id (circle));
+  cs_scheduled_call_set_title (ours, "Goûter");
+  cs_scheduled_call_set_tzid (ours, "UTC");
+  cs_scheduled_call_set_dtstart (ours, later);
+  g_assert_true (cs_store_create_scheduled_call (store, ours, &error));
+  g_assert_no_error (error);
+
+  click (
+    gtk_widget_get_ancestor (wait_for_label (get_widget (window, "circles_list"), "Voisins du 12"),
+                             GTK_TYPE_LIST_BOX_ROW));
+  row = wait_for (check_organised_row, get_widget (window, "calls_list"), "Papy's call");
+  g_assert_null (find_descendant (row, has_widget_name, "move_menu_button"));
+  g_assert_nonnull (
+    find_descendant (gtk_widget_get_next_sibling (row), has_widget_name, "move_menu_button"));
+  save_screenshot (window, "circle-organised-elsewhere.png");
+}
+
+static void
+test_organised_elsewhere (void)
+{
+  run_app (see_organised_elsewhere);
+}
+
 /* /ui/circle/delete-undo */
 
 static void
@@ -2005,6 +2076,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/window/narrow", test_narrow);
   g_test_add_func ("/ui/window/help-and-about", test_help_and_about);
   g_test_add_func ("/ui/preferences/relay-server", test_preferences);
+  g_test_add_func ("/ui/schedule/organised-elsewhere", test_organised_elsewhere);
   g_test_add_func ("/ui/account/create-and-resume", test_account);
   g_test_add_func ("/ui/circle/room-online", test_room_online);
   g_test_add_func ("/ui/account/trust-certificate", test_trust_certificate);
