@@ -726,6 +726,23 @@ cs_call_peer_owns_element (CsCallPeer *self, GstObject *element)
 }
 
 static void
+stop_child (const GValue *item, gpointer user_data)
+{
+  gst_element_set_state (GST_ELEMENT (g_value_get_object (item)), GST_STATE_NULL);
+}
+
+static void
+stop_children (GstElement *bin)
+{
+  g_autoptr (GstIterator) children = gst_bin_iterate_recurse (GST_BIN (bin));
+
+  g_debug ("%s did not stop at once; stopping its elements one by one", GST_OBJECT_NAME (bin));
+  while (gst_iterator_foreach (children, stop_child, NULL) == GST_ITERATOR_RESYNC)
+    gst_iterator_resync (children);
+  gst_element_set_state (bin, GST_STATE_NULL);
+}
+
+static void
 finish_close (CsCallPeer *self)
 {
   for (guint i = 0; i < 2; i++)
@@ -745,8 +762,11 @@ finish_close (CsCallPeer *self)
     {
       g_autoptr (GstObject) parent = gst_object_get_parent (GST_OBJECT (self->bin));
 
-      /* Stops webrtcbin's threads: no callback runs after this. */
-      gst_element_set_state (self->bin, GST_STATE_NULL);
+      /* Stops webrtcbin's threads: no callback runs after this. A bin whose children did
+       * not all stop (a transport already torn down by the other side) is stopped child by
+       * child, so that it is never dropped while still running. */
+      if (gst_element_set_state (self->bin, GST_STATE_NULL) == GST_STATE_CHANGE_FAILURE)
+        stop_children (self->bin);
       if (parent != NULL)
         gst_bin_remove (GST_BIN (parent), self->bin);
       else
