@@ -13,20 +13,6 @@
 /* A call that comes back within this long after its last part ended is the same call. */
 #define RECONNECTION_GAP_SECONDS (15 * 60)
 
-static sqlite3_stmt *
-prepare (CsStore *self, const char *sql, GError **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
-
-  if (rc != SQLITE_OK)
-    {
-      cs_store_set_database_error (error, self->db, rc);
-      return NULL;
-    }
-  return stmt;
-}
-
 /* The entry of the same call that ended at most RECONNECTION_GAP_SECONDS before @start. */
 static gboolean
 find_previous_part (CsStore *self,
@@ -37,13 +23,13 @@ find_previous_part (CsStore *self,
                     GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt =
-    prepare (self,
-             "SELECT id, started_at FROM interactions"
-             " WHERE call_id = ?1 AND kind = ?2"
-             "  AND started_at + duration_seconds >= ?3 - ?4 AND started_at <= ?3"
-             " ORDER BY started_at DESC LIMIT 1",
-             error);
-  int rc;
+    cs_store_prepare (self,
+                      "SELECT id, started_at FROM interactions"
+                      " WHERE call_id = ?1 AND kind = ?2"
+                      "  AND started_at + duration_seconds >= ?3 - ?4 AND started_at <= ?3"
+                      " ORDER BY started_at DESC LIMIT 1",
+                      error);
+  g_autoptr (GError) local_error = NULL;
 
   if (stmt == NULL)
     return FALSE;
@@ -52,32 +38,18 @@ find_previous_part (CsStore *self,
   sqlite3_bind_int64 (stmt, 3, start);
   sqlite3_bind_int64 (stmt, 4, RECONNECTION_GAP_SECONDS);
 
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  if (cs_store_step_row (self, stmt, &local_error))
     {
       *id = sqlite3_column_int64 (stmt, 0);
       *previous_start = sqlite3_column_int64 (stmt, 1);
       return TRUE;
     }
-  if (rc != SQLITE_DONE)
+  if (local_error != NULL)
     {
-      cs_store_set_database_error (error, self->db, rc);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
   *id = 0;
-  return TRUE;
-}
-
-static gboolean
-exec_bound (CsStore *self, sqlite3_stmt *stmt, GError **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      cs_store_set_database_error (error, self->db, rc);
-      return FALSE;
-    }
   return TRUE;
 }
 
@@ -126,25 +98,25 @@ cs_store_record_call (CsStore *self,
   if (id != 0)
     {
       g_autoptr (sqlite3_stmt) update =
-        prepare (self,
-                 "UPDATE interactions SET duration_seconds ="
-                 " max (duration_seconds, ?2 - started_at) WHERE id = ?1",
-                 error);
+        cs_store_prepare (self,
+                          "UPDATE interactions SET duration_seconds ="
+                          " max (duration_seconds, ?2 - started_at) WHERE id = ?1",
+                          error);
 
       if (update == NULL)
         goto rollback;
       sqlite3_bind_int64 (update, 1, id);
       sqlite3_bind_int64 (update, 2, start + duration_seconds);
-      if (!exec_bound (self, update, error))
+      if (!cs_store_step_done (self, update, error))
         goto rollback;
     }
   else
     {
       g_autoptr (sqlite3_stmt) insert =
-        prepare (self,
-                 "INSERT INTO interactions (kind, circle_id, started_at, duration_seconds,"
-                 " call_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                 error);
+        cs_store_prepare (self,
+                          "INSERT INTO interactions (kind, circle_id, started_at, duration_seconds,"
+                          " call_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                          error);
 
       if (insert == NULL)
         goto rollback;
@@ -157,7 +129,7 @@ cs_store_record_call (CsStore *self,
       sqlite3_bind_int64 (insert, 4, duration_seconds);
       cs_store_bind_text (insert, 5, call_id);
       sqlite3_bind_int64 (insert, 6, cs_store_now_seconds ());
-      if (!exec_bound (self, insert, error))
+      if (!cs_store_step_done (self, insert, error))
         goto rollback;
       id = sqlite3_last_insert_rowid (self->db);
     }
@@ -165,17 +137,17 @@ cs_store_record_call (CsStore *self,
   for (gsize i = 0; i < n_participants; i++)
     {
       /* Someone deleted meanwhile is left out rather than failing the whole call. */
-      g_autoptr (sqlite3_stmt) add =
-        prepare (self,
-                 "INSERT OR IGNORE INTO interaction_participants (interaction_id, contact_id)"
-                 " SELECT ?1, id FROM contacts WHERE id = ?2",
-                 error);
+      g_autoptr (sqlite3_stmt) add = cs_store_prepare (
+        self,
+        "INSERT OR IGNORE INTO interaction_participants (interaction_id, contact_id)"
+        " SELECT ?1, id FROM contacts WHERE id = ?2",
+        error);
 
       if (add == NULL)
         goto rollback;
       sqlite3_bind_int64 (add, 1, id);
       sqlite3_bind_int64 (add, 2, participants[i]);
-      if (!exec_bound (self, add, error))
+      if (!cs_store_step_done (self, add, error))
         goto rollback;
     }
 

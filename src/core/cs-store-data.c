@@ -17,47 +17,6 @@ unref_if_set (gpointer object)
     g_object_unref (object);
 }
 
-static gboolean
-write_imported (CsStore *self, CsContact *values, gint64 *id, GError **error)
-{
-  g_autoptr (CsStoreStatement) stmt = NULL;
-  gboolean inserting = cs_contact_get_id (values) == 0;
-
-  stmt =
-    cs_store_get_statement (self, inserting ? STMT_CONTACT_INSERT : STMT_CONTACT_UPDATE, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  cs_store_bind_text (stmt, 1, cs_contact_get_name (values));
-  cs_store_bind_text (stmt, 2, cs_contact_get_xmpp_address (values));
-  cs_store_bind_text (stmt, 3, cs_contact_get_email (values));
-  cs_store_bind_text (stmt, 4, cs_contact_get_phone (values));
-  cs_store_bind_text (stmt, 5, cs_contact_get_notes (values));
-  cs_store_bind_text (stmt, 6, cs_contact_get_seeks (values));
-  cs_store_bind_text (stmt, 7, cs_contact_get_offers (values));
-  sqlite3_bind_int (stmt, 8, cs_contact_get_named_in_digest (values) ? 1 : 0);
-  sqlite3_bind_int64 (stmt, 9, cs_contact_get_keep_in_touch_days (values));
-  sqlite3_bind_int64 (stmt, 10, cs_store_now_seconds ());
-  if (!inserting)
-    sqlite3_bind_int64 (stmt, 11, cs_contact_get_id (values));
-
-  if (!cs_store_step_done (self, stmt, error))
-    return FALSE;
-
-  if (inserting)
-    *id = sqlite3_last_insert_rowid (self->db);
-  else if (sqlite3_changes (self->db) == 0)
-    {
-      cs_store_set_not_found_error (error, _ ("A contact to update was deleted meanwhile. "
-                                              "Nothing was imported; try again."));
-      return FALSE;
-    }
-  else
-    *id = cs_contact_get_id (values);
-
-  return TRUE;
-}
-
 /* The UNIQUE index would refuse a taken address with a message nobody can act
  * on; this says who has it, including someone waiting in the trash. */
 static gboolean
@@ -178,7 +137,7 @@ cs_store_import_contacts (CsStore *self,
       gint64 id = 0;
 
       if (!check_address_free (self, contacts[i], error) ||
-          !write_imported (self, contacts[i], &id, error))
+          !cs_store_write_contact (self, contacts[i], &id, error))
         goto rollback;
       g_array_append_val (ids, id);
     }

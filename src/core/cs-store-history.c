@@ -61,24 +61,6 @@ write_interaction (CsStore *self, CsInteraction *interaction, gint64 *id, GError
   return TRUE;
 }
 
-/* Statements of this file that are not in the store's cache: prepared for each
- * call, which costs microseconds next to the milliseconds the queries may take. */
-static sqlite3_stmt *
-prepare (CsStore *self, const char *sql, GError **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
-
-  if (rc != SQLITE_OK)
-    {
-      g_debug ("Preparing “%s”: %s", sql, sqlite3_errmsg (self->db));
-      cs_store_set_database_error (error, self->db, rc);
-      return NULL;
-    }
-
-  return stmt;
-}
-
 static gboolean
 is_participant (CsInteraction *interaction, gint64 contact_id)
 {
@@ -97,10 +79,10 @@ write_needs (CsStore *self, CsContact *values, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
 
-  stmt = prepare (self,
-                  "UPDATE contacts SET seeks = ?1, offers = ?2, updated_at = ?3"
-                  " WHERE id = ?4 AND trashed_at IS NULL",
-                  error);
+  stmt = cs_store_prepare (self,
+                           "UPDATE contacts SET seeks = ?1, offers = ?2, updated_at = ?3"
+                           " WHERE id = ?4 AND trashed_at IS NULL",
+                           error);
   if (stmt == NULL)
     return FALSE;
 
@@ -370,7 +352,7 @@ collect_interactions (CsStore *self, sqlite3_stmt *stmt, GError **error)
 static GListModel *
 timeline (CsStore *self, const char *sql, gint64 id, guint offset, guint limit, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = prepare (self, sql, error);
+  g_autoptr (sqlite3_stmt) stmt = cs_store_prepare (self, sql, error);
 
   if (stmt == NULL)
     return NULL;
@@ -462,10 +444,11 @@ cs_store_list_interactions_between (CsStore *self,
   g_return_val_if_fail (from != NULL && until != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  stmt = prepare (self,
-                  "SELECT " TIMELINE_COLUMNS " FROM interactions i"
-                  " WHERE i.started_at >= ?1 AND i.started_at < ?2 ORDER BY i.started_at, i.id",
-                  error);
+  stmt =
+    cs_store_prepare (self,
+                      "SELECT " TIMELINE_COLUMNS " FROM interactions i"
+                      " WHERE i.started_at >= ?1 AND i.started_at < ?2 ORDER BY i.started_at, i.id",
+                      error);
   if (stmt == NULL)
     return NULL;
 
@@ -494,10 +477,11 @@ cs_store_get_last_contact (CsStore *self, CsContact *contact, GError **error)
   g_return_val_if_fail (CS_IS_CONTACT (contact), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  stmt = prepare (self,
-                  "SELECT max(i.started_at) FROM interaction_participants p"
-                  " JOIN interactions i ON i.id = p.interaction_id WHERE p.contact_id = ?1",
-                  error);
+  stmt =
+    cs_store_prepare (self,
+                      "SELECT max(i.started_at) FROM interaction_participants p"
+                      " JOIN interactions i ON i.id = p.interaction_id WHERE p.contact_id = ?1",
+                      error);
   if (stmt == NULL)
     return NULL;
 
@@ -536,10 +520,10 @@ cs_store_get_last_contacts (CsStore *self, GError **error)
   g_return_val_if_fail (CS_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  stmt = prepare (self,
-                  "SELECT p.contact_id, max(i.started_at) FROM interaction_participants p"
-                  " JOIN interactions i ON i.id = p.interaction_id GROUP BY p.contact_id",
-                  error);
+  stmt = cs_store_prepare (self,
+                           "SELECT p.contact_id, max(i.started_at) FROM interaction_participants p"
+                           " JOIN interactions i ON i.id = p.interaction_id GROUP BY p.contact_id",
+                           error);
   if (stmt == NULL)
     return NULL;
 
@@ -584,21 +568,21 @@ cs_store_list_overdue (CsStore *self, GDateTime *now, GError **error)
   /* Each contact's last time is one lookup in interaction_participants_contact_time (the
    * participation's own copy of the start, schema version 3); each circle's, one in
    * interactions_circle. */
-  stmt =
-    prepare (self,
-             "WITH due AS MATERIALIZED ("
-             "  SELECT 1 AS is_contact, c.id, c.keep_in_touch_days AS days, c.created_at, c.name,"
-             "   (SELECT max (p.started_at) FROM interaction_participants p"
-             "    WHERE p.contact_id = c.id) AS last"
-             "  FROM contacts c WHERE c.trashed_at IS NULL AND c.keep_in_touch_days > 0"
-             "  UNION ALL"
-             "  SELECT 0, k.id, k.keep_in_touch_days, k.created_at, k.name,"
-             "   (SELECT max (i.started_at) FROM interactions i WHERE i.circle_id = k.id)"
-             "  FROM circles k WHERE k.trashed_at IS NULL AND k.keep_in_touch_days > 0)"
-             " SELECT is_contact, id, days, last, overdue FROM ("
-             "  SELECT *, ?1 - (coalesce (last, created_at) + days * 86400) AS overdue FROM due)"
-             " WHERE overdue > 0 ORDER BY overdue DESC, name, is_contact DESC, id",
-             error);
+  stmt = cs_store_prepare (
+    self,
+    "WITH due AS MATERIALIZED ("
+    "  SELECT 1 AS is_contact, c.id, c.keep_in_touch_days AS days, c.created_at, c.name,"
+    "   (SELECT max (p.started_at) FROM interaction_participants p"
+    "    WHERE p.contact_id = c.id) AS last"
+    "  FROM contacts c WHERE c.trashed_at IS NULL AND c.keep_in_touch_days > 0"
+    "  UNION ALL"
+    "  SELECT 0, k.id, k.keep_in_touch_days, k.created_at, k.name,"
+    "   (SELECT max (i.started_at) FROM interactions i WHERE i.circle_id = k.id)"
+    "  FROM circles k WHERE k.trashed_at IS NULL AND k.keep_in_touch_days > 0)"
+    " SELECT is_contact, id, days, last, overdue FROM ("
+    "  SELECT *, ?1 - (coalesce (last, created_at) + days * 86400) AS overdue FROM due)"
+    " WHERE overdue > 0 ORDER BY overdue DESC, name, is_contact DESC, id",
+    error);
   if (stmt == NULL)
     return NULL;
 

@@ -102,6 +102,8 @@ G_GNUC_INTERNAL void cs_store_set_database_error (GError **error, sqlite3 *db, i
 G_GNUC_INTERNAL CsStoreStatement *cs_store_get_statement (CsStore *self,
                                                           CsStoreStatementId statement,
                                                           GError **error);
+/* A statement outside the cache, to finalize after use: g_autoptr (sqlite3_stmt). */
+G_GNUC_INTERNAL sqlite3_stmt *cs_store_prepare (CsStore *self, const char *sql, GError **error);
 G_GNUC_INTERNAL void cs_store_bind_text (CsStoreStatement *stmt, int param, const char *text);
 G_GNUC_INTERNAL const char *cs_store_column_text (CsStoreStatement *stmt, int column);
 G_GNUC_INTERNAL gboolean cs_store_step_done (CsStore *self, CsStoreStatement *stmt, GError **error);
@@ -120,6 +122,12 @@ G_GNUC_INTERNAL void cs_store_emit_account_changed (CsStore *self);
 /* cs-store.c: the store's own objects, and keeping the lists sorted. */
 G_GNUC_INTERNAL CsCircle *cs_store_circle_from_row (CsStoreStatement *stmt);
 G_GNUC_INTERNAL CsContact *cs_store_contact_from_row (CsStoreStatement *stmt);
+/* cs-store.c: inserts (id 0, setting @id) or updates a contact's row, inside the caller's
+ * transaction; a contact deleted meanwhile is a not-found error. */
+G_GNUC_INTERNAL gboolean cs_store_write_contact (CsStore *self,
+                                                 CsContact *values,
+                                                 gint64 *id,
+                                                 GError **error);
 G_GNUC_INTERNAL int cs_store_compare_circles (gconstpointer a, gconstpointer b, gpointer user_data);
 G_GNUC_INTERNAL int cs_store_compare_contacts (gconstpointer a,
                                                gconstpointer b,

@@ -288,6 +288,24 @@ cs_store_column_text (CsStoreStatement *stmt, int column)
 }
 
 /* Steps a statement that returns no rows. */
+/* Statements that are not in the store's cache: prepared for each call, which costs
+ * microseconds next to the milliseconds the queries may take. */
+sqlite3_stmt *
+cs_store_prepare (CsStore *self, const char *sql, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      g_debug ("Preparing “%s”: %s", sql, sqlite3_errmsg (self->db));
+      cs_store_set_database_error (error, self->db, rc);
+      return NULL;
+    }
+
+  return stmt;
+}
+
 gboolean
 cs_store_step_done (CsStore *self, CsStoreStatement *stmt, GError **error)
 {
@@ -848,8 +866,8 @@ check_address_free (CsStore *self, CsContact *values, GError **error)
   return TRUE;
 }
 
-static gboolean
-write_contact (CsStore *self, CsContact *values, gint64 *id, GError **error)
+gboolean
+cs_store_write_contact (CsStore *self, CsContact *values, gint64 *id, GError **error)
 {
   g_autoptr (CsStoreStatement) stmt = NULL;
   gboolean inserting = cs_contact_get_id (values) == 0;
@@ -947,7 +965,8 @@ cs_store_save_contact (CsStore *self, CsContact *draft, GError **error)
   if (!cs_store_begin_transaction (self, error))
     return NULL;
 
-  if (!check_address_free (self, values, error) || !write_contact (self, values, &id, error) ||
+  if (!check_address_free (self, values, error) ||
+      !cs_store_write_contact (self, values, &id, error) ||
       !cs_store_commit_transaction (self, error))
     {
       cs_store_rollback_transaction (self);
