@@ -6,6 +6,7 @@
 #include "cs-xmpp-client.h"
 #include "cs-xmpp-client-private.h"
 #include "cs-xmpp-worker.h"
+#include "cs-xmpp-stanza-util.h"
 #include "cs-xmpp-address.h"
 
 #include <glib/gi18n.h>
@@ -685,20 +686,6 @@ cs_xmpp_client_get_context (CsXmppClient *self)
   return self->ctx;
 }
 
-static char *
-to_text (xmpp_stanza_t *stanza)
-{
-  char *text = NULL;
-  size_t length = 0;
-  char *copy;
-
-  if (xmpp_stanza_to_text (stanza, &text, &length) != XMPP_EOK)
-    return NULL;
-  copy = g_strndup (text, length);
-  xmpp_free (xmpp_stanza_get_context (stanza), text);
-  return copy;
-}
-
 void
 cs_xmpp_client_send (CsXmppClient *self, xmpp_stanza_t *stanza)
 {
@@ -707,7 +694,7 @@ cs_xmpp_client_send (CsXmppClient *self, xmpp_stanza_t *stanza)
   g_return_if_fail (CS_IS_XMPP_CLIENT (self));
   g_return_if_fail (stanza != NULL);
 
-  if (self->worker == NULL || (text = to_text (stanza)) == NULL)
+  if (self->worker == NULL || (text = cs_stanza_to_string (stanza)) == NULL)
     return;
   cs_xmpp_worker_send (self->worker, text, NULL);
 }
@@ -756,7 +743,7 @@ cs_xmpp_client_send_iq_async (CsXmppClient *self,
   request->id = g_strdup_printf ("cs-iq-%u", ++self->next_iq);
   xmpp_stanza_set_id (iq, request->id);
   g_task_set_task_data (task, request, iq_request_free);
-  text = to_text (iq);
+  text = cs_stanza_to_string (iq);
 
   /* The source holds the task until it is destroyed, when the answer comes or in time. */
   request->timeout = g_timeout_source_new_seconds (IQ_TIMEOUT_SECONDS);
@@ -784,6 +771,6 @@ cs_xmpp_client_set_room_payload (CsXmppClient *self, const char *room, xmpp_stan
   if (self->worker == NULL)
     return;
   if (payload != NULL)
-    text = to_text (payload);
+    text = cs_stanza_to_string (payload);
   cs_xmpp_worker_set_room_payload (self->worker, room, text);
 }

@@ -5,6 +5,7 @@
 
 #include "cs-xmpp-worker-private.h"
 #include "cs-xmpp-address.h"
+#include "cs-xmpp-stanza-util.h"
 
 #include <glib/gi18n.h>
 
@@ -20,48 +21,13 @@
 
 /* Small helpers over libstrophe's stanza API. */
 
-static xmpp_stanza_t *
-add_child (xmpp_stanza_t *parent, const char *name, const char *ns)
-{
-  xmpp_stanza_t *child = xmpp_stanza_new (xmpp_stanza_get_context (parent));
-
-  xmpp_stanza_set_name (child, name);
-  if (ns != NULL)
-    xmpp_stanza_set_ns (child, ns);
-  xmpp_stanza_add_child (parent, child);
-  xmpp_stanza_release (child);
-
-  return child;
-}
-
-static void
-add_text (xmpp_stanza_t *parent, const char *text)
-{
-  xmpp_stanza_t *node = xmpp_stanza_new (xmpp_stanza_get_context (parent));
-
-  xmpp_stanza_set_text (node, text);
-  xmpp_stanza_add_child (parent, node);
-  xmpp_stanza_release (node);
-}
-
 static void
 add_field (xmpp_stanza_t *form, const char *var, const char *value)
 {
-  xmpp_stanza_t *field = add_child (form, "field", NULL);
+  xmpp_stanza_t *field = cs_stanza_add_child (form, "field", NULL);
 
   xmpp_stanza_set_attribute (field, "var", var);
-  add_text (add_child (field, "value", NULL), value);
-}
-
-static char *
-bare_address (const char *jid)
-{
-  char *bare = g_strdup (jid);
-  char *slash = strchr (bare, '/');
-
-  if (slash != NULL)
-    *slash = '\0';
-  return bare;
+  cs_stanza_add_text (cs_stanza_add_child (field, "value", NULL), value);
 }
 
 static gboolean
@@ -127,7 +93,7 @@ on_room_configured (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
   /* Only the room itself answers for its configuration; ids alone can be guessed. */
   if (xmpp_stanza_get_from (stanza) == NULL)
     return 1;
-  room = bare_address (xmpp_stanza_get_from (stanza));
+  room = cs_stanza_bare_jid (xmpp_stanza_get_from (stanza));
   if (!g_hash_table_contains (self->rooms, room))
     return 1;
 
@@ -156,7 +122,7 @@ configure_room (CsXmppWorker *self, const char *room, const char *name, gboolean
   xmpp_stanza_t *form;
 
   xmpp_stanza_set_to (iq, room);
-  form = add_child (add_child (iq, "query", NS_MUC_OWNER), "x", NS_DATA);
+  form = cs_stanza_add_child (cs_stanza_add_child (iq, "query", NS_MUC_OWNER), "x", NS_DATA);
   xmpp_stanza_set_type (form, "submit");
   add_field (form, "FORM_TYPE", "http://jabber.org/protocol/muc#roomconfig");
   add_field (form, "muc#roomconfig_roomname", name != NULL ? name : room);
@@ -183,7 +149,7 @@ on_member_list (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 
   if (xmpp_stanza_get_from (stanza) == NULL)
     return 1;
-  room = bare_address (xmpp_stanza_get_from (stanza));
+  room = cs_stanza_bare_jid (xmpp_stanza_get_from (stanza));
   if (!g_hash_table_contains (self->rooms, room))
     return 1; /* not the room we asked */
 
@@ -225,7 +191,7 @@ request_member_list (CsXmppWorker *self, const char *room)
       xmpp_stanza_t *item;
 
       xmpp_stanza_set_to (iq, room);
-      item = add_child (add_child (iq, "query", NS_MUC_ADMIN), "item", NULL);
+      item = cs_stanza_add_child (cs_stanza_add_child (iq, "query", NS_MUC_ADMIN), "item", NULL);
       xmpp_stanza_set_attribute (item, "affiliation", affiliations[i]);
       xmpp_id_handler_add (self->conn, on_member_list, id, self);
       xmpp_send (self->conn, iq);
@@ -249,7 +215,7 @@ on_room_presence (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 
   if (from == NULL)
     return 1;
-  room = bare_address (from);
+  room = cs_stanza_bare_jid (from);
   if (!g_hash_table_contains (self->rooms, room))
     return 1;
 
@@ -284,7 +250,7 @@ on_room_presence (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
     }
 
   if (item != NULL && xmpp_stanza_get_attribute (item, "jid") != NULL)
-    real = bare_address (xmpp_stanza_get_attribute (item, "jid"));
+    real = cs_stanza_bare_jid (xmpp_stanza_get_attribute (item, "jid"));
 
   event.room = room;
   event.nick = (char *) resource + 1;
@@ -324,7 +290,7 @@ on_message (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
         *g_utf8_offset_to_pointer (reason, 200) = '\0';
     }
 
-  from = bare_address (xmpp_stanza_get_from (stanza));
+  from = cs_stanza_bare_jid (xmpp_stanza_get_from (stanza));
   event.from = from;
   event.room = room;
   event.text = reason;
@@ -395,7 +361,7 @@ on_service_items (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
       g_hash_table_replace (self->disco_asked, g_strdup (id), g_strdup (jid));
       iq = xmpp_iq_new (self->ctx, "get", id);
       xmpp_stanza_set_to (iq, jid);
-      add_child (iq, "query", NS_DISCO_INFO);
+      cs_stanza_add_child (iq, "query", NS_DISCO_INFO);
       xmpp_id_handler_add (conn, on_service_info, id, self);
       xmpp_send (conn, iq);
       xmpp_stanza_release (iq);
@@ -420,7 +386,7 @@ cs_xmpp_muc_attach (CsXmppWorker *self)
   xmpp_handler_add (self->conn, on_message, NULL, "message", NULL, self);
 
   xmpp_stanza_set_to (iq, domain);
-  add_child (iq, "query", NS_DISCO_ITEMS);
+  cs_stanza_add_child (iq, "query", NS_DISCO_ITEMS);
   xmpp_id_handler_add (self->conn, on_service_items, "cs-disco-items", self);
   xmpp_send (self->conn, iq);
   xmpp_stanza_release (iq);
@@ -486,7 +452,8 @@ cs_xmpp_muc_handle_command (CsXmppWorker *self, Command *command)
           xmpp_stanza_t *item;
 
           xmpp_stanza_set_to (iq, room);
-          item = add_child (add_child (iq, "query", NS_MUC_ADMIN), "item", NULL);
+          item =
+            cs_stanza_add_child (cs_stanza_add_child (iq, "query", NS_MUC_ADMIN), "item", NULL);
           xmpp_stanza_set_attribute (item, "jid", command->args[1]);
           xmpp_stanza_set_attribute (item, "affiliation", command->args[2]);
           xmpp_send (self->conn, iq);
@@ -498,7 +465,7 @@ cs_xmpp_muc_handle_command (CsXmppWorker *self, Command *command)
       if (is_online (self))
         {
           xmpp_stanza_t *message = xmpp_message_new (self->ctx, NULL, command->args[1], NULL);
-          xmpp_stanza_t *x = add_child (message, "x", NS_CONFERENCE);
+          xmpp_stanza_t *x = cs_stanza_add_child (message, "x", NS_CONFERENCE);
 
           xmpp_stanza_set_attribute (x, "jid", room);
           if (command->args[2] != NULL)

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cs-xmpp-worker-private.h"
+#include "cs-xmpp-stanza-util.h"
 
 #include <string.h>
 
@@ -69,14 +70,6 @@ has_forwarded_child (xmpp_stanza_t *stanza)
       return TRUE;
 
   return FALSE;
-}
-
-static char *
-bare_of (const char *jid)
-{
-  const char *slash = jid != NULL ? strchr (jid, '/') : NULL;
-
-  return slash != NULL ? g_strndup (jid, slash - jid) : g_strdup (jid);
 }
 
 static void
@@ -212,7 +205,7 @@ static int
 on_presence (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
   CsXmppWorker *self = userdata;
-  g_autofree char *room = bare_of (xmpp_stanza_get_from (stanza));
+  g_autofree char *room = cs_stanza_bare_jid (xmpp_stanza_get_from (stanza));
 
   /* In a call room, departures matter as much as arrivals. */
   if (room != NULL && g_hash_table_contains (self->room_payloads, room) &&
