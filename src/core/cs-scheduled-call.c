@@ -916,3 +916,20 @@ cs_scheduled_call_parse_local (const char *text, GTimeZone *zone)
 
   return cs_scheduled_call_new_local (zone, year, month, day, hour, minute, second);
 }
+
+gboolean
+cs_scheduled_call_is_organised_elsewhere (CsScheduledCall *self, const char *own_address)
+{
+  const char *organiser;
+
+  g_return_val_if_fail (CS_IS_SCHEDULED_CALL (self), FALSE);
+
+  organiser = self->organiser;
+  /* Only a circle's shared schedule names its organiser by XMPP address. */
+  if (organiser == NULL || *organiser == '\0' || g_str_has_prefix (organiser, "mailto:") ||
+      strchr (organiser, '@') == NULL)
+    return FALSE;
+  if (g_str_has_prefix (organiser, "xmpp:"))
+    organiser += strlen ("xmpp:");
+  return g_strcmp0 (organiser, own_address) != 0;
+}

@@ -35,6 +35,10 @@ guint cs_scheduled_call_get_sequence (CsScheduledCall *self);
 void cs_scheduled_call_set_sequence (CsScheduledCall *self, guint sequence);
 const char *cs_scheduled_call_get_organiser (CsScheduledCall *self);
 void cs_scheduled_call_set_organiser (CsScheduledCall *self, const char *organiser);
+/* Whether the series is someone else's, shared with us through a circle's room (its organiser
+ * an XMPP address other than @own_address, which may be NULL). An imported calendar's e-mail
+ * organiser, or none, makes it ours. */
+gboolean cs_scheduled_call_is_organised_elsewhere (CsScheduledCall *self, const char *own_address);
 gboolean cs_scheduled_call_get_cancelled (CsScheduledCall *self);
 void cs_scheduled_call_set_cancelled (CsScheduledCall *self, gboolean cancelled);
 

@@ -169,11 +169,9 @@ on_invitation (CsCircleRooms *rooms,
 static gboolean
 needs_publishing (CsApplication *self, CsScheduledCall *call, const char *own_address)
 {
-  const char *organiser = cs_scheduled_call_get_organiser (call);
   gpointer published;
 
-  if (organiser != NULL && *organiser != '\0' && g_strcmp0 (organiser, own_address) != 0 &&
-      g_strcmp0 (organiser + (g_str_has_prefix (organiser, "xmpp:") ? 5 : 0), own_address) != 0)
+  if (cs_scheduled_call_is_organised_elsewhere (call, own_address))
     return FALSE;
   return !g_hash_table_lookup_extended (self->published, cs_scheduled_call_get_uid (call), NULL,
                                         &published) ||

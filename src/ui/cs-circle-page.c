@@ -19,8 +19,6 @@
 
 #include <glib/gi18n.h>
 
-#include <string.h>
-
 struct _CsCirclePage
 {
   AdwBin parent_instance;
@@ -426,21 +424,12 @@ new_time_spin (int upper, int step, int value, const char *label)
 }
 
 /* "Move this one": a small popover with the day and the time. */
-static gboolean
-organised_elsewhere (CsCirclePage *self, CsScheduledCall *call)
+static const char *
+own_address (CsCirclePage *self)
 {
-  const char *organiser = cs_scheduled_call_get_organiser (call);
   CsAccount *account = cs_store_get_account (self->store);
-  const char *own = account != NULL ? cs_account_get_address (account) : NULL;
 
-  /* Only a circle's shared schedule names its organiser by XMPP address; an imported
-   * calendar's e-mail organiser does not make the copy read-only. */
-  if (organiser == NULL || *organiser == '\0' || g_str_has_prefix (organiser, "mailto:") ||
-      strchr (organiser, '@') == NULL)
-    return FALSE;
-  if (g_str_has_prefix (organiser, "xmpp:"))
-    organiser += strlen ("xmpp:");
-  return g_strcmp0 (organiser, own) != 0;
+  return account != NULL ? cs_account_get_address (account) : NULL;
 }
 
 static GtkWidget *
@@ -565,7 +554,7 @@ create_call_row (CsCirclePage *self,
 
   /* A call someone else organises, received through the circle's room, is theirs to change:
    * a copy changed here would only drift from what the others see. */
-  if (organised_elsewhere (self, call))
+  if (cs_scheduled_call_is_organised_elsewhere (call, own_address (self)))
     {
       g_autofree char *by = g_strdup_printf (_ ("%s · organised by %s"), subtitle,
                                              cs_scheduled_call_get_organiser (call));
