@@ -95,6 +95,10 @@ struct _CsStore
  * and turns on WAL and foreign keys. */
 G_GNUC_INTERNAL sqlite3 *cs_store_open_database (const char *path, GError **error);
 
+/* cs-store-schedule.c: finalizes the schedule's own statements; the store's
+ * finalize calls it just before closing the database. */
+G_GNUC_INTERNAL void cs_store_schedule_finalize_statements (CsStore *self);
+
 /* cs-store.c: turns a failed SQLite call into a plain-words CS_STORE_ERROR. */
 G_GNUC_INTERNAL void cs_store_set_database_error (GError **error, sqlite3 *db, int rc);
 

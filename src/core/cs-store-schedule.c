@@ -44,8 +44,8 @@ static const char *const schedule_sql[N_SCHEDULE_STATEMENTS] = {
   [SCHEDULE_EXCEPTIONS_DELETE] = "DELETE FROM scheduled_call_exceptions WHERE call_id = ?1",
 };
 
-/* This file keeps its own statements (prepared once per store, finalized when
- * the store is disposed, before it closes the database) so that the schedule
+/* This file keeps its own statements (prepared once per store, finalized by
+ * the store's finalize, before it closes the database) so that the schedule
  * can grow without touching the shared statement table. */
 typedef struct
 {
@@ -53,13 +53,19 @@ typedef struct
 } ScheduleStatements;
 
 static void
-on_store_disposed (gpointer data, GObject *where_the_store_was)
+schedule_statements_free (gpointer data)
 {
   ScheduleStatements *cache = data;
 
   for (guint i = 0; i < N_SCHEDULE_STATEMENTS; i++)
     g_clear_pointer (&cache->statements[i], sqlite3_finalize);
   g_free (cache);
+}
+
+void
+cs_store_schedule_finalize_statements (CsStore *self)
+{
+  g_object_set_data (G_OBJECT (self), "cs-store-schedule", NULL);
 }
 
 CsStoreStatement *
@@ -72,9 +78,8 @@ cs_store_schedule_get_statement (CsStore *self, ScheduleStatementId statement, G
   if (cache == NULL)
     {
       cache = g_new0 (ScheduleStatements, 1);
-      g_object_set_data (G_OBJECT (self), "cs-store-schedule", cache);
-      /* Weak references are notified during dispose, while the database is open. */
-      g_object_weak_ref (G_OBJECT (self), on_store_disposed, cache);
+      g_object_set_data_full (G_OBJECT (self), "cs-store-schedule", cache,
+                              schedule_statements_free);
     }
 
   if (cache->statements[statement] == NULL)

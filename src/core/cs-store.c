@@ -515,10 +515,16 @@ cs_store_finalize (GObject *object)
 
   for (guint i = 0; i < N_STATEMENTS; i++)
     g_clear_pointer (&self->statements[i], sqlite3_finalize);
+  cs_store_schedule_finalize_statements (self);
 
   /* Closing the last connection checkpoints the WAL back into the main file. */
   if (self->db != NULL && sqlite3_close (self->db) != SQLITE_OK)
-    g_warning ("Closing %s: %s", self->path, sqlite3_errmsg (self->db));
+    {
+      for (sqlite3_stmt *stmt = sqlite3_next_stmt (self->db, NULL); stmt != NULL;
+           stmt = sqlite3_next_stmt (self->db, stmt))
+        g_message ("Statement still open: %s", sqlite3_sql (stmt));
+      g_warning ("Closing %s: %s", self->path, sqlite3_errmsg (self->db));
+    }
   self->db = NULL;
 
   g_clear_pointer (&self->path, g_free);

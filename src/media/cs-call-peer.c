@@ -6,6 +6,7 @@
 #include "cs-call-peer.h"
 
 #include "cs-call-peer-private.h"
+#include "cs-main-context.h"
 
 #include <gst/sdp/sdp.h>
 #define GST_USE_UNSTABLE_API
@@ -77,7 +78,7 @@ void
 cs_call_peer_run_on_main (CsCallPeer *self, GSourceFunc func, CsCallPeerTask *task)
 {
   task->peer = g_object_ref (self);
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, func, task, peer_task_free);
+  cs_main_context_post (self->context, func, task, peer_task_free);
 }
 
 static void

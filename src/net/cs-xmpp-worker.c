@@ -5,6 +5,8 @@
 
 #include "cs-xmpp-worker-private.h"
 
+#include "cs-main-context.h"
+
 #include <glib/gi18n.h>
 #include <strophe.h>
 
@@ -95,7 +97,7 @@ cs_xmpp_worker_post (CsXmppWorker *self, const CsXmppEvent *event)
   delivery->event.nick = g_strdup (event->nick);
   delivery->event.jid = g_strdup (event->jid);
   delivery->event.text = g_strdup (event->text);
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, deliver, delivery, delivery_free);
+  cs_main_context_post (self->context, deliver, delivery, delivery_free);
 }
 
 static void
