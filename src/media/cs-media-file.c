@@ -25,6 +25,8 @@ typedef struct
   /* Time already played by earlier rounds, added to each new round's timestamps. */
   GstClockTime offset;
   GstClockTime round_end;
+  /* The first round's segment: later rounds go on in it. */
+  GstSegment segment;
   gboolean segment_sent;
 } FileSource;
 
@@ -90,8 +92,15 @@ on_outgoing (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
       return source->offset > 0 ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
 
     case GST_EVENT_SEGMENT:
+      /* The pad forgets its segment when the seek flushes it (before this probe runs), so a
+       * later round's segment is replaced by the first one, not dropped. */
       if (source->segment_sent)
-        return GST_PAD_PROBE_DROP;
+        {
+          gst_event_unref (GST_PAD_PROBE_INFO_EVENT (info));
+          GST_PAD_PROBE_INFO_DATA (info) = gst_event_new_segment (&source->segment);
+          return GST_PAD_PROBE_OK;
+        }
+      gst_event_copy_segment (GST_PAD_PROBE_INFO_EVENT (info), &source->segment);
       source->segment_sent = TRUE;
       return GST_PAD_PROBE_OK;
 
