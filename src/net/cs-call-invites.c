@@ -12,6 +12,10 @@
 #include <string.h>
 
 #define NS_CALL_INVITES "urn:xmpp:call-invites:0"
+/* What came before XEP-0482, and what Dino 0.4 speaks: <propose id=... multi='true'> with
+ * the MUJI room, and accept/retract/reject naming that id. Read from others, and sent beside
+ * our own invites so such clients see our calls too. */
+#define NS_CALL_MESSAGE "urn:xmpp:call-message:1"
 #define NS_MUJI "urn:xmpp:jingle:muji:0"
 #define NS_STANZA_ID "urn:xmpp:sid:0"
 #define NS_DELAY "urn:xmpp:delay"
@@ -25,6 +29,8 @@
 typedef struct
 {
   char *id;
+  /* The id a urn:xmpp:call-message:1 client knows the call by, if it came with one. */
+  char *alias;
   char *from_nick;
   char *call_room;
   gboolean video;
@@ -64,6 +70,7 @@ invite_free (gpointer data)
   Invite *invite = data;
 
   g_free (invite->id);
+  g_free (invite->alias);
   g_free (invite->from_nick);
   g_free (invite->call_room);
   g_hash_table_unref (invite->participants);
@@ -102,7 +109,7 @@ find_invite (CsCallInvites *self, const char *address, const char *id)
     {
       Invite *invite = g_ptr_array_index (room->invites, i);
 
-      if (g_strcmp0 (invite->id, id) == 0)
+      if (id != NULL && (g_strcmp0 (invite->id, id) == 0 || g_strcmp0 (invite->alias, id) == 0))
         return invite;
     }
   return NULL;
@@ -123,22 +130,26 @@ message_id (xmpp_stanza_t *message, const char *room)
   return xmpp_stanza_get_id (message);
 }
 
+/* @element is the invite (XEP-0482) or the proposal (call-message:1), known by @id;
+ * @alias is the id a call-message:1 client knows it by, or NULL. */
 static void
 on_invite (CsCallInvites *self,
            const char *address,
            const char *nick,
            xmpp_stanza_t *message,
-           xmpp_stanza_t *element)
+           xmpp_stanza_t *element,
+           const char *id,
+           const char *alias)
 {
   xmpp_stanza_t *muji = xmpp_stanza_get_child_by_name_and_ns (element, "muji", NS_MUJI);
-  const char *id = message_id (message, address);
   g_autofree char *call_room = NULL;
   gboolean live = xmpp_stanza_get_child_by_name_and_ns (message, "delay", NS_DELAY) == NULL;
   Room *room;
   Invite *invite;
 
   if (muji == NULL || id == NULL || strlen (id) > MAX_ID_LENGTH ||
-      find_invite (self, address, id) != NULL)
+      (alias != NULL && strlen (alias) > MAX_ID_LENGTH) ||
+      find_invite (self, address, id) != NULL || find_invite (self, address, alias) != NULL)
     return;
   call_room = cs_xmpp_address_normalize (xmpp_stanza_get_attribute (muji, "room"), NULL);
   if (call_room == NULL || strchr (call_room, '/') != NULL)
@@ -150,6 +161,7 @@ on_invite (CsCallInvites *self,
 
   invite = g_new0 (Invite, 1);
   invite->id = g_strdup (id);
+  invite->alias = g_strdup (alias);
   invite->from_nick = g_strdup (nick);
   invite->call_room = g_steal_pointer (&call_room);
   invite->video = g_strcmp0 (xmpp_stanza_get_attribute (element, "video"), "true") == 0;
@@ -200,6 +212,8 @@ on_stanza_received (CsXmppClient *client, xmpp_stanza_t *stanza, CsCallInvites *
   const char *slash = from != NULL ? strchr (from, '/') : NULL;
   g_autofree char *address = NULL;
   g_autoptr (CsCallInvites) hold = g_object_ref (self);
+  xmpp_stanza_t *current = NULL;
+  xmpp_stanza_t *earlier = NULL;
 
   /* Only what a circle's room relays: members-only rooms let only members speak. */
   if (g_strcmp0 (xmpp_stanza_get_name (stanza), "message") != 0 ||
@@ -207,19 +221,44 @@ on_stanza_received (CsXmppClient *client, xmpp_stanza_t *stanza, CsCallInvites *
     return;
   address = cs_stanza_bare_jid (from);
 
+  /* One element of each kind counts; when both come in one message (a client speaking
+   * both, as we do), the XEP-0482 one says what happened and the other only lends its id. */
   for (xmpp_stanza_t *child = xmpp_stanza_get_children (stanza); child != NULL;
        child = xmpp_stanza_get_next (child))
     {
-      const char *name = xmpp_stanza_get_name (child);
+      const char *ns = xmpp_stanza_is_tag (child) ? xmpp_stanza_get_ns (child) : NULL;
 
-      if (!xmpp_stanza_is_tag (child) ||
-          g_strcmp0 (xmpp_stanza_get_ns (child), NS_CALL_INVITES) != 0)
-        continue;
+      if (current == NULL && g_strcmp0 (ns, NS_CALL_INVITES) == 0)
+        current = child;
+      else if (earlier == NULL && g_strcmp0 (ns, NS_CALL_MESSAGE) == 0)
+        earlier = child;
+    }
+
+  if (current != NULL)
+    {
+      const char *name = xmpp_stanza_get_name (current);
+      const char *alias =
+        earlier != NULL && g_strcmp0 (xmpp_stanza_get_name (earlier), "propose") == 0
+          ? xmpp_stanza_get_attribute (earlier, "id")
+          : NULL;
+
       if (g_str_equal (name, "invite"))
-        on_invite (self, address, slash + 1, stanza, child);
+        on_invite (self, address, slash + 1, stanza, current, message_id (stanza, address), alias);
       else if (g_str_equal (name, "accept") || g_str_equal (name, "left") ||
                g_str_equal (name, "retract"))
-        on_response (self, address, slash + 1, child);
+        on_response (self, address, slash + 1, current);
+    }
+  else if (earlier != NULL)
+    {
+      const char *name = xmpp_stanza_get_name (earlier);
+      const char *id = xmpp_stanza_get_attribute (earlier, "id");
+
+      /* One-to-one proposals (a Jingle session id instead of a room) are not for a circle. */
+      if (g_str_equal (name, "propose") &&
+          g_strcmp0 (xmpp_stanza_get_attribute (earlier, "multi"), "true") == 0)
+        on_invite (self, address, slash + 1, stanza, earlier, id, id);
+      else if (g_str_equal (name, "accept") || g_str_equal (name, "retract"))
+        on_response (self, address, slash + 1, earlier);
     }
 }
 
@@ -293,8 +332,15 @@ send_to_room (CsCallInvites *self,
   g_autofree char *id = g_uuid_string_random ();
   xmpp_stanza_t *message = xmpp_message_new (ctx, "groupchat", circle_room, id);
   xmpp_stanza_t *child = cs_stanza_add_child (message, element_name, NS_CALL_INVITES);
+  Invite *invite = find_invite (self, circle_room, invite_id);
 
   xmpp_stanza_set_attribute (child, "id", invite_id);
+  /* call-message:1 has no "left": its clients see who leaves in the call room. */
+  if (invite != NULL && invite->alias != NULL && !g_str_equal (element_name, "left"))
+    {
+      child = cs_stanza_add_child (message, element_name, NS_CALL_MESSAGE);
+      xmpp_stanza_set_attribute (child, "id", invite->alias);
+    }
   /* No body: the room keeps it in its history (and archive) only when asked to, and members
    * who come later must learn who is in the call. */
   cs_stanza_add_child (message, "store", NS_HINTS);
@@ -323,6 +369,14 @@ cs_call_invites_post (CsCallInvites *self,
   xmpp_stanza_set_attribute (invite, "video", video ? "true" : "false");
   muji = cs_stanza_add_child (invite, "muji", NS_MUJI);
   xmpp_stanza_set_attribute (muji, "room", call_room);
+  /* The same call for call-message:1 clients, known to them by the message's own id. */
+  invite = cs_stanza_add_child (message, "propose", NS_CALL_MESSAGE);
+  xmpp_stanza_set_attribute (invite, "id", id);
+  xmpp_stanza_set_attribute (invite, "video", video ? "true" : "false");
+  xmpp_stanza_set_attribute (invite, "multi", "true");
+  muji = cs_stanza_add_child (invite, "muji", NS_MUJI);
+  xmpp_stanza_set_attribute (muji, "room", call_room);
+  cs_stanza_add_child (message, "store", NS_HINTS);
   /* For clients that do not know call invites. */
   xmpp_message_set_body (message, _ ("A call has started. Join it from Cousinade."));
   cs_xmpp_client_send (self->client, message);

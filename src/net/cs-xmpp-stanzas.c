@@ -24,8 +24,8 @@
 
 /* Payload namespaces whose stanzas the main context handles. */
 static const char *const forwarded_prefixes[] = {
-  "urn:xmpp:jingle:1",     "urn:xmpp:jingle-message:", "urn:xmpp:call-invites:",
-  "urn:xmpp:jingle:muji:", "urn:cousinade:",
+  "urn:xmpp:jingle:1",      "urn:xmpp:jingle-message:", "urn:xmpp:call-invites:",
+  "urn:xmpp:call-message:", "urn:xmpp:jingle:muji:",    "urn:cousinade:",
 };
 
 /* What we tell others we can do (XEP-0030), so clients such as Dino offer us calls. */

@@ -305,6 +305,165 @@ test_invites (void)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* What a urn:xmpp:call-message:1 client (Dino 0.4) sent in the room, seen from the others;
+ * and the id of the last proposal it saw. */
+static char dino_saw_proposal[160];
+
+static void
+on_dino_saw (CsXmppClient *client, xmpp_stanza_t *stanza, CsTestLog *log)
+{
+  for (xmpp_stanza_t *child = xmpp_stanza_get_children (stanza); child != NULL;
+       child = xmpp_stanza_get_next (child))
+    if (xmpp_stanza_is_tag (child) &&
+        g_strcmp0 (xmpp_stanza_get_ns (child), "urn:xmpp:call-message:1") == 0)
+      {
+        xmpp_stanza_t *muji = xmpp_stanza_get_child_by_name (child, "muji");
+        const char *id = xmpp_stanza_get_attribute (child, "id");
+
+        if (g_strcmp0 (xmpp_stanza_get_name (child), "propose") == 0 && id != NULL)
+          g_strlcpy (dino_saw_proposal, id, sizeof dino_saw_proposal);
+        cs_test_log_add (log,
+                         g_strdup_printf ("%s %s %s", xmpp_stanza_get_name (child), id,
+                                          muji != NULL ? xmpp_stanza_get_attribute (muji, "room")
+                                                       : "-"));
+      }
+}
+
+static void
+on_invite_seen (CsCallInvites *invites,
+                const char *circle,
+                const char *id,
+                const char *from,
+                const char *call_room,
+                gboolean video,
+                gboolean live,
+                CsTestLog *log)
+{
+  cs_test_log_add (log, g_strdup_printf ("invite %s %s %s", id, from, call_room));
+}
+
+static void
+on_any_room_joined (CsXmppClient *client, const char *room, gboolean created, gboolean *joined)
+{
+  *joined = TRUE;
+}
+
+typedef struct
+{
+  CsTestLog *log;
+  const char *prefix;
+} LogWait;
+
+static gboolean
+log_has (gpointer data)
+{
+  LogWait *wait = data;
+
+  return cs_test_log_has (wait->log, wait->prefix);
+}
+
+static void
+send_call_message (CsXmppClient *from, const char *action, const char *id, const char *room)
+{
+  xmpp_ctx_t *ctx = cs_xmpp_client_get_context (from);
+  g_autofree char *message_id = g_uuid_string_random ();
+  xmpp_stanza_t *message =
+    xmpp_message_new (ctx, "groupchat", "dupont@rooms.localhost", message_id);
+  xmpp_stanza_t *element = cs_stanza_add_child (message, action, "urn:xmpp:call-message:1");
+
+  cs_stanza_add_child (message, "store", "urn:xmpp:hints");
+  xmpp_stanza_set_attribute (element, "id", id);
+  if (room != NULL)
+    {
+      xmpp_stanza_t *muji = cs_stanza_add_child (element, "muji", "urn:xmpp:jingle:muji:0");
+
+      xmpp_stanza_set_attribute (element, "video", "true");
+      xmpp_stanza_set_attribute (element, "multi", "true");
+      xmpp_stanza_set_attribute (muji, "room", room);
+    }
+  cs_xmpp_client_send (from, message);
+  xmpp_stanza_release (message);
+}
+
+/* Dino 0.4 announces group calls with urn:xmpp:call-message:1, the forerunner of XEP-0482
+ * (shapes as dino-im 0.4.2 sends them): we see its calls, and it sees ours and our answers. */
+static void
+test_invites_call_message (void)
+{
+  g_autoptr (CsXmppClient) hana = client_new ("hana");
+  g_autoptr (CsXmppClient) dino = client_new ("dino");
+  g_autoptr (CsCallInvites) hana_invites = cs_call_invites_new (hana);
+  g_autoptr (CsTestLog) hana_log = cs_test_log_new ("hana");
+  g_autoptr (CsTestLog) dino_log = cs_test_log_new ("dino");
+  g_auto (GStrv) in_call = NULL;
+  const char *call_room = NULL;
+  const char *our_id;
+  gboolean hana_in = FALSE;
+  gboolean dino_in = FALSE;
+  LogWait wait;
+
+  member_listed = FALSE;
+  g_signal_connect (hana, "room-joined", G_CALLBACK (on_any_room_joined), &hana_in);
+  cs_xmpp_client_join_room (hana, "dupont@rooms.localhost", "hana", TRUE, "Dupont");
+  while (!hana_in)
+    g_main_context_iteration (NULL, TRUE);
+  cs_xmpp_client_set_affiliation (hana, "dupont@rooms.localhost", "dino@localhost", "member");
+  g_signal_connect (hana, "member-listed", G_CALLBACK (on_member_listed), NULL);
+  cs_xmpp_client_list_members (hana, "dupont@rooms.localhost");
+  while (!member_listed)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_connect (dino, "room-joined", G_CALLBACK (on_any_room_joined), &dino_in);
+  cs_xmpp_client_join_room (dino, "dupont@rooms.localhost", "Dino", FALSE, NULL);
+  while (!dino_in)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_connect (dino, "stanza-received", G_CALLBACK (on_dino_saw), dino_log);
+  g_signal_connect (hana_invites, "invite", G_CALLBACK (on_invite_seen), hana_log);
+
+  /* Dino's call, as it sends it. */
+  send_call_message (dino, "propose", "8a33b107-dino", "b83c4624@rooms.localhost");
+  wait.log = hana_log;
+  wait.prefix = "invite 8a33b107-dino Dino b83c4624@rooms.localhost";
+  g_assert_true (cs_test_iterate_until (log_has, &wait, CS_TEST_TIMEOUT_SECONDS));
+  g_assert_cmpstr (cs_call_invites_get_current (hana_invites, "dupont@rooms.localhost", &call_room),
+                   ==, "8a33b107-dino");
+  g_assert_cmpstr (call_room, ==, "b83c4624@rooms.localhost");
+
+  /* Hana joins it: Dino reads an accept of its own call id. */
+  cs_call_invites_accept (hana_invites, "dupont@rooms.localhost", "8a33b107-dino");
+  wait.log = dino_log;
+  wait.prefix = "accept 8a33b107-dino";
+  g_assert_true (cs_test_iterate_until (log_has, &wait, CS_TEST_TIMEOUT_SECONDS));
+
+  /* Dino ends its call: it is no longer current here. */
+  send_call_message (dino, "retract", "8a33b107-dino", NULL);
+  while (cs_call_invites_get_current (hana_invites, "dupont@rooms.localhost", NULL) != NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Hana's own call reaches Dino as a proposal it understands; here the message (both forms
+   * in one) counts as one invite. */
+  cs_call_invites_post (hana_invites, "dupont@rooms.localhost", "call-c3@rooms.localhost", TRUE);
+  wait.prefix = "propose ";
+  g_assert_true (cs_test_iterate_until (log_has, &wait, CS_TEST_TIMEOUT_SECONDS));
+  g_assert_true (cs_test_log_has (dino_log, "propose "));
+  while (cs_call_invites_get_current (hana_invites, "dupont@rooms.localhost", &call_room) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (call_room, ==, "call-c3@rooms.localhost");
+  cs_test_settle (300);
+  g_assert_cmpuint (cs_test_log_count (hana_log, "invite "), ==, 2);
+
+  /* Dino accepts it by the id it was given; hana counts Dino in the call. */
+  our_id = cs_call_invites_get_current (hana_invites, "dupont@rooms.localhost", NULL);
+  g_assert_cmpstr (dino_saw_proposal, !=, "");
+  send_call_message (dino, "accept", dino_saw_proposal, NULL);
+  while (in_call == NULL || g_strv_length (in_call) != 1)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_clear_pointer (&in_call, g_strfreev);
+      in_call = cs_call_invites_dup_participants (hana_invites, "dupont@rooms.localhost", our_id);
+    }
+  g_assert_cmpstr (in_call[0], ==, "Dino");
+}
+
 static void
 test_ice_servers (void)
 {
@@ -401,6 +560,7 @@ main (int argc, char **argv)
   g_test_add_func ("/muji/call", test_call);
   g_test_add_func ("/muji/new-offer-replaces-session", test_new_offer);
   g_test_add_func ("/muji/invites", test_invites);
+  g_test_add_func ("/muji/invites/call-message", test_invites_call_message);
   g_test_add_func ("/muji/ice-servers", test_ice_servers);
 
   return cs_test_run_with_server (&server);
