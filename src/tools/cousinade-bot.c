@@ -11,6 +11,7 @@
 #include <glib-unix.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
+#include <string.h>
 
 /*
  * A headless call participant for tests, benchmarks and demos. It joins a call with a test
@@ -26,6 +27,18 @@
  *   {"event":"peer-left","peer":"p2","reason":"left"}         (or "lost", "untrusted")
  *   {"event":"refused","reason":"full","message":"…"}
  *   {"event":"left"}
+ *
+ * A one-to-one call (--ring or --answer, XEP-0353) prints the same events, with the contact's
+ * bare address as peer id, and these of its own:
+ *
+ *   {"event":"waiting-for-call","seconds":30}                  (--answer: ready to answer)
+ *   {"event":"ringing","from":"b@example.org","name":"B","video":true}  (a call rings us)
+ *   {"event":"ringing","to":"a@example.org"}                  (--ring: the contact's device rings)
+ *   {"event":"error","reason":"not-answered","message":"…"}   (declined, or no answer in time)
+ *
+ * It ends when the other person hangs up. Exit status: 0 after leaving, 1 on an error (also a
+ * call not answered, or no call ringing us within --wait), 2 for bad options, 3 for a full
+ * call.
  */
 
 typedef struct
@@ -34,6 +47,8 @@ typedef struct
   CsCall *call;
   CsCallSignaling *signaling;
   CsBotXmpp *xmpp;
+  gboolean joined;
+  guint leave_id;
   int exit_status;
 } Bot;
 
@@ -63,6 +78,8 @@ static gboolean opt_start_call;
 static int opt_wait = 30;
 static char *opt_turn;
 static char *opt_media_file;
+static char *opt_ring;
+static gboolean opt_answer;
 
 static const GOptionEntry options[] = {
   { "hub", 0, 0, G_OPTION_ARG_FILENAME, &opt_hub, "Local signalling hub socket", "PATH" },
@@ -91,14 +108,23 @@ static const GOptionEntry options[] = {
   { "create-circle", 0, 0, G_OPTION_ARG_STRING, &opt_create_circle,
     "Create the circle's room with this name", "NAME" },
   { "members", 0, 0, G_OPTION_ARG_STRING, &opt_members,
-    "The circle's members, comma-separated addresses", "LIST" },
+    "The circle's members, comma-separated addresses; with --answer, who may ring (none given: "
+    "anyone may, as this is a test tool)",
+    "LIST" },
   { "start-call", 0, 0, G_OPTION_ARG_NONE, &opt_start_call,
     "Start a call in the circle (otherwise join the one going on)", NULL },
   { "media-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_media_file,
     "Send this file's picture and sound, in a loop", "FILE" },
   { "turn", 0, 0, G_OPTION_ARG_STRING, &opt_turn, "Relay to use when the server offers none",
     "turn://NAME:PASSWORD@HOST:PORT" },
-  { "wait", 0, 0, G_OPTION_ARG_INT, &opt_wait, "Seconds to wait for membership or a call", "S" },
+  { "ring", 0, 0, G_OPTION_ARG_STRING, &opt_ring,
+    "Ring this contact for a one-to-one video call instead of joining a circle's call", "ADDRESS" },
+  { "answer", 0, 0, G_OPTION_ARG_NONE, &opt_answer,
+    "Wait for a one-to-one call and answer it instead of joining a circle's call", NULL },
+  { "wait", 0, 0, G_OPTION_ARG_INT, &opt_wait,
+    "Seconds to wait for membership or a call (with --ring: for an answer; with --answer: for "
+    "a call to ring)",
+    "S" },
   { NULL },
 };
 
@@ -182,6 +208,8 @@ on_peer_added (CsCall *call, CsCallPeer *peer, Bot *bot)
   g_signal_connect (peer, "notify::verification-code", G_CALLBACK (on_peer_verified), bot);
 }
 
+static gboolean on_leave (gpointer user_data);
+
 static void
 on_peer_removed (CsCall *call, CsCallPeer *peer, const char *reason, Bot *bot)
 {
@@ -191,6 +219,11 @@ on_peer_removed (CsCall *call, CsCallPeer *peer, const char *reason, Bot *bot)
   cs_bot_add_string (builder, "peer", cs_call_peer_get_id (peer));
   cs_bot_add_string (builder, "reason", reason);
   cs_bot_emit (builder);
+
+  /* A one-to-one call is over once the other person has gone, as a phone call would be; not
+   * from within the call's own signal. */
+  if (bot->xmpp != NULL && cs_bot_xmpp_is_direct (bot->xmpp) && bot->leave_id == 0)
+    bot->leave_id = g_idle_add (on_leave, bot);
 }
 
 static void
@@ -212,6 +245,7 @@ on_state (CsCall *call, GParamSpec *pspec, Bot *bot)
       {
         g_autoptr (JsonBuilder) builder = cs_bot_begin ("joined");
 
+        bot->joined = TRUE;
         cs_bot_add_string (builder, "id", opt_id);
         cs_bot_add_int (builder, "ms", ms_since_join (bot, g_get_monotonic_time ()));
         cs_bot_emit (builder);
@@ -226,6 +260,9 @@ on_state (CsCall *call, GParamSpec *pspec, Bot *bot)
 
         if (full)
           cs_bot_add_string (builder, "reason", "full");
+        /* The caller is in the call once answered: before, it was declined or rang out. */
+        else if (opt_ring != NULL && !bot->joined)
+          cs_bot_add_string (builder, "reason", "not-answered");
         cs_bot_add_string (builder, "message", error->message);
         cs_bot_emit (builder);
         bot->exit_status = full ? 3 : 1;
@@ -269,6 +306,7 @@ on_leave (gpointer user_data)
 {
   Bot *bot = user_data;
 
+  bot->leave_id = 0;
   if (bot->xmpp != NULL)
     cs_bot_xmpp_announce_left (bot->xmpp);
   if (bot->call != NULL)
@@ -393,9 +431,24 @@ main (int argc, char **argv)
       g_printerr ("--id and one of --hub or --xmpp are needed\n");
       return 2;
     }
-  if (opt_xmpp != NULL && opt_circle == NULL)
+  if (opt_ring != NULL && opt_answer)
     {
-      g_printerr ("--xmpp needs --circle\n");
+      g_printerr ("--ring and --answer do not go together\n");
+      return 2;
+    }
+  if ((opt_ring != NULL || opt_answer) && (opt_xmpp == NULL || opt_circle != NULL))
+    {
+      g_printerr ("--ring and --answer need --xmpp, and no --circle\n");
+      return 2;
+    }
+  if (opt_ring != NULL && strchr (opt_ring, '/') != NULL)
+    {
+      g_printerr ("--ring takes a bare address (no /resource)\n");
+      return 2;
+    }
+  if (opt_xmpp != NULL && opt_circle == NULL && opt_ring == NULL && !opt_answer)
+    {
+      g_printerr ("--xmpp needs --circle, --ring or --answer\n");
       return 2;
     }
   if (!opt_real_devices)
@@ -428,6 +481,8 @@ main (int argc, char **argv)
       xmpp_options.create_circle_name = opt_create_circle;
       xmpp_options.members = (const char *const *) members;
       xmpp_options.start_call = opt_start_call;
+      xmpp_options.ring = opt_ring;
+      xmpp_options.answer = opt_answer;
       xmpp_options.wait_seconds = opt_wait;
       xmpp_options.fallback_turn = opt_turn;
       bot.xmpp = cs_bot_xmpp_new (&xmpp_options);
@@ -441,6 +496,7 @@ main (int argc, char **argv)
 
   g_main_loop_run (bot.loop);
 
+  g_clear_handle_id (&bot.leave_id, g_source_remove);
   if (bot.call != NULL)
     g_signal_handlers_disconnect_by_data (bot.call, &bot);
   g_clear_object (&bot.call);

@@ -6,13 +6,17 @@
 #include "cs-bot-xmpp.h"
 #include "cs-bot-output.h"
 #include "cs-call-invites.h"
+#include "cs-direct-call.h"
 #include "cs-ice-servers.h"
+#include "cs-incoming-calls.h"
 #include "cs-muji-call.h"
 #include "cs-xmpp-client.h"
 #include "cs-xmpp-signaling.h"
+#include "cs-xmpp-stanza-util.h"
 
 #define RETRY_MS 1000
 #define DECIDE_MS 300
+#define NS_JMI "urn:xmpp:jingle-message:0"
 
 struct _CsBotXmpp
 {
@@ -27,12 +31,20 @@ struct _CsBotXmpp
   char *create_circle_name;
   char **members;
   gboolean start_call;
+  char *ring;
+  gboolean answer;
   guint wait_seconds;
   char *fallback_turn;
 
   CsXmppClient *client;
   CsCallInvites *invites;
   CsMujiCall *call;
+  /* A one-to-one call: the one we ring, or the one we answered. */
+  CsDirectCall *direct;
+  CsIncomingCalls *incoming;
+  /* A call that rang before we could take it (ICE servers still unknown). */
+  char *pending_id;
+  gboolean taking_calls;
   CsXmppSignaling *signaling;
   char **ice_servers;
   char *call_room;
@@ -73,6 +85,159 @@ on_dropped (CsMujiCall *call, const char *from, const char *reason, CsBotXmpp *s
   cs_bot_add_string (builder, "from", from);
   cs_bot_add_string (builder, "reason", reason);
   cs_bot_emit (builder);
+}
+
+static void
+on_direct_ringing (CsDirectCall *call, CsBotXmpp *self)
+{
+  g_autoptr (JsonBuilder) builder = cs_bot_begin ("ringing");
+
+  cs_bot_add_string (builder, "to", cs_direct_call_get_contact (call));
+  cs_bot_emit (builder);
+}
+
+static void
+use_direct_call (CsBotXmpp *self, CsDirectCall *call)
+{
+  self->direct = call;
+  g_signal_connect (call, "dropped", G_CALLBACK (on_dropped), self);
+  g_signal_connect (call, "ringing", G_CALLBACK (on_direct_ringing), self);
+  self->signaling = cs_xmpp_signaling_new_direct (call);
+  finish (self, NULL);
+}
+
+/* FALSE when @id no longer rings (the caller hung up meanwhile). */
+static gboolean
+answer_call (CsBotXmpp *self, const char *id)
+{
+  CsDirectCall *call = cs_incoming_calls_accept (self->incoming, id);
+
+  if (call == NULL)
+    return FALSE;
+  use_direct_call (self, call);
+  return TRUE;
+}
+
+static void
+on_incoming (CsIncomingCalls *incoming,
+             const char *id,
+             const char *from,
+             const char *name,
+             gboolean video,
+             CsBotXmpp *self)
+{
+  g_autoptr (JsonBuilder) builder = cs_bot_begin ("ringing");
+
+  cs_bot_add_string (builder, "from", from);
+  cs_bot_add_string (builder, "name", name);
+  cs_bot_add_boolean (builder, "video", video);
+  cs_bot_emit (builder);
+
+  /* One call at a time: a second caller hears that we are busy. */
+  if (self->direct != NULL || self->pending_id != NULL)
+    {
+      cs_incoming_calls_reject (incoming, id);
+      return;
+    }
+  if (!self->taking_calls)
+    {
+      self->pending_id = g_strdup (id);
+      return;
+    }
+  answer_call (self, id);
+}
+
+static void
+on_incoming_stopped (CsIncomingCalls *incoming, const char *id, int why, CsBotXmpp *self)
+{
+  if (g_strcmp0 (id, self->pending_id) == 0)
+    g_clear_pointer (&self->pending_id, g_free);
+}
+
+static void
+on_incoming_dropped (CsIncomingCalls *incoming,
+                     const char *from,
+                     const char *reason,
+                     CsBotXmpp *self)
+{
+  g_autoptr (JsonBuilder) builder = cs_bot_begin ("dropped");
+
+  cs_bot_add_string (builder, "from", from);
+  cs_bot_add_string (builder, "reason", reason);
+  cs_bot_emit (builder);
+}
+
+/* With no list of who may ring, whoever proposes a call may: connected before the incoming
+ * calls' own handler, so the address is allowed by the time it looks. */
+static void
+on_stanza_allow_caller (CsXmppClient *client, xmpp_stanza_t *stanza, CsBotXmpp *self)
+{
+  const char *from = xmpp_stanza_get_from (stanza);
+  g_autofree char *caller = NULL;
+  g_auto (GStrv) allowed = NULL;
+  g_autoptr (GStrvBuilder) builder = NULL;
+
+  if (from == NULL || g_strcmp0 (xmpp_stanza_get_name (stanza), "message") != 0 ||
+      xmpp_stanza_get_child_by_name_and_ns (stanza, "propose", NS_JMI) == NULL)
+    return;
+
+  caller = cs_stanza_bare_jid (from);
+  if (self->members != NULL && g_strv_contains ((const char *const *) self->members, caller))
+    return;
+  builder = g_strv_builder_new ();
+  if (self->members != NULL)
+    g_strv_builder_addv (builder, (const char **) self->members);
+  g_strv_builder_add (builder, caller);
+  allowed = g_strv_builder_end (builder);
+  g_strfreev (self->members);
+  self->members = g_steal_pointer (&allowed);
+  cs_incoming_calls_set_allowed (self->incoming, (const char *const *) self->members);
+}
+
+static gboolean
+on_no_call_rang (gpointer user_data)
+{
+  CsBotXmpp *self = user_data;
+  g_autofree char *message =
+    g_strdup_printf ("No call rang within %u seconds.", self->wait_seconds);
+
+  self->give_up_id = 0;
+  fail (self, message);
+  return G_SOURCE_REMOVE;
+}
+
+/* Signed in, ICE servers known: ring the contact, or take the call that rings. */
+static void
+start_direct (CsBotXmpp *self)
+{
+  if (self->ring != NULL)
+    {
+      CsDirectCall *call = cs_direct_call_new (self->client, self->ring, NULL, TRUE);
+
+      /* Rung but unanswered, the call fails with a message saying so. */
+      cs_direct_call_set_ring_timeout (call, self->wait_seconds);
+      use_direct_call (self, call);
+      return;
+    }
+
+  self->taking_calls = TRUE;
+  if (self->pending_id != NULL)
+    {
+      g_autofree char *id = g_steal_pointer (&self->pending_id);
+
+      if (answer_call (self, id))
+        return;
+    }
+
+  {
+    g_autoptr (JsonBuilder) builder = cs_bot_begin ("waiting-for-call");
+
+    cs_bot_add_int (builder, "seconds", self->wait_seconds);
+    cs_bot_emit (builder);
+  }
+  /* From now on, --wait seconds for someone to ring. */
+  g_clear_handle_id (&self->give_up_id, g_source_remove);
+  self->give_up_id = g_timeout_add_seconds (self->wait_seconds, on_no_call_rang, self);
 }
 
 static char **
@@ -269,7 +434,10 @@ on_ice_servers (GObject *source, GAsyncResult *result, gpointer user_data)
     cs_bot_add_string (builder, "error", error->message);
   cs_bot_emit (builder);
 
-  enter_circle (self);
+  if (self->ring != NULL || self->answer)
+    start_direct (self);
+  else
+    enter_circle (self);
 }
 
 static void
@@ -301,6 +469,13 @@ on_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
   cs_bot_add_string (builder, "address", self->address);
   cs_bot_emit (builder);
 
+  /* A one-to-one call needs no room service. */
+  if (self->ring != NULL || self->answer)
+    {
+      cs_ice_servers_discover_async (self->client, NULL, on_ice_servers, self);
+      return;
+    }
+
   /* The call room lives on the server's room service: wait for discovery to find it. */
   g_signal_connect (self->client, "notify::muc-service", G_CALLBACK (on_muc_service), self);
   on_muc_service (self->client, NULL, self);
@@ -312,7 +487,8 @@ on_give_up (gpointer user_data)
   CsBotXmpp *self = user_data;
 
   self->give_up_id = 0;
-  fail (self, "No call to join in this circle.");
+  fail (self, cs_bot_xmpp_is_direct (self) ? "Not signed in and ready for the call in time."
+                                           : "No call to join in this circle.");
   return G_SOURCE_REMOVE;
 }
 
@@ -332,6 +508,8 @@ cs_bot_xmpp_new (const CsBotXmppOptions *options)
   self->create_circle_name = g_strdup (options->create_circle_name);
   self->members = g_strdupv ((char **) options->members);
   self->start_call = options->start_call;
+  self->ring = g_strdup (options->ring);
+  self->answer = options->answer;
   self->wait_seconds = options->wait_seconds > 0 ? options->wait_seconds : 30;
   self->fallback_turn = g_strdup (options->fallback_turn);
   return self;
@@ -348,14 +526,36 @@ cs_bot_xmpp_start (CsBotXmpp *self, CsBotXmppReadyFunc ready, gpointer user_data
     cs_xmpp_client_set_server (self->client, self->host, self->port);
   if (self->ca_file != NULL)
     cs_xmpp_client_set_ca_file (self->client, self->ca_file);
-  self->invites = cs_call_invites_new (self->client);
-  g_signal_connect (self->invites, "invite", G_CALLBACK (on_invite), self);
+  if (self->answer)
+    {
+      /* Before the incoming calls connect theirs: see on_stanza_allow_caller(). */
+      if (self->members == NULL || self->members[0] == NULL)
+        g_signal_connect (self->client, "stanza-received", G_CALLBACK (on_stanza_allow_caller),
+                          self);
+      /* Made before signing in, so that it turns carbons on as soon as we are online. */
+      self->incoming = cs_incoming_calls_new (self->client);
+      cs_incoming_calls_set_allowed (self->incoming, (const char *const *) self->members);
+      g_signal_connect (self->incoming, "incoming", G_CALLBACK (on_incoming), self);
+      g_signal_connect (self->incoming, "stopped", G_CALLBACK (on_incoming_stopped), self);
+      g_signal_connect (self->incoming, "dropped", G_CALLBACK (on_incoming_dropped), self);
+    }
+  else if (self->ring == NULL)
+    {
+      self->invites = cs_call_invites_new (self->client);
+      g_signal_connect (self->invites, "invite", G_CALLBACK (on_invite), self);
+    }
   self->give_up_id = g_timeout_add_seconds (self->wait_seconds * 2, on_give_up, self);
 
   if (self->register_first)
     cs_xmpp_client_register_async (self->client, self->password, NULL, on_signed_in, self);
   else
     cs_xmpp_client_connect_async (self->client, self->password, NULL, on_signed_in, self);
+}
+
+gboolean
+cs_bot_xmpp_is_direct (CsBotXmpp *self)
+{
+  return self->ring != NULL || self->answer;
 }
 
 const char *const *
@@ -421,8 +621,14 @@ cs_bot_xmpp_free (CsBotXmpp *self)
     g_signal_handlers_disconnect_by_data (self->invites, self);
   if (self->call != NULL)
     g_signal_handlers_disconnect_by_data (self->call, self);
+  if (self->direct != NULL)
+    g_signal_handlers_disconnect_by_data (self->direct, self);
+  if (self->incoming != NULL)
+    g_signal_handlers_disconnect_by_data (self->incoming, self);
   g_clear_object (&self->signaling);
   g_clear_object (&self->call);
+  g_clear_object (&self->direct);
+  g_clear_object (&self->incoming);
   g_clear_object (&self->invites);
   g_clear_object (&self->client);
   g_strfreev (self->ice_servers);
@@ -437,5 +643,7 @@ cs_bot_xmpp_free (CsBotXmpp *self)
   g_free (self->fallback_turn);
   g_free (self->call_room);
   g_free (self->invite_id);
+  g_free (self->ring);
+  g_free (self->pending_id);
   g_free (self);
 }

@@ -8,13 +8,15 @@
 #include "cs-test-server.h"
 #include "cs-test-turn.h"
 
+#include <signal.h>
 #include <sys/wait.h>
 
 /*
  * Calls over XMPP between cousinade-bot processes, each in a network namespace of its own:
  * a real Prosody (with XEP-0215 through mod_turn_external) and a real coturn run in the lab
  * namespace at 10.77.0.254, where every participant reaches them. Participants sign up,
- * enter their circle's room, and start or join its call from the call invite posted there.
+ * enter their circle's room, and start or join its call from the call invite posted there;
+ * or, for a one-to-one call, ring a contact or answer (XEP-0353).
  */
 
 #define N_HOSTS 6
@@ -66,6 +68,24 @@ call_clear (Call *call)
   g_clear_pointer (&call->members, g_free);
 }
 
+/* What every participant's command line starts with: @name signs up on the lab's server. */
+static void
+add_account_options (GStrvBuilder *builder, const char *name)
+{
+  g_autofree char *address = g_strdup_printf ("%s@%s", name, cs_test_server_get_domain (server));
+  g_autofree char *server_address =
+    g_strdup_printf ("%s:%u", cs_test_server_get_host (server), cs_test_server_get_port (server));
+  g_autofree char *fps = g_strdup_printf ("%d", FPS);
+  g_autofree char *display = g_strdup_printf ("%c%s", g_ascii_toupper (name[0]), name + 1);
+
+  /* As in test-call.c: a webrtcbin race under load may print a critical; participants are
+   * judged on what a user sees, not killed for it. */
+  g_strv_builder_add_many (builder, "env", "G_DEBUG=gc-friendly", CS_BOT_PATH, "--xmpp", address,
+                           "--register", "--server", server_address, "--ca-file",
+                           cs_test_server_get_ca_file (server), "--id", name, "--name", display,
+                           "--fps", fps, NULL);
+}
+
 /* @name signs up and, as the first one, creates the circle and starts its call; the others
  * join the call going on. */
 static CsBot *
@@ -73,21 +93,11 @@ spawn (Call *call, guint host, const char *name, gboolean first, const char *con
 {
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
   g_auto (GStrv) argv = NULL;
-  g_autofree char *address = g_strdup_printf ("%s@%s", name, cs_test_server_get_domain (server));
-  g_autofree char *server_address =
-    g_strdup_printf ("%s:%u", cs_test_server_get_host (server), cs_test_server_get_port (server));
-  g_autofree char *fps = g_strdup_printf ("%d", FPS);
-  g_autofree char *display = g_strdup_printf ("%c%s", g_ascii_toupper (name[0]), name + 1);
   g_autoptr (GError) error = NULL;
   CsBot *bot;
 
-  /* As in test-call.c: a webrtcbin race under load may print a critical; participants are
-   * judged on what a user sees, not killed for it. */
-  g_strv_builder_add_many (builder, "env", "G_DEBUG=gc-friendly", CS_BOT_PATH, "--xmpp", address,
-                           "--register", "--server", server_address, "--ca-file",
-                           cs_test_server_get_ca_file (server), "--circle", call->circle,
-                           "--members", call->members, "--id", name, "--name", display, "--fps",
-                           fps, NULL);
+  add_account_options (builder, name);
+  g_strv_builder_add_many (builder, "--circle", call->circle, "--members", call->members, NULL);
   if (first)
     g_strv_builder_add_many (builder, "--create-circle", "Family", "--start-call", NULL);
   if (extra != NULL)
@@ -288,6 +298,148 @@ test_server_restart (void)
   call_clear (&call);
 }
 
+static char *
+address_of (const char *name)
+{
+  return g_strdup_printf ("%s@%s", name, cs_test_server_get_domain (server));
+}
+
+/* @name signs up for a one-to-one call (--ring or --answer, in @extra): no circle. */
+static CsBot *
+spawn_direct (GPtrArray *bots, guint host, const char *name, const char *const *extra)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) argv = NULL;
+  g_autoptr (GError) error = NULL;
+  CsBot *bot;
+
+  add_account_options (builder, name);
+  g_strv_builder_addv (builder, (const char **) extra);
+  argv = g_strv_builder_end (builder);
+
+  bot = cs_bot_spawn (lab, host, name, (const char *const *) argv, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (bots, bot);
+  return bot;
+}
+
+static gint64
+audio_from (CsBot *bot, const char *peer)
+{
+  JsonObject *stats = cs_bot_find_event (bot, "stats", "peer", peer);
+
+  return stats != NULL ? json_object_get_int_member (stats, "audio_ms") : 0;
+}
+
+/* @bot decoded a second of sound from @peer. */
+static void
+assert_hears (CsBot *bot, const char *peer)
+{
+  gint64 deadline = g_get_monotonic_time () + CONNECT_MS * G_TIME_SPAN_MILLISECOND;
+
+  while (audio_from (bot, peer) < 1000)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("%s never heard %s (%" G_GINT64_FORMAT " ms of sound)", cs_bot_get_name (bot),
+                 peer, audio_from (bot, peer));
+      wait_ms (100);
+    }
+}
+
+/* A "dropped" event about a message from one of @address's devices. */
+static gboolean
+dropped_from (CsBot *bot, const char *address)
+{
+  g_autofree char *device = g_strconcat (address, "/", NULL);
+  GPtrArray *events = cs_bot_get_events (bot);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      JsonObject *event = g_ptr_array_index (events, i);
+
+      if (g_strcmp0 (json_object_get_string_member (event, "event"), "dropped") == 0 &&
+          g_str_has_prefix (json_object_get_string_member_with_default (event, "from", ""), device))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+assert_exits (CsBot *bot, int expected)
+{
+  int status;
+
+  if (!cs_bot_wait_exit (bot, 15000, &status))
+    g_error ("%s is still running", cs_bot_get_name (bot));
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, expected);
+}
+
+static void
+test_direct (void)
+{
+  g_autoptr (GPtrArray) bots = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *julie_address = NULL;
+  g_autofree char *karim_address = NULL;
+  g_autofree char *lena_address = NULL;
+  CsBot *julie;
+  CsBot *karim;
+  CsBot *lena;
+  JsonObject *event;
+
+  if (lab == NULL && !cs_lab_require_for_test ())
+    return;
+  julie_address = address_of ("julie");
+  karim_address = address_of ("karim");
+  lena_address = address_of ("lena");
+
+  /* Julie takes calls from karim only. */
+  julie = spawn_direct (bots, 0, "julie",
+                        (const char *const[]){ "--answer", "--members", karim_address, NULL });
+  g_assert_true (cs_bot_wait_for_event (julie, "waiting-for-call", NULL, NULL, CONNECT_MS));
+
+  /* Karim rings her: her bot rings, his hears that it does, and she answers. */
+  karim = spawn_direct (bots, 1, "karim", (const char *const[]){ "--ring", julie_address, NULL });
+  g_assert_true (cs_bot_wait_for_event (julie, "ringing", "from", karim_address, CONNECT_MS));
+  event = cs_bot_find_event (julie, "ringing", "from", karim_address);
+  g_assert_cmpstr (json_object_get_string_member (event, "name"), ==, "Karim");
+  g_assert_true (json_object_get_boolean_member (event, "video"));
+  g_assert_true (cs_bot_wait_for_event (karim, "ringing", "to", julie_address, CONNECT_MS));
+
+  /* Both see and hear each other. */
+  assert_sees (julie, karim_address);
+  assert_sees (karim, julie_address);
+  assert_hears (julie, karim_address);
+  assert_hears (karim, julie_address);
+  g_assert_cmpstr (json_object_get_string_member (cs_bot_find_event (julie, "peer-joined", NULL,
+                                                                     NULL),
+                                                  "name"),
+                   ==, "Karim");
+
+  /* Lena is not among julie's callers: julie's bot does not ring, and lena's call fails as
+   * unanswered once it has rung for 3 s, while julie's call goes on. */
+  lena = spawn_direct (bots, 3, "lena",
+                       (const char *const[]){ "--ring", julie_address, "--wait", "3", NULL });
+  assert_exits (lena, 1);
+  event = cs_bot_find_event (lena, "error", NULL, NULL);
+  g_assert_nonnull (event);
+  g_assert_cmpstr (json_object_get_string_member (event, "reason"), ==, "not-answered");
+  g_test_message ("Lena's bot: %s", json_object_get_string_member (event, "message"));
+  g_assert_null (cs_bot_find_event (lena, "joined", NULL, NULL));
+  g_assert_null (cs_bot_find_event (julie, "ringing", "from", lena_address));
+  g_assert_true (dropped_from (julie, lena_address));
+  assert_flowing (julie, karim_address, 2000);
+
+  /* Karim hangs up: julie's call is over too, and both bots end well. */
+  cs_bot_kill (karim, SIGTERM);
+  assert_exits (karim, 0);
+  g_assert_nonnull (cs_bot_find_event (karim, "left", NULL, NULL));
+  g_assert_true (cs_bot_wait_for_event (julie, "peer-left", "peer", karim_address, CONNECT_MS));
+  assert_exits (julie, 0);
+  g_assert_nonnull (cs_bot_find_event (julie, "left", NULL, NULL));
+  g_assert_cmpuint (cs_bot_count_events (julie, "joined", NULL, NULL), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -323,6 +475,7 @@ main (int argc, char **argv)
   g_test_add_func ("/xmpp-call/outsider-refused", test_outsider_refused);
   g_test_add_func ("/xmpp-call/relay-between-nats", test_relay_between_nats);
   g_test_add_func ("/xmpp-call/server-restart", test_server_restart);
+  g_test_add_func ("/xmpp-call/direct", test_direct);
 
   status = g_test_run ();
   g_clear_pointer (&server, cs_test_server_free);
