@@ -208,7 +208,7 @@ on_peer_added (CsCall *call, CsCallPeer *peer, Bot *bot)
   g_signal_connect (peer, "notify::verification-code", G_CALLBACK (on_peer_verified), bot);
 }
 
-static gboolean on_leave (gpointer user_data);
+static gboolean on_leave_idle (gpointer user_data);
 
 static void
 on_peer_removed (CsCall *call, CsCallPeer *peer, const char *reason, Bot *bot)
@@ -223,7 +223,7 @@ on_peer_removed (CsCall *call, CsCallPeer *peer, const char *reason, Bot *bot)
   /* A one-to-one call is over once the other person has gone, as a phone call would be; not
    * from within the call's own signal. */
   if (bot->xmpp != NULL && cs_bot_xmpp_is_direct (bot->xmpp) && bot->leave_id == 0)
-    bot->leave_id = g_idle_add (on_leave, bot);
+    bot->leave_id = g_idle_add (on_leave_idle, bot);
 }
 
 static void
@@ -306,7 +306,6 @@ on_leave (gpointer user_data)
 {
   Bot *bot = user_data;
 
-  bot->leave_id = 0;
   if (bot->xmpp != NULL)
     cs_bot_xmpp_announce_left (bot->xmpp);
   if (bot->call != NULL)
@@ -314,6 +313,13 @@ on_leave (gpointer user_data)
   else
     g_main_loop_quit (bot->loop);
   return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_leave_idle (gpointer user_data)
+{
+  ((Bot *) user_data)->leave_id = 0;
+  return on_leave (user_data);
 }
 
 static gboolean
