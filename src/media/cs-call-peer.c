@@ -332,7 +332,9 @@ build (CsCallPeer *self, GError **error)
   self->webrtc = cs_media_make ("webrtcbin", NULL, error);
   if (self->webrtc == NULL)
     return FALSE;
-  self->bin = gst_bin_new (bin_name);
+  /* Our own reference: the bin must outlive the pipeline's, because closing finishes on the
+   * main context later, possibly after the call has let its pipeline go. */
+  self->bin = gst_object_ref_sink (gst_bin_new (bin_name));
   gst_bin_add (GST_BIN (self->bin), self->webrtc);
   gst_util_set_object_arg (G_OBJECT (self->webrtc), "bundle-policy", "max-bundle");
   g_object_set (self->webrtc, "latency", cs_call_get_latency (self->call), NULL);
@@ -770,9 +772,7 @@ finish_close (CsCallPeer *self)
         stop_children (self->bin);
       if (parent != NULL)
         gst_bin_remove (GST_BIN (parent), self->bin);
-      else
-        gst_object_unref (gst_object_ref_sink (self->bin));
-      self->bin = NULL;
+      gst_clear_object (&self->bin);
       self->webrtc = NULL;
       self->video_sink = NULL;
       self->video_payloader = NULL;
