@@ -336,7 +336,9 @@ build (CsCallPeer *self, GError **error)
    * main context later, possibly after the call has let its pipeline go. */
   self->bin = gst_object_ref_sink (gst_bin_new (bin_name));
   gst_bin_add (GST_BIN (self->bin), self->webrtc);
-  gst_util_set_object_arg (G_OBJECT (self->webrtc), "bundle-policy", "max-bundle");
+  /* One transport per media, not one bundled for all: Dino 0.4 answers without BUNDLE, and
+   * webrtcbin cannot take such an answer to a bundled offer (its video never flowed). */
+  gst_util_set_object_arg (G_OBJECT (self->webrtc), "bundle-policy", "none");
   g_object_set (self->webrtc, "latency", cs_call_get_latency (self->call), NULL);
   set_ice_servers (self);
   disable_upnp (self);
