@@ -4,6 +4,8 @@
 #include "cs-call-peer.h"
 #include "cs-call-private.h"
 
+#include <gst/sdp/sdp.h>
+
 G_BEGIN_DECLS
 
 /*
@@ -43,6 +45,7 @@ struct _CsCallPeer
   GstElement *webrtc;
   GstElement *video_sink;
   GstElement *video_payloader;
+  GstElement *audio_payloader;
   GstElement *audio_out;
   GstPad *video_tee_pad;
   GstPad *audio_tee_pad;
@@ -101,6 +104,8 @@ gboolean cs_call_peer_add_senders (CsCallPeer *self,
                                    GError **error);
 /* Only once the peer's elements play (see cs-call-peer-send.c). */
 gboolean cs_call_peer_link_tees (CsCallPeer *self, GError **error);
+/* Before answering @offer: our codecs take the payload type numbers it gave them. */
+void cs_call_peer_adopt_offer_payloads (CsCallPeer *self, const GstSDPMessage *offer);
 
 void cs_call_peer_receive_init (CsCallPeer *self, GstElement *rtpbin);
 

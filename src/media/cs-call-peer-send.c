@@ -7,6 +7,7 @@
 
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
+#include <string.h>
 
 /* What goes out to one peer: its own queue after the call's shared encoders (or its own
  * encoders, when sharing is off), its own payloaders, so that its webrtcbin owns the SSRCs and
@@ -77,6 +78,8 @@ link_sender (CsCallPeer *self, gboolean video, GstElement *encoder, GError **err
   last = payloader;
   if (video)
     self->video_payloader = payloader;
+  else
+    self->audio_payloader = payloader;
 
   /* Test builds: delay what this participant sends, since this kernel has no netem. */
   if (delay_ms != NULL && g_ascii_strtoull (delay_ms, NULL, 10) > 0)
@@ -159,4 +162,82 @@ cs_call_peer_link_tees (CsCallPeer *self, GError **error)
                    error) &&
          link_tee (self, cs_call_get_video_tee (self->call), video_sink, &self->video_tee_pad,
                    error);
+}
+
+/* The number @offer's @media section gives the codec @encoding, or -1. */
+static int
+offered_payload (const GstSDPMessage *offer, const char *media, const char *encoding)
+{
+  for (guint i = 0; i < gst_sdp_message_medias_len (offer); i++)
+    {
+      const GstSDPMedia *section = gst_sdp_message_get_media (offer, i);
+      const char *rtpmap;
+
+      if (g_strcmp0 (gst_sdp_media_get_media (section), media) != 0)
+        continue;
+      for (guint n = 0; (rtpmap = gst_sdp_media_get_attribute_val_n (section, "rtpmap", n)); n++)
+        {
+          char *end = NULL;
+          guint64 pt = g_ascii_strtoull (rtpmap, &end, 10);
+
+          while (end != NULL && *end == ' ')
+            end++;
+          if (end != NULL && end != rtpmap && pt < 128 &&
+              g_ascii_strncasecmp (end, encoding, strlen (encoding)) == 0 &&
+              end[strlen (encoding)] == '/')
+            return (int) pt;
+        }
+      return -1;
+    }
+  return -1;
+}
+
+static void
+adopt_payload (CsCallPeer *self, GstElement *payloader, int pt)
+{
+  g_autoptr (GstPad) pad = NULL;
+  g_autoptr (GstWebRTCRTPTransceiver) transceiver = NULL;
+  g_autoptr (GstCaps) preferences = NULL;
+  g_autoptr (GstPad) src = gst_element_get_static_pad (payloader, "src");
+  guint current = 0;
+
+  g_object_get (payloader, "pt", &current, NULL);
+  if (pt < 0 || (guint) pt == current)
+    return;
+
+  pad = gst_pad_get_peer (src);
+  while (pad != NULL && GST_PAD_PARENT (pad) != (GstElement *) self->webrtc)
+    {
+      /* Past a test build's delay element. */
+      GstElement *next = gst_pad_get_parent_element (pad);
+      g_autoptr (GstPad) next_src = next != NULL ? gst_element_get_static_pad (next, "src") : NULL;
+
+      g_clear_object (&pad);
+      pad = next_src != NULL ? gst_pad_get_peer (next_src) : NULL;
+      g_clear_object (&next);
+    }
+  if (pad == NULL)
+    return;
+  g_object_get (pad, "transceiver", &transceiver, NULL);
+  g_object_get (transceiver, "codec-preferences", &preferences, NULL);
+  if (preferences == NULL)
+    return;
+  preferences = gst_caps_make_writable (preferences);
+  gst_caps_set_simple (preferences, "payload", G_TYPE_INT, pt, NULL);
+  g_debug ("%s numbers %s %d, not %u", self->display_name,
+           gst_structure_get_string (gst_caps_get_structure (preferences, 0), "encoding-name"), pt,
+           current);
+  g_object_set (transceiver, "codec-preferences", preferences, NULL);
+  g_object_set (payloader, "pt", (guint) pt, NULL);
+  /* The payloader tells downstream its new caps before its next packet. */
+  gst_pad_mark_reconfigure (src);
+}
+
+void
+cs_call_peer_adopt_offer_payloads (CsCallPeer *self, const GstSDPMessage *offer)
+{
+  if (self->video_payloader != NULL)
+    adopt_payload (self, self->video_payloader, offered_payload (offer, "video", "VP8"));
+  if (self->audio_payloader != NULL)
+    adopt_payload (self, self->audio_payloader, offered_payload (offer, "audio", "OPUS"));
 }

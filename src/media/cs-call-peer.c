@@ -586,6 +586,8 @@ cs_call_peer_handle_description (CsCallPeer *self, const char *type, const char 
 
   self->remote_description_set = TRUE;
   self->expected_fingerprint = cs_call_fingerprint_from_sdp (sdp);
+  if (sdp_type == GST_WEBRTC_SDP_TYPE_OFFER)
+    cs_call_peer_adopt_offer_payloads (self, message);
   description = gst_webrtc_session_description_new (sdp_type, g_steal_pointer (&message));
   if (sdp_type == GST_WEBRTC_SDP_TYPE_OFFER)
     promise = gst_promise_new_with_change_func (on_remote_description_set, g_object_ref (self),
@@ -778,6 +780,7 @@ finish_close (CsCallPeer *self)
       self->webrtc = NULL;
       self->video_sink = NULL;
       self->video_payloader = NULL;
+      self->audio_payloader = NULL;
       self->audio_out = NULL;
     }
 }
