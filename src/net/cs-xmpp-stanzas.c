@@ -6,6 +6,7 @@
 #include "cs-xmpp-worker-private.h"
 #include "cs-xmpp-stanza-util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Stanzas that the worker thread does not handle itself but hands to the main context:
@@ -47,6 +48,58 @@ static const char *const features[] = {
   NS_MUJI,
   "jabber:x:conference",
 };
+
+#define NS_CAPS "http://jabber.org/protocol/caps"
+#define IDENTITY_CATEGORY "client"
+#define IDENTITY_TYPE "pc"
+#define IDENTITY_NAME "Cousinade"
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+const char *
+cs_xmpp_caps_ver (void)
+{
+  static gsize ver;
+
+  if (g_once_init_enter (&ver))
+    {
+      /* XEP-0115 section 5.1: identities as category/type/lang/name<, then the features in
+       * byte order, each followed by <; SHA-1, in Base64. */
+      const char *sorted[G_N_ELEMENTS (features)];
+      g_autoptr (GString) text =
+        g_string_new (IDENTITY_CATEGORY "/" IDENTITY_TYPE "//" IDENTITY_NAME "<");
+      g_autoptr (GChecksum) sha1 = g_checksum_new (G_CHECKSUM_SHA1);
+      guint8 digest[20];
+      gsize length = sizeof digest;
+
+      memcpy (sorted, features, sizeof sorted);
+      qsort (sorted, G_N_ELEMENTS (sorted), sizeof sorted[0], compare_strings);
+      for (guint i = 0; i < G_N_ELEMENTS (sorted); i++)
+        g_string_append_printf (text, "%s<", sorted[i]);
+      g_checksum_update (sha1, (const guchar *) text->str, text->len);
+      g_checksum_get_digest (sha1, digest, &length);
+      g_once_init_leave (&ver, (gsize) g_base64_encode (digest, length));
+    }
+  return (const char *) ver;
+}
+
+void
+cs_xmpp_stanzas_add_caps (CsXmppWorker *self, xmpp_stanza_t *presence)
+{
+  xmpp_stanza_t *caps = xmpp_stanza_new (self->ctx);
+
+  xmpp_stanza_set_name (caps, "c");
+  xmpp_stanza_set_ns (caps, NS_CAPS);
+  xmpp_stanza_set_attribute (caps, "hash", "sha-1");
+  xmpp_stanza_set_attribute (caps, "node", CS_XMPP_CAPS_NODE);
+  xmpp_stanza_set_attribute (caps, "ver", cs_xmpp_caps_ver ());
+  xmpp_stanza_add_child (presence, caps);
+  xmpp_stanza_release (caps);
+}
 
 static gboolean
 is_forwarded_ns (const char *ns)
@@ -119,9 +172,9 @@ answer_disco_info (CsXmppWorker *self, xmpp_stanza_t *stanza, xmpp_stanza_t *que
     xmpp_stanza_set_attribute (answer, "node", xmpp_stanza_get_attribute (query, "node"));
 
   xmpp_stanza_set_name (identity, "identity");
-  xmpp_stanza_set_attribute (identity, "category", "client");
-  xmpp_stanza_set_attribute (identity, "type", "pc");
-  xmpp_stanza_set_attribute (identity, "name", "Cousinade");
+  xmpp_stanza_set_attribute (identity, "category", IDENTITY_CATEGORY);
+  xmpp_stanza_set_attribute (identity, "type", IDENTITY_TYPE);
+  xmpp_stanza_set_attribute (identity, "name", IDENTITY_NAME);
   xmpp_stanza_add_child (answer, identity);
   xmpp_stanza_release (identity);
 
@@ -275,6 +328,7 @@ cs_xmpp_stanzas_send_room_presence (CsXmppWorker *self, const char *room)
   xmpp_stanza_set_ns (x, "http://jabber.org/protocol/muc");
   xmpp_stanza_add_child (presence, x);
   xmpp_stanza_release (x);
+  cs_xmpp_stanzas_add_caps (self, presence);
 
   if (payload != NULL && *payload != '\0')
     {

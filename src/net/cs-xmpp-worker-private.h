@@ -104,5 +104,11 @@ G_GNUC_INTERNAL void cs_xmpp_stanzas_connection_lost (CsXmppWorker *self);
 G_GNUC_INTERNAL void cs_xmpp_stanzas_handle_command (CsXmppWorker *self, Command *command);
 /* Our presence in @room, with its payload if it has one. */
 G_GNUC_INTERNAL void cs_xmpp_stanzas_send_room_presence (CsXmppWorker *self, const char *room);
+/* Entity capabilities (XEP-0115): the <c/> element every presence of ours carries, which
+ * clients such as Dino need before they offer to call us; and its verification string,
+ * for tests. */
+G_GNUC_INTERNAL void cs_xmpp_stanzas_add_caps (CsXmppWorker *self, xmpp_stanza_t *presence);
+G_GNUC_INTERNAL const char *cs_xmpp_caps_ver (void);
+#define CS_XMPP_CAPS_NODE "https://github.com/cousinade/cousinade"
 
 G_END_DECLS

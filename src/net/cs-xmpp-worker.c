@@ -248,6 +248,7 @@ go_online (CsXmppWorker *self)
   xmpp_handler_add (self->conn, on_presence, NULL, "presence", NULL, self);
   xmpp_handler_add (self->conn, on_ping, NULL, "iq", "get", self);
   xmpp_timed_handler_add (self->conn, send_ping, PING_INTERVAL_MS, self);
+  cs_xmpp_stanzas_add_caps (self, presence);
   xmpp_send (self->conn, presence);
   xmpp_stanza_release (presence);
   cs_xmpp_stanzas_attach (self);

@@ -5,6 +5,9 @@
 
 #include "cs-test-client.h"
 #include "cs-xmpp-stanza-util.h"
+#include "cs-xmpp-worker-private.h"
+
+#include <string.h>
 
 /* The path call signalling takes through the client: requests with answers, Jingle payloads
  * routed through a room to an occupant, presence payloads in a call room, and what we
@@ -230,6 +233,12 @@ carol_online (gpointer data)
   return cs_xmpp_client_get_state (data) == CS_XMPP_STATE_ONLINE;
 }
 
+static int
+compare_vars (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
 static void
 test_disco_and_offline (void)
 {
@@ -274,7 +283,52 @@ test_disco_and_offline (void)
     }
   g_assert_true (has_jingle);
   g_assert_true (has_ice);
+
+  /* The capabilities hash in our presences (XEP-0115) is the one of this very answer, so a
+   * client that caches by hash (Dino does) knows we take calls without asking again. */
+  {
+    g_autoptr (GPtrArray) vars = g_ptr_array_new ();
+    g_autoptr (GString) text = g_string_new (NULL);
+    g_autoptr (GChecksum) sha1 = g_checksum_new (G_CHECKSUM_SHA1);
+    g_autofree char *ver = NULL;
+    guint8 digest[20];
+    gsize length = sizeof digest;
+    xmpp_stanza_t *identity = xmpp_stanza_get_child_by_name (query, "identity");
+
+    g_string_append_printf (text, "%s/%s//%s<", xmpp_stanza_get_attribute (identity, "category"),
+                            xmpp_stanza_get_attribute (identity, "type"),
+                            xmpp_stanza_get_attribute (identity, "name"));
+    for (xmpp_stanza_t *f = xmpp_stanza_get_children (query); f != NULL;
+         f = xmpp_stanza_get_next (f))
+      if (g_strcmp0 (xmpp_stanza_get_name (f), "feature") == 0)
+        g_ptr_array_add (vars, (gpointer) xmpp_stanza_get_attribute (f, "var"));
+    g_ptr_array_sort (vars, compare_vars);
+    for (guint i = 0; i < vars->len; i++)
+      g_string_append_printf (text, "%s<", (const char *) vars->pdata[i]);
+    g_checksum_update (sha1, (const guchar *) text->str, text->len);
+    g_checksum_get_digest (sha1, digest, &length);
+    ver = g_base64_encode (digest, length);
+    g_assert_cmpstr (ver, ==, cs_xmpp_caps_ver ());
+  }
   xmpp_stanza_release (answer);
+
+  /* Asked by that hash, the answer names it back. */
+  {
+    g_autofree char *node = g_strdup_printf ("%s#%s", CS_XMPP_CAPS_NODE, cs_xmpp_caps_ver ());
+
+    g_clear_object (&result);
+    iq = xmpp_iq_new (ctx, "get", NULL);
+    xmpp_stanza_set_to (iq, "open-1@rooms.localhost/dave");
+    query = cs_stanza_add_child (iq, "query", NS_DISCO_INFO);
+    xmpp_stanza_set_attribute (query, "node", node);
+    cs_xmpp_client_send_iq_async (carol->client, iq, NULL, cs_test_on_done, &result);
+    xmpp_stanza_release (iq);
+    answer = cs_xmpp_client_send_iq_finish (carol->client, cs_test_wait_result (&result), &error);
+    g_assert_no_error (error);
+    query = xmpp_stanza_get_child_by_name_and_ns (answer, "query", NS_DISCO_INFO);
+    g_assert_cmpstr (xmpp_stanza_get_attribute (query, "node"), ==, node);
+    xmpp_stanza_release (answer);
+  }
 
   /* Offline, a request fails at once. */
   cs_xmpp_client_disconnect (carol->client);
