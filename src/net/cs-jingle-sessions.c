@@ -12,6 +12,7 @@
 #define NS_JINGLE "urn:xmpp:jingle:1"
 #define NS_JINGLE_ERRORS "urn:xmpp:jingle:errors:1"
 #define NS_RTP_INFO "urn:xmpp:jingle:apps:rtp:info:1"
+#define NS_MUJI "urn:xmpp:jingle:muji:0"
 
 #define MAX_ENDED_SESSIONS 256
 #define MAX_SID_LENGTH 128
@@ -43,6 +44,8 @@ struct _CsJingleSessions
 
   CsXmppClient *client;
   char *local_address;
+  /* The group call these sessions belong to, named in session-initiates; NULL for others. */
+  char *muji_room;
   gboolean closed;
 
   CsJinglePeerCheck check;
@@ -149,6 +152,9 @@ new_jingle_iq (CsJingleSessions *self, Peer *peer, const char *action, xmpp_stan
   xmpp_stanza_set_attribute (*jingle, "sid", peer->sid);
   if (self->local_address != NULL && g_str_equal (action, "session-initiate"))
     xmpp_stanza_set_attribute (*jingle, "initiator", self->local_address);
+  if (self->muji_room != NULL && g_str_equal (action, "session-initiate"))
+    xmpp_stanza_set_attribute (cs_stanza_add_child (*jingle, "muji", NS_MUJI), "room",
+                               self->muji_room);
   else if (self->local_address != NULL && g_str_equal (action, "session-accept"))
     xmpp_stanza_set_attribute (*jingle, "responder", self->local_address);
   return iq;
@@ -438,6 +444,15 @@ on_jingle (CsJingleSessions *self, xmpp_stanza_t *stanza, xmpp_stanza_t *jingle)
 
   if (g_strcmp0 (xmpp_stanza_get_type (stanza), "set") != 0)
     return;
+  if (self->muji_room != NULL && g_strcmp0 (action, "session-initiate") == 0)
+    {
+      xmpp_stanza_t *muji = xmpp_stanza_get_child_by_name_and_ns (jingle, "muji", NS_MUJI);
+
+      /* Without our room named, the offer is a one-to-one call's or another group call's. */
+      if (muji == NULL ||
+          g_strcmp0 (xmpp_stanza_get_attribute (muji, "room"), self->muji_room) != 0)
+        return;
+    }
   if (self->check != NULL)
     verdict = self->check (from, action, sid, self->check_data);
   if (verdict == CS_JINGLE_PEER_IGNORE)
@@ -560,6 +575,7 @@ cs_jingle_sessions_finalize (GObject *object)
   CsJingleSessions *self = CS_JINGLE_SESSIONS (object);
 
   g_free (self->local_address);
+  g_free (self->muji_room);
   g_hash_table_unref (self->peers);
   g_hash_table_unref (self->ended_sids);
   g_queue_clear_full (&self->ended_order, g_free);
@@ -618,6 +634,15 @@ cs_jingle_sessions_set_local_address (CsJingleSessions *self, const char *local_
 
   g_free (self->local_address);
   self->local_address = g_strdup (local_address);
+}
+
+void
+cs_jingle_sessions_set_muji_room (CsJingleSessions *self, const char *room)
+{
+  g_return_if_fail (CS_IS_JINGLE_SESSIONS (self));
+
+  g_free (self->muji_room);
+  self->muji_room = g_strdup (room);
 }
 
 void
@@ -824,6 +849,25 @@ cs_jingle_sessions_has_session (CsJingleSessions *self, const char *peer_address
 
   peer = g_hash_table_lookup (self->peers, peer_address);
   return peer != NULL && peer->sid != NULL;
+}
+
+gboolean
+cs_jingle_sessions_knows_session (CsJingleSessions *self, const char *sid)
+{
+  GHashTableIter iter;
+  Peer *peer;
+
+  g_return_val_if_fail (CS_IS_JINGLE_SESSIONS (self), FALSE);
+
+  if (sid == NULL)
+    return FALSE;
+  if (g_hash_table_contains (self->ended_sids, sid))
+    return TRUE;
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
+    if (g_strcmp0 (peer->sid, sid) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 char *

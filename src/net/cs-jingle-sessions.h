@@ -54,6 +54,13 @@ CsJingleSessions *cs_jingle_sessions_new (CsXmppClient *client, const char *loca
 /* Ours as learnt later (the address a message reached us at). */
 void cs_jingle_sessions_set_local_address (CsJingleSessions *self, const char *local_address);
 
+/* These sessions belong to the group call in @room (XEP-0272), reached at the participants'
+ * real addresses as Dino 0.4 does: our session-initiates name the room in
+ * <muji xmlns='urn:xmpp:jingle:muji:0' room='...'/> (Dino matches a session to its group call
+ * by it), and an incoming session-initiate that does not name @room is left alone, unanswered,
+ * before the peer check: it belongs to a one-to-one call or to another group call. */
+void cs_jingle_sessions_set_muji_room (CsJingleSessions *self, const char *room);
+
 /* Called for every incoming Jingle request before anything else; without one, nothing is
  * accepted. */
 void cs_jingle_sessions_set_peer_check (CsJingleSessions *self,
@@ -108,6 +115,9 @@ CsJingleSessions *cs_jingle_sessions_new_for_call (CsXmppClient *client,
 /* For @call's dispose: undoes what cs_jingle_sessions_new_for_call() connected, so that
  * nothing reaches @call any more, and drops @call's reference to *@sessions. */
 void cs_jingle_sessions_release (CsJingleSessions **sessions, gpointer call);
+/* Whether @sid is the id of a current session with any peer, or of one that is over: a
+ * message with it is ours to answer (a peer check may leave unknown ids to other calls). */
+gboolean cs_jingle_sessions_knows_session (CsJingleSessions *self, const char *sid);
 /* The id of the current session with @peer, or NULL. */
 char *cs_jingle_sessions_dup_session_id (CsJingleSessions *self, const char *peer);
 

@@ -15,6 +15,9 @@
 #define NS_MUJI "urn:xmpp:jingle:muji:0"
 #define NS_MUC_USER "http://jabber.org/protocol/muc#user"
 #define NS_NICK "http://jabber.org/protocol/nick"
+#define NS_JINGLE "urn:xmpp:jingle:1"
+#define NS_RTP "urn:xmpp:jingle:apps:rtp:1"
+#define NS_RTCP_FB "urn:xmpp:jingle:apps:rtp:rtcp-fb:0"
 
 /* Someone whose presence went away is kept this long before they count as gone: after a
  * server restart everyone comes back, and the media never stopped. */
@@ -24,12 +27,17 @@
 #define ENTRY_RETRY_MS 1000
 #define MAX_PARTICIPANTS 64
 #define MAX_NAME_LENGTH 100
+/* How long we wait for occupants who are still preparing (XEP-0272) before we take part
+ * anyway: a client that crashed while preparing must not keep us out of the call. */
+#define PREPARING_WAIT_SECONDS 5
 
 typedef struct
 {
   char *nick;
   char *address; /* real bare address */
-  char *name;    /* display name */
+  /* Real full address, when the room shows it: Jingle goes there, as Dino 0.4 does. */
+  char *device;
+  char *name; /* display name */
   gboolean present;
   gboolean announced; /* the media engine knows this participant */
   guint absence_id;
@@ -48,13 +56,21 @@ struct _CsMujiCall
 
   gboolean joining;
   gboolean in_room;
+  /* Our MUJI presence says what we send, and the media engine has the roster. */
+  gboolean in_call;
   gboolean left;
   guint entry_retries;
   guint retry_id;
+  guint prepare_id;
 
   GHashTable *participants; /* nick -> Participant */
-  /* One Jingle session per participant, addressed through the room (room@service/nick). */
-  CsJingleSessions *sessions;
+  GHashTable *preparing;    /* nicks of allowed occupants still preparing */
+  GHashTable *waiting_for;  /* those of them we wait for before taking part, or NULL */
+  /* One Jingle session per participant: between real full addresses when the room shows
+   * them (what Dino 0.4 expects; ours is then the one the room shows for us), else through the
+   * room (room@service/nick, XEP-0272's form), which is also always accepted. */
+  CsJingleSessions *device_sessions;
+  CsJingleSessions *room_sessions;
 };
 
 G_DEFINE_FINAL_TYPE (CsMujiCall, cs_muji_call, G_TYPE_OBJECT)
@@ -69,6 +85,7 @@ participant_free (gpointer data)
   g_clear_handle_id (&participant->absence_id, g_source_remove);
   g_free (participant->nick);
   g_free (participant->address);
+  g_free (participant->device);
   g_free (participant->name);
   g_free (participant);
 }
@@ -91,6 +108,56 @@ nick_of (CsMujiCall *self, const char *address)
   return address + length + 1;
 }
 
+static Participant *
+participant_with_device (CsMujiCall *self, const char *device)
+{
+  GHashTableIter iter;
+  Participant *participant;
+
+  g_hash_table_iter_init (&iter, self->participants);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &participant))
+    if (participant->device != NULL && g_strcmp0 (participant->device, device) == 0)
+      return participant;
+  return NULL;
+}
+
+/* The participant behind a Jingle address of either form, or NULL. */
+static Participant *
+participant_at (CsMujiCall *self, const char *address)
+{
+  const char *nick = nick_of (self, address);
+
+  if (nick != NULL)
+    return g_hash_table_lookup (self->participants, nick);
+  return address != NULL ? participant_with_device (self, address) : NULL;
+}
+
+/* Where @participant's Jingle goes (*@address, newly allocated): the room's form if they
+ * started a session with us that way, else their real full address when we know it. */
+static CsJingleSessions *
+sessions_for (CsMujiCall *self, Participant *participant, char **address)
+{
+  g_autofree char *in_room = occupant_address (self, participant->nick);
+
+  if (participant->device != NULL && !cs_jingle_sessions_has_session (self->room_sessions, in_room))
+    {
+      *address = g_strdup (participant->device);
+      return self->device_sessions;
+    }
+  *address = g_steal_pointer (&in_room);
+  return self->room_sessions;
+}
+
+static void
+forget_sessions (CsMujiCall *self, Participant *participant)
+{
+  g_autofree char *in_room = occupant_address (self, participant->nick);
+
+  cs_jingle_sessions_forget (self->room_sessions, in_room);
+  if (participant->device != NULL)
+    cs_jingle_sessions_forget (self->device_sessions, participant->device);
+}
+
 static void
 drop (CsMujiCall *self, const char *from, const char *reason)
 {
@@ -110,10 +177,9 @@ static void
 participant_gone (CsMujiCall *self, Participant *participant)
 {
   g_autofree char *nick = g_strdup (participant->nick);
-  g_autofree char *address = occupant_address (self, nick);
   gboolean announced = participant->announced;
 
-  cs_jingle_sessions_forget (self->sessions, address);
+  forget_sessions (self, participant);
   g_hash_table_remove (self->participants, nick);
   if (announced)
     g_signal_emit (self, signals[CS_CALL_SIGNAL_PARTICIPANT_LEFT], 0, nick);
@@ -132,19 +198,40 @@ announce (CsMujiCall *self, Participant *participant)
 /* Jingle sessions with the participants. */
 
 static CsJinglePeerVerdict
-check_peer (const char *from, const char *action, const char *sid, gpointer user_data)
+verdict_for (CsMujiCall *self, Participant *participant)
 {
-  CsMujiCall *self = user_data;
-  const char *nick = nick_of (self, from);
-  Participant *participant;
-
-  if (nick == NULL || self->left)
-    return CS_JINGLE_PEER_IGNORE; /* another call's, or a one-to-one session: not ours */
-
-  participant = g_hash_table_lookup (self->participants, nick);
   if (participant == NULL || !participant->present || !is_allowed (self, participant->address))
     return CS_JINGLE_PEER_REFUSE;
   return CS_JINGLE_PEER_ACCEPT;
+}
+
+/* Jingle through the call room: whatever comes from room@service/nick is this call's. */
+static CsJinglePeerVerdict
+check_room_peer (const char *from, const char *action, const char *sid, gpointer user_data)
+{
+  CsMujiCall *self = user_data;
+  const char *nick = nick_of (self, from);
+
+  if (nick == NULL || self->left)
+    return CS_JINGLE_PEER_IGNORE; /* another call's, or a one-to-one session: not ours */
+  return verdict_for (self, g_hash_table_lookup (self->participants, nick));
+}
+
+/* Jingle between real full addresses. A one-to-one call (CsDirectCall) with the same people
+ * runs the same way beside us, so only what is surely ours is ours: a session-initiate that
+ * names our room (device_sessions lets no other through), or a message of one of our
+ * sessions. Anything else is left to the other calls, even from one of our participants. */
+static CsJinglePeerVerdict
+check_device_peer (const char *from, const char *action, const char *sid, gpointer user_data)
+{
+  CsMujiCall *self = user_data;
+
+  if (self->left || from == NULL || strchr (from, '/') == NULL || nick_of (self, from) != NULL)
+    return CS_JINGLE_PEER_IGNORE;
+  if (g_strcmp0 (action, "session-initiate") != 0 &&
+      !cs_jingle_sessions_knows_session (self->device_sessions, sid))
+    return CS_JINGLE_PEER_IGNORE;
+  return verdict_for (self, participant_with_device (self, from));
 }
 
 static void
@@ -154,15 +241,14 @@ on_session_description (CsJingleSessions *sessions,
                         const char *sdp,
                         CsMujiCall *self)
 {
-  const char *nick = nick_of (self, from);
-  Participant *participant = nick != NULL ? g_hash_table_lookup (self->participants, nick) : NULL;
+  Participant *participant = participant_at (self, from);
 
   if (participant == NULL)
     return;
   /* Whoever makes us an offer takes part, if the media engine did not know yet. */
   if (g_str_equal (type, "offer"))
     announce (self, participant);
-  g_signal_emit (self, signals[CS_CALL_SIGNAL_DESCRIPTION], 0, nick, type, sdp);
+  g_signal_emit (self, signals[CS_CALL_SIGNAL_DESCRIPTION], 0, participant->nick, type, sdp);
 }
 
 static void
@@ -172,10 +258,11 @@ on_session_candidate (CsJingleSessions *sessions,
                       const char *candidate,
                       CsMujiCall *self)
 {
-  const char *nick = nick_of (self, from);
+  Participant *participant = participant_at (self, from);
 
-  if (nick != NULL)
-    g_signal_emit (self, signals[CS_CALL_SIGNAL_CANDIDATE], 0, nick, mline_index, candidate);
+  if (participant != NULL)
+    g_signal_emit (self, signals[CS_CALL_SIGNAL_CANDIDATE], 0, participant->nick, mline_index,
+                   candidate);
 }
 
 static void
@@ -185,17 +272,17 @@ on_session_media_state (CsJingleSessions *sessions,
                         gboolean camera_off,
                         CsMujiCall *self)
 {
-  const char *nick = nick_of (self, from);
+  Participant *participant = participant_at (self, from);
 
-  if (nick != NULL)
-    g_signal_emit (self, signals[CS_CALL_SIGNAL_MEDIA_STATE], 0, nick, muted, camera_off);
+  if (participant != NULL)
+    g_signal_emit (self, signals[CS_CALL_SIGNAL_MEDIA_STATE], 0, participant->nick, muted,
+                   camera_off);
 }
 
 static void
 on_session_ended (CsJingleSessions *sessions, const char *from, gboolean replaced, CsMujiCall *self)
 {
-  const char *nick = nick_of (self, from);
-  Participant *participant = nick != NULL ? g_hash_table_lookup (self->participants, nick) : NULL;
+  Participant *participant = participant_at (self, from);
 
   if (participant == NULL)
     return;
@@ -211,13 +298,128 @@ on_session_ended (CsJingleSessions *sessions, const char *from, gboolean replace
     }
 }
 
-static const CsJingleSessionsHandlers session_handlers = {
-  .check = check_peer,
+static const CsJingleSessionsHandlers room_session_handlers = {
+  .check = check_room_peer,
   .description = G_CALLBACK (on_session_description),
   .candidate = G_CALLBACK (on_session_candidate),
   .media_state = G_CALLBACK (on_session_media_state),
   .ended = G_CALLBACK (on_session_ended),
 };
+
+static const CsJingleSessionsHandlers device_session_handlers = {
+  .check = check_device_peer,
+  .description = G_CALLBACK (on_session_description),
+  .candidate = G_CALLBACK (on_session_candidate),
+  .media_state = G_CALLBACK (on_session_media_state),
+  .ended = G_CALLBACK (on_session_ended),
+};
+
+/* Our presence in the call room. */
+
+typedef struct
+{
+  const char *name;
+  const char *value;
+} Parameter;
+
+/* What the media engine sends (src/media/cs-call-peer-send.c, as webrtcbin offers it: see
+ * tests/fixtures/sdp), declared in our MUJI presence so that Dino 0.4 can pick the payload
+ * types everyone in the call shares. */
+typedef struct
+{
+  const char *media;
+  guint id;
+  const char *name;
+  guint clockrate;
+  guint channels;
+  Parameter parameters[2];
+  Parameter feedback[5]; /* rtcp-fb type and subtype */
+} PayloadType;
+
+static const PayloadType payload_types[] = {
+  { "audio", 111, "opus", 48000, 2, { { "useinbandfec", "1" } }, { { "transport-cc", NULL } } },
+  { "video",
+    96,
+    "VP8",
+    90000,
+    1,
+    { { NULL } },
+    { { "nack", NULL }, { "nack", "pli" }, { "ccm", "fir" }, { "transport-cc", NULL } } },
+  { "video", 97, "rtx", 90000, 1, { { "apt", "96" } }, { { NULL } } },
+};
+
+static void
+add_payload_type (xmpp_stanza_t *description, const PayloadType *type)
+{
+  xmpp_stanza_t *element = cs_stanza_add_child (description, "payload-type", NULL);
+  g_autofree char *id = g_strdup_printf ("%u", type->id);
+  g_autofree char *clockrate = g_strdup_printf ("%u", type->clockrate);
+
+  xmpp_stanza_set_attribute (element, "id", id);
+  xmpp_stanza_set_attribute (element, "name", type->name);
+  xmpp_stanza_set_attribute (element, "clockrate", clockrate);
+  if (type->channels > 1)
+    {
+      g_autofree char *channels = g_strdup_printf ("%u", type->channels);
+
+      xmpp_stanza_set_attribute (element, "channels", channels);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (type->parameters) && type->parameters[i].name != NULL; i++)
+    {
+      xmpp_stanza_t *parameter = cs_stanza_add_child (element, "parameter", NULL);
+
+      xmpp_stanza_set_attribute (parameter, "name", type->parameters[i].name);
+      xmpp_stanza_set_attribute (parameter, "value", type->parameters[i].value);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (type->feedback) && type->feedback[i].name != NULL; i++)
+    {
+      xmpp_stanza_t *feedback = cs_stanza_add_child (element, "rtcp-fb", NS_RTCP_FB);
+
+      xmpp_stanza_set_attribute (feedback, "type", type->feedback[i].name);
+      if (type->feedback[i].value != NULL)
+        xmpp_stanza_set_attribute (feedback, "subtype", type->feedback[i].value);
+    }
+}
+
+static void
+add_content (xmpp_stanza_t *muji, const char *media)
+{
+  xmpp_stanza_t *content = cs_stanza_add_child (muji, "content", NS_JINGLE);
+  xmpp_stanza_t *description = cs_stanza_add_child (content, "description", NS_RTP);
+
+  xmpp_stanza_set_attribute (content, "name", media);
+  xmpp_stanza_set_attribute (description, "media", media);
+  for (guint i = 0; i < G_N_ELEMENTS (payload_types); i++)
+    if (g_str_equal (payload_types[i].media, media))
+      add_payload_type (description, &payload_types[i]);
+}
+
+/* XEP-0272: while @preparing, <muji><preparing/></muji> (we are entering, others should not
+ * count on us yet); then the contents we send. Our display name goes along (XEP-0172). */
+static void
+set_presence (CsMujiCall *self, gboolean preparing)
+{
+  xmpp_ctx_t *ctx = cs_xmpp_client_get_context (self->client);
+  xmpp_stanza_t *payloads = xmpp_stanza_new (ctx);
+  xmpp_stanza_t *muji;
+  xmpp_stanza_t *name;
+
+  xmpp_stanza_set_name (payloads, "payloads");
+  muji = cs_stanza_add_child (payloads, "muji", NS_MUJI);
+  if (preparing)
+    {
+      cs_stanza_add_child (muji, "preparing", NULL);
+    }
+  else
+    {
+      add_content (muji, "audio");
+      add_content (muji, "video");
+    }
+  name = cs_stanza_add_child (payloads, "nick", NS_NICK);
+  cs_stanza_add_text (name, self->display_name != NULL ? self->display_name : self->nick);
+  cs_xmpp_client_set_room_payload (self->client, self->room, payloads);
+  xmpp_stanza_release (payloads);
+}
 
 /* Presences in the call room. */
 
@@ -250,6 +452,65 @@ on_absence_timeout (gpointer user_data)
         participant_gone (absence->self, participant);
     }
   return G_SOURCE_REMOVE;
+}
+
+static void emit_roster (CsMujiCall *self);
+
+/* Once nobody we waited for is preparing any more (or they took too long): our full presence,
+ * and the roster for the media engine, which then offers to everyone in it. */
+static void
+take_part (CsMujiCall *self)
+{
+  if (self->in_call || self->left)
+    return;
+  g_clear_handle_id (&self->prepare_id, g_source_remove);
+  g_clear_pointer (&self->waiting_for, g_hash_table_unref);
+  self->in_call = TRUE;
+  set_presence (self, FALSE);
+  emit_roster (self);
+}
+
+static gboolean
+on_prepare_timeout (gpointer user_data)
+{
+  CsMujiCall *self = user_data;
+
+  self->prepare_id = 0;
+  g_debug ("Occupants of %s still preparing after %d s: taking part anyway", self->room,
+           PREPARING_WAIT_SECONDS);
+  take_part (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+done_preparing (CsMujiCall *self, const char *nick)
+{
+  g_hash_table_remove (self->preparing, nick);
+  if (self->waiting_for != NULL && g_hash_table_remove (self->waiting_for, nick) &&
+      g_hash_table_size (self->waiting_for) == 0)
+    take_part (self);
+}
+
+/* Entered the room: we wait for the occupants preparing now (XEP-0272), not for later ones. */
+static void
+start_preparing (CsMujiCall *self)
+{
+  GHashTableIter iter;
+  const char *nick;
+
+  self->waiting_for = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_iter_init (&iter, self->preparing);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &nick, NULL))
+    g_hash_table_add (self->waiting_for, g_strdup (nick));
+
+  if (g_hash_table_size (self->waiting_for) == 0)
+    {
+      take_part (self);
+      return;
+    }
+  g_debug ("Waiting for %u occupants of %s who are preparing",
+           g_hash_table_size (self->waiting_for), self->room);
+  self->prepare_id = g_timeout_add_seconds (PREPARING_WAIT_SECONDS, on_prepare_timeout, self);
 }
 
 static void
@@ -295,6 +556,7 @@ on_presence (CsMujiCall *self, xmpp_stanza_t *stanza)
   xmpp_stanza_t *item = x != NULL ? xmpp_stanza_get_child_by_name (x, "item") : NULL;
   xmpp_stanza_t *muji = xmpp_stanza_get_child_by_name_and_ns (stanza, "muji", NS_MUJI);
   xmpp_stanza_t *name_element = xmpp_stanza_get_child_by_name_and_ns (stanza, "nick", NS_NICK);
+  const char *item_jid = item != NULL ? xmpp_stanza_get_attribute (item, "jid") : NULL;
   g_autofree char *address = NULL;
   Participant *participant;
 
@@ -302,11 +564,18 @@ on_presence (CsMujiCall *self, xmpp_stanza_t *stanza)
     return;
   nick++;
   if (x != NULL && has_status (x, "110"))
-    return; /* ourselves: see on_room_joined */
+    {
+      /* Ourselves (see on_room_joined): the room shows others this address of ours, which
+       * our Jingle with their real addresses comes from. */
+      if (available && item_jid != NULL && strchr (item_jid, '/') != NULL)
+        cs_jingle_sessions_set_local_address (self->device_sessions, item_jid);
+      return;
+    }
 
   participant = g_hash_table_lookup (self->participants, nick);
   if (!available)
     {
+      done_preparing (self, nick);
       if (participant != NULL && participant->present)
         {
           AbsenceData *absence = g_new0 (AbsenceData, 1);
@@ -323,13 +592,24 @@ on_presence (CsMujiCall *self, xmpp_stanza_t *stanza)
     }
 
   if (muji == NULL)
-    return; /* in the room, not in the call */
+    {
+      done_preparing (self, nick);
+      return; /* in the room, not in the call */
+    }
 
-  if (item != NULL && xmpp_stanza_get_attribute (item, "jid") != NULL)
-    address = cs_stanza_bare_jid (xmpp_stanza_get_attribute (item, "jid"));
+  if (item_jid != NULL)
+    address = cs_stanza_bare_jid (item_jid);
   if (!is_allowed (self, address))
     {
       drop (self, from, "not a member of this circle");
+      return;
+    }
+
+  if (xmpp_stanza_get_child_by_name (muji, "preparing") != NULL)
+    {
+      /* Entering the call, not in it yet: they will offer to us once they are. */
+      if (participant == NULL && g_hash_table_size (self->preparing) < MAX_PARTICIPANTS)
+        g_hash_table_add (self->preparing, g_strdup (nick));
       return;
     }
 
@@ -350,6 +630,21 @@ on_presence (CsMujiCall *self, xmpp_stanza_t *stanza)
       g_hash_table_insert (self->participants, participant->nick, participant);
     }
 
+  if (participant->device != NULL &&
+      (item_jid == NULL || g_strcmp0 (participant->device, item_jid) != 0))
+    {
+      /* The same person from another device (or a restarted client): the session with the
+       * old one is over, and the new one will offer. */
+      cs_jingle_sessions_forget (self->device_sessions, participant->device);
+      if (participant->announced)
+        {
+          participant->announced = FALSE;
+          g_signal_emit (self, signals[CS_CALL_SIGNAL_PARTICIPANT_LEFT], 0, participant->nick);
+        }
+    }
+  g_free (participant->device);
+  participant->device =
+    item_jid != NULL && strchr (item_jid, '/') != NULL ? g_strdup (item_jid) : NULL;
   g_free (participant->address);
   participant->address = g_steal_pointer (&address);
   if (name_element != NULL)
@@ -364,9 +659,12 @@ on_presence (CsMujiCall *self, xmpp_stanza_t *stanza)
   participant->present = TRUE;
   g_clear_handle_id (&participant->absence_id, g_source_remove);
 
+  /* Once in, they are in the roster if this was what we waited for. */
+  done_preparing (self, nick);
+
   /* Those who arrive after us make the offer; they are announced to the media engine now
    * so that their offer finds a place ready. */
-  if (self->in_room)
+  if (self->in_call)
     announce (self, participant);
 }
 
@@ -379,7 +677,7 @@ on_stanza_received (CsXmppClient *client, xmpp_stanza_t *stanza, CsMujiCall *sel
   if (xmpp_stanza_get_from (stanza) == NULL)
     return;
 
-  /* Jingle requests go to self->sessions, which listens for them itself. */
+  /* Jingle requests go to our two CsJingleSessions, which listen for them themselves. */
   if (g_strcmp0 (name, "presence") == 0)
     on_presence (self, stanza);
 }
@@ -408,7 +706,7 @@ on_room_joined (CsXmppClient *client, const char *room, gboolean created, CsMuji
     return; /* back after a reconnection: the call went on */
 
   self->in_room = TRUE;
-  emit_roster (self);
+  start_preparing (self);
 }
 
 static gboolean
@@ -469,11 +767,13 @@ cs_muji_call_dispose (GObject *object)
   CsMujiCall *self = CS_MUJI_CALL (object);
 
   g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_handle_id (&self->prepare_id, g_source_remove);
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
   if (self->participants != NULL)
     g_hash_table_remove_all (self->participants);
-  cs_jingle_sessions_release (&self->sessions, self);
+  cs_jingle_sessions_release (&self->device_sessions, self);
+  cs_jingle_sessions_release (&self->room_sessions, self);
   g_clear_object (&self->client);
 
   G_OBJECT_CLASS (cs_muji_call_parent_class)->dispose (object);
@@ -489,6 +789,8 @@ cs_muji_call_finalize (GObject *object)
   g_free (self->display_name);
   g_strfreev (self->allowed);
   g_hash_table_unref (self->participants);
+  g_hash_table_unref (self->preparing);
+  g_clear_pointer (&self->waiting_for, g_hash_table_unref);
 
   G_OBJECT_CLASS (cs_muji_call_parent_class)->finalize (object);
 }
@@ -509,6 +811,7 @@ static void
 cs_muji_call_init (CsMujiCall *self)
 {
   self->participants = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, participant_free);
+  self->preparing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 CsMujiCall *
@@ -527,7 +830,12 @@ cs_muji_call_new (CsXmppClient *client, const char *room, const char *nick, gboo
   self->create = create;
 
   local = occupant_address (self, nick);
-  self->sessions = cs_jingle_sessions_new_for_call (client, local, &session_handlers, self);
+  self->room_sessions =
+    cs_jingle_sessions_new_for_call (client, local, &room_session_handlers, self);
+  /* Our full address there is the one the room shows for us, known once we are in. */
+  self->device_sessions =
+    cs_jingle_sessions_new_for_call (client, NULL, &device_session_handlers, self);
+  cs_jingle_sessions_set_muji_room (self->device_sessions, room);
 
   g_signal_connect (client, "stanza-received", G_CALLBACK (on_stanza_received), self);
   g_signal_connect (client, "room-joined", G_CALLBACK (on_room_joined), self);
@@ -562,6 +870,17 @@ cs_muji_call_get_local_id (CsMujiCall *self)
 }
 
 const char *
+cs_muji_call_get_peer_device (CsMujiCall *self, const char *peer_id)
+{
+  Participant *participant;
+
+  g_return_val_if_fail (CS_IS_MUJI_CALL (self), NULL);
+
+  participant = g_hash_table_lookup (self->participants, peer_id);
+  return participant != NULL ? participant->device : NULL;
+}
+
+const char *
 cs_muji_call_get_peer_address (CsMujiCall *self, const char *peer_id)
 {
   Participant *participant;
@@ -576,38 +895,30 @@ char *
 cs_muji_call_dup_session_id (CsMujiCall *self, const char *peer_id)
 {
   g_autofree char *address = NULL;
+  Participant *participant;
+  CsJingleSessions *sessions;
 
   g_return_val_if_fail (CS_IS_MUJI_CALL (self), NULL);
   g_return_val_if_fail (peer_id != NULL, NULL);
 
-  address = occupant_address (self, peer_id);
-  return cs_jingle_sessions_dup_session_id (self->sessions, address);
+  participant = g_hash_table_lookup (self->participants, peer_id);
+  if (participant == NULL)
+    return NULL;
+  sessions = sessions_for (self, participant, &address);
+  return cs_jingle_sessions_dup_session_id (sessions, address);
 }
 
 void
 cs_muji_call_join (CsMujiCall *self, const char *display_name)
 {
-  xmpp_ctx_t *ctx;
-  xmpp_stanza_t *payloads;
-  xmpp_stanza_t *name;
-
   g_return_if_fail (CS_IS_MUJI_CALL (self));
   g_return_if_fail (!self->joining);
 
   self->joining = TRUE;
   self->display_name = g_strdup (display_name);
 
-  /* Our presence in the call room says we take part (MUJI) and under which name
-   * (XEP-0172). */
-  ctx = cs_xmpp_client_get_context (self->client);
-  payloads = xmpp_stanza_new (ctx);
-  xmpp_stanza_set_name (payloads, "payloads");
-  cs_stanza_add_child (payloads, "muji", NS_MUJI);
-  name = cs_stanza_add_child (payloads, "nick", NS_NICK);
-  cs_stanza_add_text (name, display_name);
-  cs_xmpp_client_set_room_payload (self->client, self->room, payloads);
-  xmpp_stanza_release (payloads);
-
+  /* We enter preparing, and say what we send once those preparing before us are done. */
+  set_presence (self, TRUE);
   cs_xmpp_client_join_room (self->client, self->room, self->nick, self->create, _ ("Call"));
 }
 
@@ -620,8 +931,10 @@ cs_muji_call_leave (CsMujiCall *self)
     return;
   self->left = TRUE;
   g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_handle_id (&self->prepare_id, g_source_remove);
 
-  cs_jingle_sessions_close (self->sessions);
+  cs_jingle_sessions_close (self->device_sessions);
+  cs_jingle_sessions_close (self->room_sessions);
   g_hash_table_remove_all (self->participants);
 
   if (self->joining)
@@ -635,14 +948,17 @@ cs_muji_call_send_description (CsMujiCall *self,
                                const char *sdp)
 {
   g_autofree char *address = NULL;
+  Participant *participant;
+  CsJingleSessions *sessions;
 
   g_return_if_fail (CS_IS_MUJI_CALL (self));
   g_return_if_fail (peer_id != NULL && type != NULL && sdp != NULL);
 
-  if (self->left || !g_hash_table_contains (self->participants, peer_id))
+  participant = g_hash_table_lookup (self->participants, peer_id);
+  if (self->left || participant == NULL)
     return;
-  address = occupant_address (self, peer_id);
-  cs_jingle_sessions_send_description (self->sessions, address, type, sdp);
+  sessions = sessions_for (self, participant, &address);
+  cs_jingle_sessions_send_description (sessions, address, type, sdp);
 }
 
 void
@@ -652,14 +968,17 @@ cs_muji_call_send_candidate (CsMujiCall *self,
                              const char *candidate)
 {
   g_autofree char *address = NULL;
+  Participant *participant;
+  CsJingleSessions *sessions;
 
   g_return_if_fail (CS_IS_MUJI_CALL (self));
   g_return_if_fail (peer_id != NULL && candidate != NULL);
 
-  if (self->left || !g_hash_table_contains (self->participants, peer_id))
+  participant = g_hash_table_lookup (self->participants, peer_id);
+  if (self->left || participant == NULL)
     return;
-  address = occupant_address (self, peer_id);
-  cs_jingle_sessions_send_candidate (self->sessions, address, mline_index, candidate);
+  sessions = sessions_for (self, participant, &address);
+  cs_jingle_sessions_send_candidate (sessions, address, mline_index, candidate);
 }
 
 void
@@ -667,5 +986,6 @@ cs_muji_call_send_media_state (CsMujiCall *self, gboolean muted, gboolean camera
 {
   g_return_if_fail (CS_IS_MUJI_CALL (self));
 
-  cs_jingle_sessions_send_media_state (self->sessions, muted, camera_off);
+  cs_jingle_sessions_send_media_state (self->device_sessions, muted, camera_off);
+  cs_jingle_sessions_send_media_state (self->room_sessions, muted, camera_off);
 }

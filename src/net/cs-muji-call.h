@@ -7,9 +7,16 @@ G_BEGIN_DECLS
 
 /*
  * One group call over XMPP: a MUJI (XEP-0272) call room in which every participant's
- * presence carries a <muji/> element, and one Jingle session (XEP-0166/0167/0176/0320) per
- * pair of participants, addressed through the room (room@service/nick). The media engine's
- * SDP is mapped to Jingle and back by cs-jingle-sdp.
+ * presence carries a <muji/> element (first <preparing/>, then the contents and payload types
+ * they send), and one Jingle session (XEP-0166/0167/0176/0320) per pair of participants. The
+ * media engine's SDP is mapped to Jingle and back by cs-jingle-sdp.
+ *
+ * Jingle goes between real full addresses when the room shows them (it is non-anonymous), as
+ * Dino 0.4 does: a participant's is the one in their presence, ours the one the room shows
+ * for us, and our session-initiates name the room (<muji room='...'/> in <jingle/>). When the
+ * room hides them, it goes through the room (room@service/nick), which is also accepted from
+ * anyone who uses it. Jingle between real addresses that neither names the room nor belongs
+ * to one of our sessions is left alone: a one-to-one call (CsDirectCall) may run beside us.
  *
  * Participants are known by their nickname in the call room. Only occupants whose real
  * address (the room is non-anonymous) is in the allowed list take part; everything from
@@ -56,5 +63,7 @@ char *cs_muji_call_dup_session_id (CsMujiCall *self, const char *peer_id);
 
 /* The real bare address behind @peer_id, or NULL. */
 const char *cs_muji_call_get_peer_address (CsMujiCall *self, const char *peer_id);
+/* The real full address our Jingle with @peer_id goes to, or NULL when the room hides it. */
+const char *cs_muji_call_get_peer_device (CsMujiCall *self, const char *peer_id);
 
 G_END_DECLS

@@ -5,19 +5,26 @@
 
 #include "cs-call-invites.h"
 #include "cs-ice-servers.h"
+#include "cs-jingle-sdp.h"
 #include "cs-muji-call.h"
 #include "cs-test-client.h"
 #include "cs-xmpp-stanza-util.h"
 
-/* Group call signalling over a real Prosody, without media: MUJI presences, one Jingle
- * session per pair carrying webrtcbin's own SDP (tests/fixtures/sdp), trickled candidates,
- * mute state, leaving; and what must be refused: replayed offers, messages of sessions that
- * are over, participants who are not circle members. Also call invites in the circle room
- * and TURN discovery. */
+/* Group call signalling over a real Prosody, without media: MUJI presences (preparing, then
+ * the contents we send), one Jingle session per pair between real full addresses as Dino 0.4
+ * runs them, carrying webrtcbin's own SDP (tests/fixtures/sdp), trickled candidates, mute
+ * state, leaving; a Dino-shaped participant joining; and what must be refused: replayed
+ * offers, messages of sessions that are over, participants who are not circle members,
+ * Jingle from addresses that are no participant's. Also call invites in the circle room and
+ * TURN discovery. */
 
 #define CIRCLE "family@rooms.localhost"
 #define CALL_ROOM "call-a1@rooms.localhost"
 #define CALL_ROOM_2 "call-b2@rooms.localhost"
+#define CALL_ROOM_3 "call-d4@rooms.localhost"
+#define CALL_ROOM_4 "call-e5@rooms.localhost"
+#define NS_JINGLE "urn:xmpp:jingle:1"
+#define NS_MUJI "urn:xmpp:jingle:muji:0"
 
 typedef struct
 {
@@ -97,6 +104,38 @@ member_free (Member *m)
   g_free (m);
 }
 
+/* Sends @action with @sid from @from's client to @to (a place in a call room, or someone's
+ * real full address), naming @muji_room as Dino does if not NULL, describing @sdp if not
+ * NULL. */
+static void
+send_jingle_to (CsXmppClient *from,
+                const char *to,
+                const char *action,
+                const char *sid,
+                const char *muji_room,
+                const char *sdp)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  xmpp_stanza_t *iq = xmpp_iq_new (cs_xmpp_client_get_context (from), "set", id);
+  xmpp_stanza_t *jingle;
+
+  xmpp_stanza_set_to (iq, to);
+  jingle = cs_stanza_add_child (iq, "jingle", NS_JINGLE);
+  xmpp_stanza_set_attribute (jingle, "action", action);
+  xmpp_stanza_set_attribute (jingle, "sid", sid);
+  if (sdp != NULL)
+    {
+      g_autoptr (GError) error = NULL;
+
+      g_assert_true (cs_jingle_sdp_to_jingle (sdp, jingle, &error));
+      g_assert_no_error (error);
+    }
+  if (muji_room != NULL)
+    xmpp_stanza_set_attribute (cs_stanza_add_child (jingle, "muji", NS_MUJI), "room", muji_room);
+  cs_xmpp_client_send (from, iq);
+  xmpp_stanza_release (iq);
+}
+
 /* Sends @jingle_action with @sid from @from's client to @to's place in the call room. */
 static void
 send_raw_jingle (CsXmppClient *from,
@@ -105,16 +144,88 @@ send_raw_jingle (CsXmppClient *from,
                  const char *action,
                  const char *sid)
 {
-  xmpp_stanza_t *iq = xmpp_iq_new (cs_xmpp_client_get_context (from), "set", "raw-1");
   g_autofree char *to = g_strdup_printf ("%s/%s", room, to_nick);
-  xmpp_stanza_t *jingle;
 
-  xmpp_stanza_set_to (iq, to);
-  jingle = cs_stanza_add_child (iq, "jingle", "urn:xmpp:jingle:1");
-  xmpp_stanza_set_attribute (jingle, "action", action);
-  xmpp_stanza_set_attribute (jingle, "sid", sid);
-  cs_xmpp_client_send (from, iq);
-  xmpp_stanza_release (iq);
+  send_jingle_to (from, to, action, sid, NULL, NULL);
+}
+
+/* Every Jingle request @client receives, as "ACTION from=F to=T initiator=I responder=R
+ * muji=ROOM sid=S" ("-" for what is missing); each is acknowledged, as a client would. */
+static void
+on_jingle_seen (CsXmppClient *client, xmpp_stanza_t *stanza, CsTestLog *log)
+{
+  xmpp_stanza_t *jingle = xmpp_stanza_get_child_by_name_and_ns (stanza, "jingle", NS_JINGLE);
+  xmpp_stanza_t *muji =
+    jingle != NULL ? xmpp_stanza_get_child_by_name_and_ns (jingle, "muji", NS_MUJI) : NULL;
+  const char *fields[] = { "initiator", "responder", "sid" };
+  const char *values[G_N_ELEMENTS (fields)];
+
+  if (g_strcmp0 (xmpp_stanza_get_name (stanza), "iq") != 0 || jingle == NULL ||
+      g_strcmp0 (xmpp_stanza_get_type (stanza), "set") != 0)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      values[i] = xmpp_stanza_get_attribute (jingle, fields[i]);
+      values[i] = values[i] != NULL ? values[i] : "-";
+    }
+  cs_test_log_add (log,
+                   g_strdup_printf ("%s from=%s to=%s initiator=%s responder=%s muji=%s sid=%s",
+                                    xmpp_stanza_get_attribute (jingle, "action"),
+                                    xmpp_stanza_get_from (stanza), xmpp_stanza_get_to (stanza),
+                                    values[0], values[1],
+                                    muji != NULL ? xmpp_stanza_get_attribute (muji, "room") : "-",
+                                    values[2]));
+}
+
+/* The value of " @key=" in the last line of @log starting with @prefix, newly allocated. */
+static char *
+field_of (CsTestLog *log, const char *prefix, const char *key)
+{
+  g_autofree char *needle = g_strdup_printf (" %s=", key);
+
+  for (guint i = log->lines->len; i > 0; i--)
+    {
+      const char *line = g_ptr_array_index (log->lines, i - 1);
+      const char *start;
+
+      if (!g_str_has_prefix (line, prefix) || (start = strstr (line, needle)) == NULL)
+        continue;
+      start += strlen (needle);
+      return g_strndup (start, strcspn (start, " "));
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  CsTestLog *log;
+  const char *prefix;
+  const char *part;
+} LineWait;
+
+static gboolean
+log_has_line_with (gpointer data)
+{
+  LineWait *wait = data;
+
+  for (guint i = 0; i < wait->log->lines->len; i++)
+    {
+      const char *line = g_ptr_array_index (wait->log->lines, i);
+
+      if (g_str_has_prefix (line, wait->prefix) && strstr (line, wait->part) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Waits for a line of @log that starts with @prefix and holds @part. */
+static void
+wait_line_with (CsTestLog *log, const char *prefix, const char *part)
+{
+  LineWait wait = { log, prefix, part };
+  g_autofree char *what = g_strdup_printf ("%s saw “%s…%s”", log->who, prefix, part);
+
+  cs_test_wait_until (log_has_line_with, &wait, what);
 }
 
 static void
@@ -126,9 +237,15 @@ test_call (void)
   g_autofree char *offer = cs_test_read_sdp_fixture ("webrtcbin-offer.sdp");
   g_autofree char *answer = cs_test_read_sdp_fixture ("webrtcbin-answer.sdp");
   g_autofree char *first_sid = NULL;
+  g_autofree char *bob_device = NULL;
+  g_autofree char *alice_device = NULL;
+  g_autoptr (CsTestLog) alice_jingle = cs_test_log_new ("alice's client");
+  g_autoptr (CsTestLog) mallory_jingle = cs_test_log_new ("mallory's client");
   Member *alice;
   Member *bob;
   Member *mallory;
+
+  g_signal_connect (alice_client, "stanza-received", G_CALLBACK (on_jingle_seen), alice_jingle);
 
   /* Alice starts the call: she makes the room and lets the circle's members in. */
   alice = member_new (alice_client, "alice", TRUE);
@@ -144,9 +261,19 @@ test_call (void)
   cs_test_log_wait (alice->events, "joined bob Bob");
   g_assert_cmpstr (cs_muji_call_get_peer_address (alice->call, "bob"), ==, "bob@localhost");
 
-  /* The newcomer offers; webrtcbin's SDP travels as Jingle and comes back as SDP. */
+  /* The newcomer offers; webrtcbin's SDP travels as Jingle and comes back as SDP. The room
+   * shows real addresses, so the session goes between bob's and alice's devices, as with
+   * Dino 0.4, and names the call room. */
   cs_muji_call_send_description (bob->call, "alice", "offer", offer);
   cs_test_log_wait (alice->events, "offer bob");
+  bob_device = field_of (alice_jingle, "session-initiate ", "from");
+  alice_device = field_of (alice_jingle, "session-initiate ", "to");
+  g_assert_true (g_str_has_prefix (bob_device, "bob@localhost/"));
+  g_assert_true (g_str_has_prefix (alice_device, "alice@localhost/"));
+  g_assert_cmpstr (cs_muji_call_get_peer_device (alice->call, "bob"), ==, bob_device);
+  g_assert_cmpstr (cs_muji_call_get_peer_device (bob->call, "alice"), ==, alice_device);
+  g_assert_cmpstr (field_of (alice_jingle, "session-initiate ", "initiator"), ==, bob_device);
+  g_assert_cmpstr (field_of (alice_jingle, "session-initiate ", "muji"), ==, CALL_ROOM);
   g_assert_nonnull (strstr (alice->events->last_sdp, "m=audio"));
   g_assert_nonnull (strstr (alice->events->last_sdp, "m=video"));
   g_assert_nonnull (strstr (alice->events->last_sdp, "a=fingerprint:sha-256"));
@@ -157,6 +284,9 @@ test_call (void)
 
   cs_muji_call_send_description (alice->call, "bob", "answer", answer);
   cs_test_log_wait (bob->events, "answer alice");
+  g_free (first_sid);
+  first_sid = cs_muji_call_dup_session_id (bob->call, "alice");
+  g_assert_cmpstr (first_sid, ==, field_of (alice_jingle, "session-initiate ", "sid"));
   g_assert_nonnull (strstr (bob->events->last_sdp, "a=setup:"));
 
   cs_muji_call_send_media_state (alice->call, TRUE, FALSE);
@@ -165,25 +295,61 @@ test_call (void)
   cs_test_log_wait (bob->events, "media alice muted=0 camera_off=1");
 
   /* A stream-management resend of bob's offer (same session id): acknowledged, ignored. */
-  first_sid = cs_muji_call_dup_session_id (bob->call, "alice");
-  g_assert_nonnull (first_sid);
-  send_raw_jingle (bob_client, CALL_ROOM, "alice", "session-initiate", first_sid);
-  cs_test_log_wait (alice->events, "dropped " CALL_ROOM "/bob: a replayed offer");
+  send_jingle_to (bob_client, alice_device, "session-initiate", first_sid, CALL_ROOM, offer);
+  wait_line_with (alice->events, "dropped ", ": a replayed offer");
+  g_assert_true (log_has_line_with (&(LineWait){ alice->events, "dropped ", bob_device }));
   g_assert_cmpuint (cs_test_log_count (alice->events, "offer bob"), ==, 1);
-  /* A message of a session nobody knows is refused too. */
+  /* Through the room, the form of XEP-0272 still understood, a message of a session nobody
+   * knows is refused. */
   send_raw_jingle (bob_client, CALL_ROOM, "alice", "transport-info", "no-such-session");
   cs_test_log_wait (alice->events, "dropped " CALL_ROOM "/bob: a message of an unknown session");
+  cs_test_log_clear (alice->events);
+
+  /* Between real addresses, a session that is not the call's may be a one-to-one call with
+   * bob running beside it: left alone, the call goes on. */
+  send_jingle_to (bob_client, alice_device, "transport-info", "one-to-one-1", NULL, NULL);
+  send_jingle_to (bob_client, alice_device, "session-initiate", "one-to-one-2", NULL, offer);
+  cs_muji_call_send_media_state (bob->call, TRUE, TRUE);
+  cs_test_log_wait (alice->events, "media bob muted=1 camera_off=1");
+  g_assert_false (cs_test_log_has (alice->events, "dropped "));
+  g_assert_cmpuint (cs_test_log_count (alice->events, "offer bob"), ==, 0);
+
+  /* Mallory is no occupant of the call room: her Jingle from her real address, naming the
+   * call or using its session's id, is refused and changes nothing; what neither names the
+   * call nor is its session is not even answered. */
+  send_jingle_to (mallory_client, alice_device, "session-initiate", "mallory-0", CALL_ROOM, offer);
+  wait_line_with (alice->events, "dropped mallory@localhost/", ": not a participant of this call");
+  send_jingle_to (mallory_client, alice_device, "session-terminate", first_sid, NULL, NULL);
+  cs_test_log_wait_count (alice->events, "dropped mallory@localhost/", 2);
+  send_jingle_to (mallory_client, alice_device, "transport-info", "mallory-9", NULL, NULL);
+  send_jingle_to (mallory_client, alice_device, "session-initiate", "mallory-8", NULL, offer);
+  cs_muji_call_send_media_state (bob->call, FALSE, FALSE);
+  cs_test_log_wait (alice->events, "media bob muted=0 camera_off=0");
+  cs_test_settle (300);
+  g_assert_cmpuint (cs_test_log_count (alice->events, "dropped "), ==, 2);
+  g_assert_false (cs_test_log_has (alice->events, "offer mallory"));
+  g_assert_false (cs_test_log_has (alice->events, "joined mallory"));
+  g_assert_false (cs_test_log_has (alice->events, "left bob"));
+  {
+    g_autofree char *sid = cs_muji_call_dup_session_id (alice->call, "bob");
+
+    g_assert_cmpstr (sid, ==, first_sid);
+  }
   cs_test_log_clear (alice->events);
 
   /* Mallory is let into the room (say, an organiser's mistake) but is no circle member: her
    * presence and her Jingle are refused. */
   cs_xmpp_client_set_affiliation (alice_client, CALL_ROOM, "mallory@localhost", "member");
   cs_test_settle (300);
+  g_signal_connect (mallory_client, "stanza-received", G_CALLBACK (on_jingle_seen), mallory_jingle);
   mallory = member_new (mallory_client, "mallory", FALSE);
   cs_muji_call_join (mallory->call, "Mallory");
   cs_test_log_wait (alice->events, "dropped " CALL_ROOM "/mallory: not a member of this circle");
   send_raw_jingle (mallory_client, CALL_ROOM, "alice", "session-initiate", "mallory-1");
   cs_test_log_wait (alice->events, "dropped " CALL_ROOM "/mallory: not a participant of this call");
+  /* Nor from her real address, now that she is in the room. */
+  send_jingle_to (mallory_client, alice_device, "session-initiate", "mallory-2", CALL_ROOM, offer);
+  wait_line_with (alice->events, "dropped mallory@localhost/", ": not a participant of this call");
   g_assert_false (cs_test_log_has (alice->events, "joined mallory"));
   g_assert_false (cs_test_log_has (alice->events, "offer mallory"));
 
@@ -232,9 +398,10 @@ test_new_offer (void)
   g_assert_cmpuint (cs_test_log_count (carol->events, "offer dave"), ==, 2);
 
   /* The first session's offer, replayed: that session is over. */
-  send_raw_jingle (dave_client, CALL_ROOM_2, "carol", "session-initiate", first_sid);
-  cs_test_log_wait (carol->events,
-                    "dropped " CALL_ROOM_2 "/dave: a message of a session that is over");
+  send_jingle_to (dave_client, cs_muji_call_get_peer_device (dave->call, "carol"),
+                  "session-initiate", first_sid, CALL_ROOM_2, offer);
+  wait_line_with (carol->events, "dropped dave@localhost/",
+                  ": a message of a session that is over");
   g_assert_cmpuint (cs_test_log_count (carol->events, "offer dave"), ==, 2);
 
   cs_muji_call_leave (dave->call);
@@ -242,6 +409,344 @@ test_new_offer (void)
   cs_test_settle (200);
   member_free (dave);
   member_free (carol);
+}
+
+/* A participant shaped like Dino 0.4 (what dino-im 0.4.2 sends): a plain client in the call
+ * room whose presence carries Dino's MUJI element, and which runs Jingle from its real full
+ * address. What it sees: "presence NICK jid=J muji=preparing|full audio=… video=…" and the
+ * Jingle requests it receives (on_jingle_seen). */
+typedef struct
+{
+  CsXmppClient *client;
+  CsTestLog *log;
+  char *room;
+  char *device; /* its real full address, as the room shows it */
+  gboolean joined;
+} Dino;
+
+static const char dino_contents[] =
+  "<content xmlns='urn:xmpp:jingle:1' name='audio'>"
+  "<description xmlns='urn:xmpp:jingle:apps:rtp:1' media='audio'>"
+  "<payload-type id='111' channels='2' clockrate='48000' name='opus'>"
+  "<parameter name='useinbandfec' value='1'/></payload-type>"
+  "<payload-type id='0' clockrate='8000' name='PCMU'/>"
+  "</description></content>"
+  "<content xmlns='urn:xmpp:jingle:1' name='video'>"
+  "<description xmlns='urn:xmpp:jingle:apps:rtp:1' media='video'>"
+  "<payload-type id='98' clockrate='90000' name='VP8'>"
+  "<rtcp-fb xmlns='urn:xmpp:jingle:apps:rtp:rtcp-fb:0' type='nack'/>"
+  "<rtcp-fb xmlns='urn:xmpp:jingle:apps:rtp:rtcp-fb:0' type='nack' subtype='pli'/>"
+  "<rtcp-fb xmlns='urn:xmpp:jingle:apps:rtp:rtcp-fb:0' type='ccm' subtype='fir'/>"
+  "</payload-type></description></content>";
+
+/* "opus/111/48000/2 useinbandfec=1" per payload type of @media, with " fb=nack:pli" per
+ * feedback, joined by ",". */
+static char *
+describe_payloads (xmpp_stanza_t *muji, const char *media)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  for (xmpp_stanza_t *content = xmpp_stanza_get_children (muji); content != NULL;
+       content = xmpp_stanza_get_next (content))
+    {
+      xmpp_stanza_t *description;
+
+      if (!xmpp_stanza_is_tag (content) || g_strcmp0 (xmpp_stanza_get_name (content), "content") ||
+          g_strcmp0 (xmpp_stanza_get_ns (content), NS_JINGLE) ||
+          g_strcmp0 (xmpp_stanza_get_attribute (content, "name"), media))
+        continue;
+      description = xmpp_stanza_get_child_by_name (content, "description");
+      g_assert_nonnull (description);
+      g_assert_cmpstr (xmpp_stanza_get_attribute (description, "media"), ==, media);
+      for (xmpp_stanza_t *type = xmpp_stanza_get_children (description); type != NULL;
+           type = xmpp_stanza_get_next (type))
+        {
+          const char *channels = xmpp_stanza_get_attribute (type, "channels");
+
+          if (g_strcmp0 (xmpp_stanza_get_name (type), "payload-type") != 0)
+            continue;
+          g_string_append_printf (text, "%s%s/%s/%s/%s", text->len > 0 ? "," : "",
+                                  xmpp_stanza_get_attribute (type, "name"),
+                                  xmpp_stanza_get_attribute (type, "id"),
+                                  xmpp_stanza_get_attribute (type, "clockrate"),
+                                  channels != NULL ? channels : "1");
+          for (xmpp_stanza_t *child = xmpp_stanza_get_children (type); child != NULL;
+               child = xmpp_stanza_get_next (child))
+            {
+              const char *name = xmpp_stanza_get_name (child);
+              const char *subtype = xmpp_stanza_get_attribute (child, "subtype");
+
+              if (g_strcmp0 (name, "parameter") == 0)
+                g_string_append_printf (text, " %s=%s", xmpp_stanza_get_attribute (child, "name"),
+                                        xmpp_stanza_get_attribute (child, "value"));
+              else if (g_strcmp0 (name, "rtcp-fb") == 0)
+                g_string_append_printf (text, " fb=%s%s%s",
+                                        xmpp_stanza_get_attribute (child, "type"),
+                                        subtype != NULL ? ":" : "", subtype != NULL ? subtype : "");
+            }
+        }
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+on_dino_stanza (CsXmppClient *client, xmpp_stanza_t *stanza, Dino *dino)
+{
+  const char *from = xmpp_stanza_get_from (stanza);
+  xmpp_stanza_t *x =
+    xmpp_stanza_get_child_by_name_and_ns (stanza, "x", "http://jabber.org/protocol/muc#user");
+  xmpp_stanza_t *item = x != NULL ? xmpp_stanza_get_child_by_name (x, "item") : NULL;
+  xmpp_stanza_t *muji = xmpp_stanza_get_child_by_name_and_ns (stanza, "muji", NS_MUJI);
+  const char *jid = item != NULL ? xmpp_stanza_get_attribute (item, "jid") : NULL;
+  g_autofree char *room = cs_stanza_bare_jid (from);
+  g_autofree char *audio = NULL;
+  g_autofree char *video = NULL;
+
+  if (g_strcmp0 (xmpp_stanza_get_name (stanza), "iq") == 0)
+    {
+      xmpp_stanza_t *reply;
+
+      if (g_strcmp0 (xmpp_stanza_get_type (stanza), "set") != 0)
+        return;
+      on_jingle_seen (client, stanza, dino->log);
+      reply = xmpp_stanza_reply (stanza);
+      xmpp_stanza_set_type (reply, "result");
+      cs_xmpp_client_send (client, reply);
+      xmpp_stanza_release (reply);
+      return;
+    }
+  if (g_strcmp0 (xmpp_stanza_get_name (stanza), "presence") != 0 ||
+      g_strcmp0 (room, dino->room) != 0 || xmpp_stanza_get_type (stanza) != NULL || muji == NULL)
+    return;
+
+  for (xmpp_stanza_t *status = x != NULL ? xmpp_stanza_get_children (x) : NULL; status != NULL;
+       status = xmpp_stanza_get_next (status))
+    if (g_strcmp0 (xmpp_stanza_get_attribute (status, "code"), "110") == 0)
+      {
+        g_free (dino->device);
+        dino->device = g_strdup (jid);
+        return;
+      }
+  audio = describe_payloads (muji, "audio");
+  video = describe_payloads (muji, "video");
+  cs_test_log_add (dino->log,
+                   g_strdup_printf ("presence %s jid=%s muji=%s audio=%s video=%s",
+                                    strchr (from, '/') + 1, jid != NULL ? jid : "-",
+                                    xmpp_stanza_get_child_by_name (muji, "preparing") != NULL
+                                      ? "preparing"
+                                      : "full",
+                                    audio, video));
+}
+
+static void
+on_dino_room_joined (CsXmppClient *client, const char *room, gboolean created, Dino *dino)
+{
+  if (g_strcmp0 (room, dino->room) == 0)
+    dino->joined = TRUE;
+}
+
+static void
+dino_set_presence (Dino *dino, gboolean preparing)
+{
+  g_autofree char *text = g_strdup_printf ("<muji xmlns='" NS_MUJI "'>%s</muji>",
+                                           preparing ? "<preparing/>" : dino_contents);
+  xmpp_stanza_t *muji =
+    xmpp_stanza_new_from_string (cs_xmpp_client_get_context (dino->client), text);
+
+  g_assert_nonnull (muji);
+  cs_xmpp_client_set_room_payload (dino->client, dino->room, muji);
+  xmpp_stanza_release (muji);
+}
+
+static gboolean
+dino_is_in (gpointer data)
+{
+  Dino *dino = data;
+
+  return dino->joined && dino->device != NULL;
+}
+
+/* Dino enters @room (it may have to wait to be made a member) with a MUJI presence. */
+static Dino *
+dino_join (CsXmppClient *client, const char *room, const char *nick, gboolean preparing)
+{
+  Dino *dino = g_new0 (Dino, 1);
+
+  dino->client = g_object_ref (client);
+  dino->room = g_strdup (room);
+  dino->log = cs_test_log_new (nick);
+  g_signal_connect (client, "stanza-received", G_CALLBACK (on_dino_stanza), dino);
+  g_signal_connect (client, "room-joined", G_CALLBACK (on_dino_room_joined), dino);
+  dino_set_presence (dino, preparing);
+  for (guint attempt = 0; attempt < 10 && !dino->joined; attempt++)
+    {
+      cs_xmpp_client_join_room (client, room, nick, FALSE, NULL);
+      cs_test_iterate_until (dino_is_in, dino, 1);
+    }
+  cs_test_wait_until (dino_is_in, dino, "Dino in the call room");
+  return dino;
+}
+
+static void
+dino_free (Dino *dino)
+{
+  g_signal_handlers_disconnect_by_data (dino->client, dino);
+  cs_xmpp_client_leave_room (dino->client, dino->room);
+  g_object_unref (dino->client);
+  cs_test_log_free (dino->log);
+  g_free (dino->room);
+  g_free (dino->device);
+  g_free (dino);
+}
+
+static const char our_audio[] = "opus/111/48000/2 useinbandfec=1 fb=transport-cc";
+static const char our_video[] =
+  "VP8/96/90000/1 fb=nack fb=nack:pli fb=ccm:fir fb=transport-cc,rtx/97/90000/1 apt=96";
+
+/* Dino 0.4 in one of our calls: it sees what we send in our presence, runs Jingle with us
+ * between real full addresses, and waits, as we do, for those still preparing. */
+static void
+test_dino (void)
+{
+  g_autoptr (CsXmppClient) lea_client = client_new ("lea");
+  g_autoptr (CsXmppClient) marc_client = client_new ("marc");
+  g_autoptr (CsXmppClient) dino_client = client_new ("dinoim");
+  g_autofree char *offer = cs_test_read_sdp_fixture ("webrtcbin-offer.sdp");
+  g_autofree char *answer = cs_test_read_sdp_fixture ("webrtcbin-answer.sdp");
+  static const char *const allowed[] = { "lea@localhost", "marc@localhost", "dinoim@localhost",
+                                         NULL };
+  g_autofree char *lea_device = NULL;
+  g_autofree char *marc_device = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *expected = NULL;
+  Member *lea;
+  Member *marc;
+  Dino *dino;
+
+  /* Léa starts the call; nobody is preparing, so she takes part at once. */
+  lea = member_new_in (lea_client, CALL_ROOM_3, "lea", TRUE);
+  cs_muji_call_set_allowed (lea->call, allowed);
+  cs_muji_call_join (lea->call, "Léa");
+  cs_test_log_wait (lea->events, "roster ");
+
+  /* Dino comes in preparing: not in the call yet for léa. */
+  dino = dino_join (dino_client, CALL_ROOM_3, "3f2a9c01", TRUE);
+  wait_line_with (dino->log, "presence lea ", "muji=full");
+  lea_device = field_of (dino->log, "presence lea ", "jid");
+  g_assert_true (g_str_has_prefix (lea_device, "lea@localhost/"));
+  /* Léa's presence says what she sends, as Dino reads it. */
+  line = g_strdup_printf ("presence lea jid=%s muji=full audio=%s video=%s", lea_device, our_audio,
+                          our_video);
+  g_assert_true (cs_test_log_has_line (dino->log, line));
+
+  /* Marc arrives while Dino prepares: he enters preparing too, and waits for Dino. */
+  marc = member_new_in (marc_client, CALL_ROOM_3, "marc", FALSE);
+  cs_muji_call_set_allowed (marc->call, allowed);
+  cs_muji_call_join (marc->call, "Marc");
+  wait_line_with (dino->log, "presence marc ", "muji=preparing");
+  cs_test_settle (1500);
+  g_assert_false (cs_test_log_has (marc->events, "roster "));
+  g_assert_false (cs_test_log_has (lea->events, "joined 3f2a9c01"));
+  g_assert_false (cs_test_log_has (lea->events, "joined marc"));
+
+  /* Dino is ready: marc takes part with both in his roster, and says what he sends. */
+  dino_set_presence (dino, FALSE);
+  cs_test_log_wait (lea->events, "joined 3f2a9c01 3f2a9c01");
+  cs_test_log_wait (marc->events, "roster ");
+  g_assert_true (cs_test_log_has_line (marc->events, "roster lea,3f2a9c01") ||
+                 cs_test_log_has_line (marc->events, "roster 3f2a9c01,lea"));
+  cs_test_log_wait (lea->events, "joined marc Marc");
+  wait_line_with (dino->log, "presence marc ", "muji=full");
+  marc_device = field_of (dino->log, "presence marc ", "jid");
+  g_assert_true (g_str_has_prefix (marc_device, "marc@localhost/"));
+  g_clear_pointer (&line, g_free);
+  line = g_strdup_printf ("presence marc jid=%s muji=full audio=%s video=%s", marc_device,
+                          our_audio, our_video);
+  g_assert_true (cs_test_log_has_line (dino->log, line));
+  g_assert_cmpstr (cs_muji_call_get_peer_device (marc->call, "3f2a9c01"), ==, dino->device);
+
+  /* The newcomer offers to Dino: from marc's real address to Dino's, naming the room. */
+  cs_muji_call_send_description (marc->call, "3f2a9c01", "offer", offer);
+  wait_line_with (dino->log, "session-initiate ", marc_device);
+  expected = g_strdup_printf ("session-initiate from=%s to=%s initiator=%s responder=- muji=%s",
+                              marc_device, dino->device, marc_device, CALL_ROOM_3);
+  g_assert_true (cs_test_log_has (dino->log, expected));
+
+  /* Dino offers to léa from its real address, with webrtcbin's offer as Jingle: she answers,
+   * from hers. */
+  send_jingle_to (dino_client, lea_device, "session-initiate", "dino-session-1", CALL_ROOM_3,
+                  offer);
+  cs_test_log_wait (lea->events, "offer 3f2a9c01");
+  g_assert_nonnull (strstr (lea->events->last_sdp, "a=rtpmap:111 OPUS/48000/2"));
+  cs_muji_call_send_description (lea->call, "3f2a9c01", "answer", answer);
+  wait_line_with (dino->log, "session-accept ", lea_device);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("session-accept from=%s to=%s initiator=- responder=%s muji=- "
+                              "sid=dino-session-1",
+                              lea_device, dino->device, lea_device);
+  g_assert_true (cs_test_log_has_line (dino->log, expected));
+  {
+    g_autofree char *sid = cs_muji_call_dup_session_id (lea->call, "3f2a9c01");
+
+    g_assert_cmpstr (sid, ==, "dino-session-1");
+  }
+  /* Her candidates follow to the same address. */
+  cs_muji_call_send_candidate (lea->call, "3f2a9c01", 0,
+                               "candidate:1 1 UDP 2015363327 10.77.0.5 40000 typ host");
+  wait_line_with (dino->log, "transport-info ", lea_device);
+
+  /* Dino hangs up: léa's session with it ends. */
+  send_jingle_to (dino_client, lea_device, "session-terminate", "dino-session-1", NULL, NULL);
+  cs_test_log_wait (lea->events, "left 3f2a9c01");
+
+  cs_muji_call_leave (marc->call);
+  cs_muji_call_leave (lea->call);
+  dino_free (dino);
+  cs_test_settle (200);
+  member_free (marc);
+  member_free (lea);
+}
+
+/* Someone who stays preparing (their client crashed) keeps nobody out of the call long. */
+static void
+test_preparing_bound (void)
+{
+  g_autoptr (CsXmppClient) nina_client = client_new ("nina");
+  g_autoptr (CsXmppClient) ghost_client = client_new ("ghost");
+  g_autoptr (CsXmppClient) omar_client = client_new ("omar");
+  static const char *const allowed[] = { "nina@localhost", "ghost@localhost", "omar@localhost",
+                                         NULL };
+  Member *nina;
+  Member *omar;
+  Dino *ghost;
+  gint64 start;
+  gint64 waited;
+
+  nina = member_new_in (nina_client, CALL_ROOM_4, "nina", TRUE);
+  cs_muji_call_set_allowed (nina->call, allowed);
+  cs_muji_call_join (nina->call, "Nina");
+  cs_test_log_wait (nina->events, "roster ");
+  ghost = dino_join (ghost_client, CALL_ROOM_4, "ghost", TRUE);
+
+  omar = member_new_in (omar_client, CALL_ROOM_4, "omar", FALSE);
+  cs_muji_call_set_allowed (omar->call, allowed);
+  start = g_get_monotonic_time ();
+  cs_muji_call_join (omar->call, "Omar");
+  cs_test_log_wait (omar->events, "roster ");
+  waited = (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+  g_assert_cmpint (waited, >=, 4);
+  g_assert_cmpint (waited, <, 12);
+  /* The one still preparing is not in the call. */
+  g_assert_true (cs_test_log_has_line (omar->events, "roster nina"));
+  cs_test_log_wait (nina->events, "joined omar Omar");
+  g_assert_false (cs_test_log_has (nina->events, "joined ghost"));
+
+  cs_muji_call_leave (omar->call);
+  cs_muji_call_leave (nina->call);
+  dino_free (ghost);
+  cs_test_settle (200);
+  member_free (omar);
+  member_free (nina);
 }
 
 static gboolean
@@ -559,6 +1064,8 @@ main (int argc, char **argv)
 
   g_test_add_func ("/muji/call", test_call);
   g_test_add_func ("/muji/new-offer-replaces-session", test_new_offer);
+  g_test_add_func ("/muji/dino", test_dino);
+  g_test_add_func ("/muji/preparing-bound", test_preparing_bound);
   g_test_add_func ("/muji/invites", test_invites);
   g_test_add_func ("/muji/invites/call-message", test_invites_call_message);
   g_test_add_func ("/muji/ice-servers", test_ice_servers);
