@@ -566,6 +566,26 @@ test_jingle_dino (void)
   g_assert_cmpuint (count_lines (sdp, "a=candidate:"), ==, 3);
 }
 
+/* The offer dino-im 0.4.2 sent us (captured under Xvfb against our Prosody): its own payload
+ * numbers (VP8 98), no BUNDLE, RTCP candidates, and SDES keys beside the DTLS fingerprint,
+ * which we never use: media keys come from DTLS only. */
+static void
+test_jingle_dino_captured (void)
+{
+  g_autofree char *sdp = jingle_fixture_to_sdp ("dino-0.4.2-session-initiate.xml", "offer");
+
+  g_assert_cmpuint (count_lines (sdp, "a=group:"), ==, 0);
+  assert_has_line (sdp, "a=ice-ufrag:wxWs");
+  assert_has_line (sdp, "a=ice-ufrag:4Y6p");
+  assert_has_line (sdp, "a=rtpmap:111 opus/48000/2");
+  assert_has_line (sdp, "a=rtpmap:98 VP8/90000");
+  assert_has_line (sdp, "a=rtcp-fb:98 nack pli");
+  g_assert_cmpuint (count_lines (sdp, "a=rtcp-mux"), ==, 2);
+  g_assert_cmpuint (count_lines (sdp, "a=fingerprint:sha-256 6C:DB:AD:80"), ==, 2);
+  g_assert_cmpuint (count_lines (sdp, "a=crypto"), ==, 0);
+  g_assert_cmpuint (count_lines (sdp, "a=candidate:"), ==, 4);
+}
+
 /* In a BUNDLE a peer may give the transport once; the other contents share it. */
 static void
 test_jingle_bundle_shared_transport (void)
@@ -874,6 +894,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/jingle-sdp/candidates/content-names", test_content_names);
   g_test_add_func ("/jingle-sdp/jingle/xep-examples", test_jingle_xep_examples);
   g_test_add_func ("/jingle-sdp/jingle/dino", test_jingle_dino);
+  g_test_add_func ("/jingle-sdp/jingle/dino-0.4.2-captured", test_jingle_dino_captured);
   g_test_add_func ("/jingle-sdp/jingle/bundle-shared-transport",
                    test_jingle_bundle_shared_transport);
   g_test_add_func ("/jingle-sdp/malformed/sdp", test_malformed_sdp);
