@@ -821,6 +821,26 @@ cs_jingle_sessions_forget (CsJingleSessions *self, const char *peer_address)
 }
 
 void
+cs_jingle_sessions_move_peer (CsJingleSessions *self,
+                              const char *peer_address,
+                              const char *new_address)
+{
+  Peer *peer;
+
+  g_return_if_fail (CS_IS_JINGLE_SESSIONS (self));
+  g_return_if_fail (peer_address != NULL && new_address != NULL);
+
+  if (g_str_equal (peer_address, new_address) ||
+      !g_hash_table_lookup_extended (self->peers, peer_address, NULL, (gpointer *) &peer))
+    return;
+  g_hash_table_steal (self->peers, peer_address);
+  cs_jingle_sessions_forget (self, new_address);
+  g_free (peer->address);
+  peer->address = g_strdup (new_address);
+  g_hash_table_insert (self->peers, peer->address, peer);
+}
+
+void
 cs_jingle_sessions_close (CsJingleSessions *self)
 {
   GHashTableIter iter;

@@ -90,6 +90,11 @@ void cs_jingle_sessions_send_media_state (CsJingleSessions *self,
 void cs_jingle_sessions_terminate (CsJingleSessions *self, const char *peer);
 /* Ends the session with @peer, if any, without telling them (they are gone). */
 void cs_jingle_sessions_forget (CsJingleSessions *self, const char *peer);
+/* @peer is now reached at @new_address (a reconnected client got another resource): its
+ * session, if any, goes on there; one at @new_address, if any, is forgotten. */
+void cs_jingle_sessions_move_peer (CsJingleSessions *self,
+                                   const char *peer,
+                                   const char *new_address);
 /* Terminates every session; from then on incoming Jingle is left alone. */
 void cs_jingle_sessions_close (CsJingleSessions *self);
 

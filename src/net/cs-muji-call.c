@@ -630,17 +630,14 @@ on_presence (CsMujiCall *self, xmpp_stanza_t *stanza)
       g_hash_table_insert (self->participants, participant->nick, participant);
     }
 
-  if (participant->device != NULL &&
-      (item_jid == NULL || g_strcmp0 (participant->device, item_jid) != 0))
+  if (participant->device != NULL && g_strcmp0 (participant->device, item_jid) != 0)
     {
-      /* The same person from another device (or a restarted client): the session with the
-       * old one is over, and the new one will offer. */
-      cs_jingle_sessions_forget (self->device_sessions, participant->device);
-      if (participant->announced)
-        {
-          participant->announced = FALSE;
-          g_signal_emit (self, signals[CS_CALL_SIGNAL_PARTICIPANT_LEFT], 0, participant->nick);
-        }
+      /* Back with another resource, after a reconnection: the media never stopped, so the
+       * session goes on at the new address (a restarted client's new offer replaces it). */
+      if (item_jid != NULL && strchr (item_jid, '/') != NULL)
+        cs_jingle_sessions_move_peer (self->device_sessions, participant->device, item_jid);
+      else
+        cs_jingle_sessions_forget (self->device_sessions, participant->device);
     }
   g_free (participant->device);
   participant->device =
