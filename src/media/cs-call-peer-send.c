@@ -228,9 +228,9 @@ adopt_payload (CsCallPeer *self, GstElement *payloader, int pt)
            gst_structure_get_string (gst_caps_get_structure (preferences, 0), "encoding-name"), pt,
            current);
   g_object_set (transceiver, "codec-preferences", preferences, NULL);
+  /* No media went through yet (see build() in cs-call-peer.c): the payloader's first caps
+   * carry the new number. */
   g_object_set (payloader, "pt", (guint) pt, NULL);
-  /* The payloader tells downstream its new caps before its next packet. */
-  gst_pad_mark_reconfigure (src);
 }
 
 void

@@ -377,6 +377,11 @@ build (CsCallPeer *self, GError **error)
     return FALSE;
 
   gst_element_sync_state_with_parent (self->bin);
+  /* The one who answers takes its media only with the offer: the offer may number our codecs
+   * otherwise (Dino's VP8 is 98), and webrtcbin matches an offer against the caps its pads
+   * have already received. */
+  if (!self->offerer)
+    return TRUE;
   return cs_call_peer_link_tees (self, error);
 }
 
@@ -587,7 +592,17 @@ cs_call_peer_handle_description (CsCallPeer *self, const char *type, const char 
   self->remote_description_set = TRUE;
   self->expected_fingerprint = cs_call_fingerprint_from_sdp (sdp);
   if (sdp_type == GST_WEBRTC_SDP_TYPE_OFFER)
-    cs_call_peer_adopt_offer_payloads (self, message);
+    {
+      g_autoptr (GError) error = NULL;
+
+      cs_call_peer_adopt_offer_payloads (self, message);
+      if (!cs_call_peer_link_tees (self, &error))
+        {
+          set_state (self, CS_CALL_PEER_STATE_LOST);
+          cs_call_peer_lost (self->call, self, error->message);
+          return;
+        }
+    }
   description = gst_webrtc_session_description_new (sdp_type, g_steal_pointer (&message));
   if (sdp_type == GST_WEBRTC_SDP_TYPE_OFFER)
     promise = gst_promise_new_with_change_func (on_remote_description_set, g_object_ref (self),
