@@ -68,7 +68,7 @@ struct _CsCallPeer
   guint64 frames_decoded;
   gint64 first_frame_time;
   guint64 audio_us;
-  gint64 last_audio_time;
+  GstClockTime last_audio_pts;
   gint64 audio_max_gap_us;
   double latency_sum_ms;
   guint latency_count;

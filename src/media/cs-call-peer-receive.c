@@ -78,14 +78,20 @@ on_audio_decoded (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
   CsCallPeer *self = CS_CALL_PEER (user_data);
   GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
-  gint64 now = g_get_monotonic_time ();
+  GstClockTime pts = GST_BUFFER_PTS (buffer);
 
   g_mutex_lock (&self->lock);
   if (GST_BUFFER_DURATION_IS_VALID (buffer))
     self->audio_us += GST_BUFFER_DURATION (buffer) / GST_USECOND;
-  if (self->last_audio_time != 0)
-    self->audio_max_gap_us = MAX (self->audio_max_gap_us, now - self->last_audio_time);
-  self->last_audio_time = now;
+  /* Measured in the sound's own time, not the clock on the wall: a hole is sound that never
+   * came (lost and not concealed, or dropped as late), not a moment this machine was busy. */
+  if (GST_CLOCK_TIME_IS_VALID (pts))
+    {
+      if (GST_CLOCK_TIME_IS_VALID (self->last_audio_pts) && pts > self->last_audio_pts)
+        self->audio_max_gap_us =
+          MAX (self->audio_max_gap_us, (gint64) ((pts - self->last_audio_pts) / GST_USECOND));
+      self->last_audio_pts = pts;
+    }
   g_mutex_unlock (&self->lock);
   return GST_PAD_PROBE_OK;
 }

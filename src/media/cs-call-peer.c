@@ -515,6 +515,7 @@ cs_call_peer_init (CsCallPeer *self)
   self->audio_level = -100;
   self->context = g_main_context_ref_thread_default ();
   self->created_time = g_get_monotonic_time ();
+  self->last_audio_pts = GST_CLOCK_TIME_NONE;
 }
 
 CsCallPeer *
