@@ -7,6 +7,8 @@
 #   apt-get install -y dino-im xdotool
 #   tests/interop/dino-call.sh bot-rings-dino    # cousinade-bot calls Dino, Dino answers
 #   tests/interop/dino-call.sh dino-rings-bot    # Dino calls cousinade-bot, the bot answers
+#   tests/interop/dino-call.sh bot-starts-group  # the bot starts a call in a circle Dino is in
+#   tests/interop/dino-call.sh dino-starts-group # Dino starts a call in the circle, the bot joins
 #
 # What it sets up, all of it removed at the end:
 # - two network namespaces joined by a veth pair: "dsrv" (10.99.0.1: Prosody on 5222, as Dino
@@ -145,8 +147,35 @@ case "$mode" in
     xdotool mousemove 978 28 click 1; sleep 1
     xdotool mousemove 978 112 click 1                 # Video call
     ;;
+  bot-starts-group|dino-starts-group)
+    # The circle's room, made by the bot with Dino as a member; Dino enters it by hand
+    # (+ > Join Channel), as Dino does not act on invitations without a notification daemon.
+    run_bot --create-circle "Cousinade Dupont" --circle dupont@rooms.localhost \
+      --members dino@localhost,bot@localhost
+    sleep 6
+    xdotool mousemove 29 28 click 1; sleep 1          # + > Join Channel
+    xdotool mousemove 60 112 click 1; sleep 1.5
+    xdotool type --delay 30 "dupont@rooms.localhost"; sleep 0.5
+    xdotool mousemove 212 137 click 1; sleep 0.7      # the room
+    xdotool mousemove 424 28 click 1; sleep 2         # Next
+    xdotool mousemove 427 28 click 1; sleep 4         # Join
+    import -window root "$OUT/2-circle-room.png"
+    if [ "$mode" = dino-starts-group ]; then
+      xdotool mousemove 937 28 click 1; sleep 1       # the room's call button
+      xdotool mousemove 937 112 click 1               # Video call
+    else
+      # Dino shows a call only when its invite comes while it is in the room (not one found
+      # in the room's history): the bot starts it now.
+      pkill -f "cousinade-bot --id bot" || true
+      sleep 2
+      run_bot --circle dupont@rooms.localhost --members dino@localhost,bot@localhost --start-call
+      sleep 6
+      import -window root "$OUT/2-call-offered.png"
+      xdotool mousemove 508 596 click 1               # Accept
+    fi
+    ;;
   *)
-    echo "usage: $0 bot-rings-dino|dino-rings-bot" >&2
+    echo "usage: $0 bot-rings-dino|dino-rings-bot|bot-starts-group|dino-starts-group" >&2
     exit 2
     ;;
 esac
