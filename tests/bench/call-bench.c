@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "call-bench-xmpp.h"
 #include "cs-bot-runner.h"
 #include "cs-lab.h"
 #include "cs-local-hub.h"
@@ -13,14 +14,19 @@
 /*
  * The call engine, measured: cousinade-bot participants in network namespaces, as in the
  * tests. Prints one JSON object per measurement and, with --markdown FILE, replaces the
- * "Call engine" section of that file with a table. Ratios compare runs made one after the
- * other in the same invocation. Not part of the pass/fail suite; needs root.
+ * "Call engine" section of that file with a table, and the "Joining through Prosody" one
+ * (call-bench-xmpp.c) with another. Ratios compare runs made one after the other in the same
+ * invocation. Not part of the pass/fail suite; needs root, and Prosody and coturn for the
+ * XMPP part.
  *
- *   build/tests/bench/call-bench [--runs N] [--markdown docs/benchmarks.md]
+ *   build/tests/bench/call-bench [--runs N] [--only engine|xmpp] [--no-turn]
+ *                                [--markdown docs/benchmarks.md]
  */
 
 static int opt_runs = 3;
 static char *opt_markdown;
+static char *opt_only;
+static gboolean opt_no_turn;
 
 typedef struct
 {
@@ -222,36 +228,53 @@ print_json (const char *name, const char *fields)
   g_print ("{\"benchmark\":\"%s\",%s}\n", name, fields);
 }
 
-int
-main (int argc, char **argv)
+/* The 1-minute load average, as uptime shows it: the machine is shared. */
+static double
+load_average (void)
 {
-  const GOptionEntry entries[] = {
-    { "runs", 0, 0, G_OPTION_ARG_INT, &opt_runs, "Runs per call size", "N" },
-    { "markdown", 0, 0, G_OPTION_ARG_FILENAME, &opt_markdown, "Update this file", "FILE" },
-    { NULL },
-  };
-  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
-  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return -1;
+  return g_ascii_strtod (text, NULL);
+}
+
+/* Replaces the block between <!-- @name --> and <!-- /@name --> in @text by @block (which
+ * carries both markers), or appends @block when the file has no such block yet. */
+static void
+replace_block (GString *text, const char *name, const char *block)
+{
+  g_autofree char *open = g_strdup_printf ("<!-- %s -->\n", name);
+  g_autofree char *close = g_strdup_printf ("<!-- /%s -->\n", name);
+  const char *start = strstr (text->str, open);
+  const char *end = start != NULL ? strstr (start, close) : NULL;
+
+  if (end != NULL)
+    {
+      gssize position = start - text->str;
+
+      g_string_erase (text, position, end + strlen (close) - start);
+      g_string_insert (text, position, block);
+    }
+  else
+    g_string_append (text, block);
+}
+
+/* The first-frame, CPU, encode-once and glass-to-glass measurements: the "call-bench" block. */
+static char *
+run_engine (const char *date)
+{
   g_autoptr (GString) table = g_string_new (NULL);
-  g_autofree char *why = NULL;
   const guint sizes[] = { 2, 4, 6 };
   const char *const vga[] = { "--width", "640", "--height", "360", "--fps", "30", NULL };
   const char *const hd[] = { "--width", "1280", "--height", "720", "--fps", "30", NULL };
   const char *const per_peer[] = {
     "--width", "640", "--height", "360", "--fps", "30", "--per-peer-encoders", NULL
   };
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
   double first_median[3];
   double first_max[3];
   double cpu_vga, cpu_hd, cpu_shared, cpu_per_peer;
   g_autoptr (GArray) latency = NULL;
-
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    g_error ("%s", error->message);
-  if (!cs_lab_available (&why))
-    g_error ("Network namespaces are needed: %s", why);
 
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     {
@@ -327,27 +350,93 @@ main (int argc, char **argv)
     date, g_get_host_name (), opt_runs, first_median[0], first_max[0], first_median[1],
     first_max[1], first_median[2], first_max[2], cpu_vga, cpu_hd, cpu_shared, cpu_per_peer,
     cpu_shared / cpu_per_peer, latency->len, percentile (latency, 0.5), percentile (latency, 0.95));
+  return g_string_free (g_steal_pointer (&table), FALSE);
+}
+
+int
+main (int argc, char **argv)
+{
+  const GOptionEntry entries[] = {
+    { "runs", 0, 0, G_OPTION_ARG_INT, &opt_runs, "Runs per call size (and per mode)", "N" },
+    { "markdown", 0, 0, G_OPTION_ARG_FILENAME, &opt_markdown, "Update this file", "FILE" },
+    { "only", 0, 0, G_OPTION_ARG_STRING, &opt_only,
+      "Only the engine measurements, or only the XMPP comparison", "engine|xmpp" },
+    { "no-turn", 0, 0, G_OPTION_ARG_NONE, &opt_no_turn,
+      "XMPP comparison without coturn (Prosody hands out no relay)", NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *why = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *engine_block = NULL;
+  g_autofree char *xmpp_block = NULL;
+  gboolean engine;
+  gboolean xmpp;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_summary (
+    context,
+    "Measures the call engine with cousinade-bot participants in network namespaces (needs\n"
+    "root). Two parts, both run by default:\n"
+    "  engine  first remote picture after joining (2, 4, 6 people, local hub), CPU, encode\n"
+    "          once against one encoder per peer, glass-to-glass latency;\n"
+    "  xmpp    first remote picture after joining (2, 4, 6 people) through a Prosody (and\n"
+    "          coturn) in the lab and, in the same run, through the local hub, alternating,\n"
+    "          with the ratio of the two. Needs prosody and turnserver.\n"
+    "Prints JSON lines; --markdown FILE rewrites the <!-- call-bench --> and\n"
+    "<!-- call-bench-xmpp --> blocks of FILE for the parts that ran.");
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    g_error ("%s", error->message);
+  if (opt_runs < 1)
+    g_error ("--runs needs at least 1");
+  if (opt_only != NULL && g_strcmp0 (opt_only, "engine") != 0 && g_strcmp0 (opt_only, "xmpp") != 0)
+    g_error ("--only takes engine or xmpp");
+  engine = opt_only == NULL || g_str_equal (opt_only, "engine");
+  xmpp = opt_only == NULL || g_str_equal (opt_only, "xmpp");
+  if (!cs_lab_available (&why))
+    g_error ("Network namespaces are needed: %s", why);
+
+  /* First: it moves the main thread into the lab's namespace for its servers, which must
+   * happen before other threads of ours (GLib's) make sockets there. */
+  if (xmpp)
+    {
+      CsBenchXmppOptions options = {
+        .runs = opt_runs,
+        .turn = !opt_no_turn,
+        .bot_path = CS_BOT_PATH,
+      };
+      CsBenchXmppRow rows[] = { { .participants = 2 },
+                                { .participants = 4 },
+                                { .participants = 6 } };
+      double load_before = load_average ();
+
+      if (!cs_bench_xmpp_run (&options, rows, G_N_ELEMENTS (rows), &error))
+        g_error ("The XMPP comparison failed: %s", error->message);
+      xmpp_block = cs_bench_xmpp_format_markdown (&options, rows, G_N_ELEMENTS (rows), date,
+                                                  load_before, load_average ());
+    }
+  if (engine)
+    engine_block = run_engine (date);
 
   if (opt_markdown != NULL)
     {
       g_autofree char *text = NULL;
       g_autoptr (GString) updated = NULL;
-      const char *start;
-      const char *end;
 
       if (!g_file_get_contents (opt_markdown, &text, NULL, &error))
         g_error ("%s", error->message);
       updated = g_string_new (text);
-      start = strstr (text, "<!-- call-bench -->");
-      end = strstr (text, "<!-- /call-bench -->\n");
-      if (start != NULL && end != NULL)
-        g_string_erase (updated, start - text, end + strlen ("<!-- /call-bench -->\n") - start);
-      g_string_insert (updated, start != NULL && end != NULL ? start - text : (gssize) updated->len,
-                       table->str);
+      if (engine_block != NULL)
+        replace_block (updated, "call-bench", engine_block);
+      if (xmpp_block != NULL)
+        replace_block (updated, "call-bench-xmpp", xmpp_block);
       if (!g_file_set_contents (opt_markdown, updated->str, -1, &error))
         g_error ("%s", error->message);
     }
   else
-    g_print ("%s", table->str);
+    g_print ("%s%s", engine_block != NULL ? engine_block : "",
+             xmpp_block != NULL ? xmpp_block : "");
   return 0;
 }
