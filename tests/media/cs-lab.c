@@ -1110,3 +1110,35 @@ cs_lab_cut (CsLab *self, guint host, gboolean cut, GError **error)
   return self->behind_nat[host] ? add_private_neighbours (self, host, error)
                                 : add_neighbours (self, host, error);
 }
+
+/* For tests that run every participant in their own process: moves the calling thread (call it
+ * first thing in main(), before other threads start) into a network namespace of its own,
+ * with loopback up and one interface @name holding @address (CIDR), the first end of a veth
+ * pair whose other end stays there too (this kernel has no dummy interfaces). @name must not
+ * start with "veth", which libnice skips. FALSE, with @error set, without root. */
+gboolean
+cs_lab_enter_own_network (const char *name, const char *address, GError **error)
+{
+  g_autofree char *ip = NULL;
+  g_autofree char *peer = NULL;
+
+  g_return_val_if_fail (name != NULL && !g_str_has_prefix (name, "veth"), FALSE);
+  g_return_val_if_fail (address != NULL, FALSE);
+
+  if (unshare (CLONE_NEWNET) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "No network namespace of our own: %s", g_strerror (saved_errno));
+      return FALSE;
+    }
+  if ((ip = find_tool ("ip", "iproute2", error)) == NULL)
+    return FALSE;
+  peer = g_strconcat (name, "-peer", NULL);
+  return run (error, ip, "link", "set", "lo", "up", NULL) &&
+         run (error, ip, "link", "add", name, "type", "veth", "peer", "name", peer, NULL) &&
+         run (error, ip, "addr", "add", address, "dev", name, NULL) &&
+         run (error, ip, "link", "set", name, "up", NULL) &&
+         run (error, ip, "link", "set", peer, "up", NULL);
+}

@@ -57,6 +57,9 @@ gboolean cs_lab_set_loss (CsLab *self, guint host, double probability, GError **
 gboolean cs_lab_set_rate (CsLab *self, guint host, guint kbit, GError **error);
 gboolean cs_lab_cut (CsLab *self, guint host, gboolean cut, GError **error);
 
+/* Not a lab: this thread alone in a network namespace of its own with one usable interface. */
+gboolean cs_lab_enter_own_network (const char *name, const char *address, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsLab, cs_lab_free)
 
 G_END_DECLS

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* unshare () */
-#define _GNU_SOURCE
 #define G_LOG_DOMAIN "test-direct-call-media"
 
 #include "config.h"
 
+#include "cs-lab.h"
 #include "cs-call-recorder.h"
 
 #include "cs-call.h"
@@ -14,8 +13,6 @@
 
 #include <glib/gstdio.h>
 
-#include <errno.h>
-#include <sched.h>
 #include <string.h>
 
 /* A one-to-one call with real media: two call engines in this process, each on its
@@ -52,39 +49,19 @@ wait_for (CsTestCheck condition, gpointer data, const char *what)
     g_error ("Timed out waiting for %s", what);
 }
 
-static gboolean
-run_command (const char *command)
-{
-  g_autoptr (GError) error = NULL;
-  int status = 0;
-
-  if (!g_spawn_command_line_sync (command, NULL, NULL, &status, &error) ||
-      !g_spawn_check_wait_status (status, &error))
-    {
-      g_printerr ("# %s: %s\n", command, error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* A namespace of our own with loopback (for the server) and one interface whose address
- * ICE can use. Its name must not start with "veth", which libnice skips. Without root there
- * is none, and the test is skipped. */
+/* Without root there is no namespace of our own, and the test is skipped; with root, failing
+ * to set it up is an error. */
 static gboolean
 make_network (void)
 {
-  if (unshare (CLONE_NEWNET) != 0)
-    {
-      g_printerr ("# No network namespace of our own: %s\n", g_strerror (errno));
-      return FALSE;
-    }
-  /* No dummy interfaces in this kernel: a veth pair with both ends here. */
-  if (!run_command ("ip link set lo up") ||
-      !run_command ("ip link add lab0eth0 type veth peer name lab0eth1") ||
-      !run_command ("ip addr add 10.78.0.1/24 dev lab0eth0") ||
-      !run_command ("ip link set lab0eth0 up") || !run_command ("ip link set lab0eth1 up"))
-    g_error ("Cannot set up the network namespace");
-  return TRUE;
+  g_autoptr (GError) error = NULL;
+
+  if (cs_lab_enter_own_network ("lab0eth0", "10.78.0.1/24", &error))
+    return TRUE;
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+    g_error ("Cannot set up the network namespace: %s", error->message);
+  g_printerr ("# %s\n", error->message);
+  return FALSE;
 }
 
 static void

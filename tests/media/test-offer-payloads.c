@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* unshare () */
-#define _GNU_SOURCE
 #define G_LOG_DOMAIN "test-offer-payloads"
 
 #include "config.h"
 
+#include "cs-lab.h"
 #include "cs-call.h"
 #include "cs-local-hub.h"
 #include "cs-local-signaling.h"
@@ -18,8 +17,6 @@
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
 
-#include <errno.h>
-#include <sched.h>
 #include <string.h>
 
 /*
@@ -121,38 +118,19 @@ wait_for (Check check, gpointer data, guint seconds, const char *what)
     g_error ("Timed out after %u s waiting for %s", seconds, what);
 }
 
-static gboolean
-run_command (const char *command)
-{
-  g_autoptr (GError) error = NULL;
-  int status = 0;
-
-  if (!g_spawn_command_line_sync (command, NULL, NULL, &status, &error) ||
-      !g_spawn_check_wait_status (status, &error))
-    {
-      g_printerr ("# %s: %s\n", command, error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* A namespace of our own with one interface whose address ICE can use; its name must not
- * start with "veth", which libnice skips. This kernel has no dummy interfaces: a veth pair
- * with both ends here. Without root there is none, and the test is skipped. */
+/* Without root there is no namespace of our own, and the test is skipped; with root, failing
+ * to set it up is an error. */
 static gboolean
 make_network (void)
 {
-  if (unshare (CLONE_NEWNET) != 0)
-    {
-      g_printerr ("# No network namespace of our own: %s\n", g_strerror (errno));
-      return FALSE;
-    }
-  if (!run_command ("ip link set lo up") ||
-      !run_command ("ip link add ofr0eth0 type veth peer name ofr0eth1") ||
-      !run_command ("ip addr add 10.79.0.1/24 dev ofr0eth0") ||
-      !run_command ("ip link set ofr0eth0 up") || !run_command ("ip link set ofr0eth1 up"))
-    g_error ("Cannot set up the network namespace");
-  return TRUE;
+  g_autoptr (GError) error = NULL;
+
+  if (cs_lab_enter_own_network ("ofr0eth0", "10.79.0.1/24", &error))
+    return TRUE;
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+    g_error ("Cannot set up the network namespace: %s", error->message);
+  g_printerr ("# %s\n", error->message);
+  return FALSE;
 }
 
 /* The hub, by hand. */
