@@ -9,10 +9,11 @@
 G_BEGIN_DECLS
 
 /*
- * CsCallPeer's instance, for the files that make it up: cs-call-peer.c (the object,
- * negotiation, closing), cs-call-peer-send.c (what goes out), cs-call-peer-receive.c (what
- * comes in: decoding, playing, retransmission requests) and cs-call-peer-stats.c (statistics
- * and the bitrate estimate).
+ * CsCallPeer's instance, for the files that make it up: cs-call-peer.c (the object, its
+ * connection state, closing), cs-call-peer-negotiate.c (offer, answer, candidates),
+ * cs-call-peer-send.c (what goes out), cs-call-peer-receive.c (what comes in: decoding,
+ * playing, retransmission requests) and cs-call-peer-stats.c (statistics and the bitrate
+ * estimate).
  */
 
 typedef struct
@@ -94,9 +95,18 @@ typedef struct
 
 /* Runs @func with @task (freed after) on the peer's main context, holding a ref on the peer. */
 void cs_call_peer_run_on_main (CsCallPeer *self, GSourceFunc func, CsCallPeerTask *task);
+/* On the main thread: notifies "state" when it changes. */
+G_GNUC_INTERNAL void cs_call_peer_set_state (CsCallPeer *self, CsCallPeerState state);
 /* From any thread. */
 void cs_call_peer_first_frame_decoded (CsCallPeer *self);
 void cs_call_peer_stats_changed (CsCallPeer *self);
+
+/* cs-call-peer-negotiate.c: webrtcbin's "on-negotiation-needed" and "on-ice-candidate". */
+G_GNUC_INTERNAL void cs_call_peer_on_negotiation_needed (GstElement *webrtc, gpointer user_data);
+G_GNUC_INTERNAL void cs_call_peer_on_ice_candidate (GstElement *webrtc,
+                                                    guint mline,
+                                                    const char *candidate,
+                                                    gpointer user_data);
 
 gboolean cs_call_peer_add_senders (CsCallPeer *self,
                                    GstElement *audio_encoder,
