@@ -30,6 +30,7 @@ static gboolean opt_no_turn;
 
 typedef struct
 {
+  char *dir;
   CsLocalHub *hub;
   CsLab *lab;
   GPtrArray *bots;
@@ -66,10 +67,11 @@ call_start_full (guint n,
 {
   Call *call = g_new0 (Call, 1);
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("cs-bench-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "hub", NULL);
+  g_autofree char *path = NULL;
 
+  call->dir = g_dir_make_tmp ("cs-bench-XXXXXX", &error);
   g_assert_no_error (error);
+  path = g_build_filename (call->dir, "hub", NULL);
   call->hub = cs_local_hub_new (path, &error);
   g_assert_no_error (error);
   call->lab = cs_lab_new (n, &error);
@@ -105,7 +107,10 @@ call_stop (Call *call)
 {
   g_ptr_array_unref (call->bots);
   cs_lab_free (call->lab);
+  /* The hub removes its socket: the directory is empty by now. */
   g_object_unref (call->hub);
+  g_rmdir (call->dir);
+  g_free (call->dir);
   g_free (call);
 }
 
