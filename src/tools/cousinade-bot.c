@@ -49,6 +49,7 @@ typedef struct
   CsBotXmpp *xmpp;
   gboolean joined;
   guint leave_id;
+  guint tick_id;
   int exit_status;
 } Bot;
 
@@ -387,7 +388,7 @@ start_call (Bot *bot)
       return;
     }
 
-  g_timeout_add_seconds (1, on_tick, bot);
+  bot->tick_id = g_timeout_add_seconds (1, on_tick, bot);
   if (opt_duration > 0)
     g_timeout_add_seconds (opt_duration, on_leave, bot);
   if (opt_mute_at >= 0)
@@ -503,6 +504,8 @@ main (int argc, char **argv)
   g_main_loop_run (bot.loop);
 
   g_clear_handle_id (&bot.leave_id, g_source_remove);
+  /* Signing out below iterates the main context: nothing may read the call by then. */
+  g_clear_handle_id (&bot.tick_id, g_source_remove);
   if (bot.call != NULL)
     g_signal_handlers_disconnect_by_data (bot.call, &bot);
   g_clear_object (&bot.call);
