@@ -225,17 +225,6 @@ cs_muji_call_start_preparing (CsMujiCall *self)
   self->prepare_id = g_timeout_add_seconds (PREPARING_WAIT_SECONDS, on_prepare_timeout, self);
 }
 
-static gboolean
-has_status (xmpp_stanza_t *x, const char *code)
-{
-  for (xmpp_stanza_t *child = xmpp_stanza_get_children (x); child != NULL;
-       child = xmpp_stanza_get_next (child))
-    if (g_strcmp0 (xmpp_stanza_get_name (child), "status") == 0 &&
-        g_strcmp0 (xmpp_stanza_get_attribute (child, "code"), code) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 void
 cs_muji_call_on_presence (CsMujiCall *self, xmpp_stanza_t *stanza)
 {
@@ -254,7 +243,7 @@ cs_muji_call_on_presence (CsMujiCall *self, xmpp_stanza_t *stanza)
   if (g_strcmp0 (room, self->room) != 0 || nick == NULL || self->left)
     return;
   nick++;
-  if (x != NULL && has_status (x, "110"))
+  if (x != NULL && cs_stanza_has_muc_status (x, "110"))
     {
       /* Ourselves (see on_room_joined): the room shows others this address of ours, which
        * our Jingle with their real addresses comes from. */

@@ -30,18 +30,6 @@ add_field (xmpp_stanza_t *form, const char *var, const char *value)
   cs_stanza_add_text (cs_stanza_add_child (field, "value", NULL), value);
 }
 
-static gboolean
-has_status (xmpp_stanza_t *x, const char *code)
-{
-  for (xmpp_stanza_t *child = xmpp_stanza_get_children (x); child != NULL;
-       child = xmpp_stanza_get_next (child))
-    if (g_strcmp0 (xmpp_stanza_get_name (child), "status") == 0 &&
-        g_strcmp0 (xmpp_stanza_get_attribute (child, "code"), code) == 0)
-      return TRUE;
-
-  return FALSE;
-}
-
 static void
 post_room_error (CsXmppWorker *self, const char *room, const char *condition)
 {
@@ -233,9 +221,10 @@ on_room_presence (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 
   /* Our own presence (status 110) says we are in; 201 says the room is new and waits for
    * its configuration. */
-  if (has_status (x, "110") && g_strcmp0 (xmpp_stanza_get_type (stanza), "unavailable") != 0)
+  if (cs_stanza_has_muc_status (x, "110") &&
+      g_strcmp0 (xmpp_stanza_get_type (stanza), "unavailable") != 0)
     {
-      if (has_status (x, "201"))
+      if (cs_stanza_has_muc_status (x, "201"))
         {
           configure_room (self, room, g_hash_table_lookup (self->creating_rooms, room), TRUE);
         }

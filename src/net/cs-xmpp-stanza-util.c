@@ -62,3 +62,14 @@ cs_stanza_to_string (xmpp_stanza_t *stanza)
   xmpp_free (xmpp_stanza_get_context (stanza), text);
   return copy;
 }
+
+gboolean
+cs_stanza_has_muc_status (xmpp_stanza_t *x, const char *code)
+{
+  for (xmpp_stanza_t *child = xmpp_stanza_get_children (x); child != NULL;
+       child = xmpp_stanza_get_next (child))
+    if (g_strcmp0 (xmpp_stanza_get_name (child), "status") == 0 &&
+        g_strcmp0 (xmpp_stanza_get_attribute (child, "code"), code) == 0)
+      return TRUE;
+  return FALSE;
+}

@@ -18,5 +18,7 @@ xmpp_stanza_t *cs_stanza_first_element (xmpp_stanza_t *stanza);
 char *cs_stanza_bare_jid (const char *jid);
 /* @stanza as XML text (newly allocated), or NULL. */
 char *cs_stanza_to_string (xmpp_stanza_t *stanza);
+/* Whether a room's <x xmlns='http://jabber.org/protocol/muc#user'/> holds <status code=@code/>. */
+gboolean cs_stanza_has_muc_status (xmpp_stanza_t *x, const char *code);
 
 G_END_DECLS
