@@ -75,8 +75,8 @@ compare_doubles (gconstpointer a, gconstpointer b)
   return (x > y) - (x < y);
 }
 
-static double
-quantile (GArray *values, double q)
+double
+cs_bench_quantile (GArray *values, double q)
 {
   if (values->len == 0)
     return -1;
@@ -328,22 +328,23 @@ measure_size (Bench *bench, CsBenchXmppRow *row, GError **error)
             g_free (measure.slowest);
             continue;
           }
-        append_double (s->medians, quantile (pairs, 0.5));
-        append_double (s->slowest, quantile (pairs, 1.0));
+        append_double (s->medians, cs_bench_quantile (pairs, 0.5));
+        append_double (s->slowest, cs_bench_quantile (pairs, 1.0));
         g_print ("{\"benchmark\":\"first-frame-xmpp-run\",\"mode\":\"%s\",\"participants\":%u,"
                  "\"run\":%u,\"median_ms\":%.0f,\"slowest_pair_ms\":%.0f,\"slowest_pair\":\"%s\","
                  "\"missing_pairs\":%u}\n",
                  mode == MODE_HUB ? "in-process" : "xmpp", row->participants, run,
-                 quantile (pairs, 0.5), quantile (pairs, 1.0), measure.slowest, measure.missing);
+                 cs_bench_quantile (pairs, 0.5), cs_bench_quantile (pairs, 1.0), measure.slowest,
+                 measure.missing);
         g_free (measure.slowest);
       }
 
-  row->hub_median_ms = quantile (series[MODE_HUB].medians, 0.5);
-  row->hub_slowest_ms = quantile (series[MODE_HUB].slowest, 0.5);
-  row->xmpp_median_ms = quantile (series[MODE_XMPP].medians, 0.5);
-  row->xmpp_slowest_ms = quantile (series[MODE_XMPP].slowest, 0.5);
-  row->hub_joined_ms = quantile (series[MODE_HUB].joined, 0.5);
-  row->xmpp_joined_ms = quantile (series[MODE_XMPP].joined, 0.5);
+  row->hub_median_ms = cs_bench_quantile (series[MODE_HUB].medians, 0.5);
+  row->hub_slowest_ms = cs_bench_quantile (series[MODE_HUB].slowest, 0.5);
+  row->xmpp_median_ms = cs_bench_quantile (series[MODE_XMPP].medians, 0.5);
+  row->xmpp_slowest_ms = cs_bench_quantile (series[MODE_XMPP].slowest, 0.5);
+  row->hub_joined_ms = cs_bench_quantile (series[MODE_HUB].joined, 0.5);
+  row->xmpp_joined_ms = cs_bench_quantile (series[MODE_XMPP].joined, 0.5);
   row->hub_missing = series[MODE_HUB].missing;
   row->xmpp_missing = series[MODE_XMPP].missing;
   for (Mode mode = 0; mode < N_MODES; mode++)

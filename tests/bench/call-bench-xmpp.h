@@ -23,6 +23,9 @@ typedef struct
   guint xmpp_missing;
 } CsBenchXmppRow;
 
+/* The value below which a fraction @q of @values lie (sorts @values); -1 when empty. */
+double cs_bench_quantile (GArray *values, double q);
+
 typedef struct
 {
   guint runs;

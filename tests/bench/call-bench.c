@@ -114,24 +114,6 @@ call_stop (Call *call)
   g_free (call);
 }
 
-static int
-compare_doubles (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-percentile (GArray *values, double p)
-{
-  if (values->len == 0)
-    return -1;
-  g_array_sort (values, compare_doubles);
-  return g_array_index (values, double, MIN (values->len - 1, (guint) (p * values->len)));
-}
-
 /* Every participant's time from its own join to the first picture from each other one. */
 static GArray *
 first_frame_times (guint n)
@@ -290,14 +272,14 @@ run_engine (const char *date)
       for (int run = 0; run < opt_runs; run++)
         {
           g_autoptr (GArray) times = first_frame_times (sizes[s]);
-          double median = percentile (times, 0.5);
-          double max = percentile (times, 1.0);
+          double median = cs_bench_quantile (times, 0.5);
+          double max = cs_bench_quantile (times, 1.0);
 
           g_array_append_val (medians, median);
           g_array_append_val (maxima, max);
         }
-      first_median[s] = percentile (medians, 0.5);
-      first_max[s] = percentile (maxima, 0.5);
+      first_median[s] = cs_bench_quantile (medians, 0.5);
+      first_max[s] = cs_bench_quantile (maxima, 0.5);
       fields = g_strdup_printf ("\"participants\":%u,\"runs\":%d,\"median_ms\":%.0f,"
                                 "\"slowest_pair_ms\":%.0f",
                                 sizes[s], opt_runs, first_median[s], first_max[s]);
@@ -326,7 +308,7 @@ run_engine (const char *date)
   {
     g_autofree char *fields =
       g_strdup_printf ("\"samples\":%u,\"median_ms\":%.0f,\"p95_ms\":%.0f", latency->len,
-                       percentile (latency, 0.5), percentile (latency, 0.95));
+                       cs_bench_quantile (latency, 0.5), cs_bench_quantile (latency, 0.95));
     print_json ("glass-to-glass", fields);
   }
 
@@ -354,7 +336,8 @@ run_engine (const char *date)
     "<!-- /call-bench -->\n",
     date, g_get_host_name (), opt_runs, first_median[0], first_max[0], first_median[1],
     first_max[1], first_median[2], first_max[2], cpu_vga, cpu_hd, cpu_shared, cpu_per_peer,
-    cpu_shared / cpu_per_peer, latency->len, percentile (latency, 0.5), percentile (latency, 0.95));
+    cpu_shared / cpu_per_peer, latency->len, cs_bench_quantile (latency, 0.5),
+    cs_bench_quantile (latency, 0.95));
   return g_string_free (g_steal_pointer (&table), FALSE);
 }
 
