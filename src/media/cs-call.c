@@ -261,6 +261,27 @@ find_peer_for_element (CsCall *self, GstObject *element)
   return NULL;
 }
 
+/* Whether @element sits in a participant's bin ("peer-<id>", see cs-call-peer.c) whose
+ * participant is no longer in the call: what it posted while leaving is read only now. */
+static gboolean
+is_departed_peer_element (CsCall *self, GstObject *element)
+{
+  g_autoptr (GstObject) object = element != NULL ? gst_object_ref (element) : NULL;
+
+  while (object != NULL)
+    {
+      g_autofree char *name = gst_object_get_name (object);
+      GstObject *parent;
+
+      if (GST_IS_BIN (object) && g_str_has_prefix (name, "peer-"))
+        return find_peer_for_element (self, object) == NULL;
+      parent = gst_object_get_parent (object);
+      gst_object_unref (object);
+      object = parent;
+    }
+  return FALSE;
+}
+
 static gboolean
 on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
 {
@@ -284,6 +305,13 @@ on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
             cs_call_peer_lost (self, peer, "media error");
             break;
           }
+        if (is_departed_peer_element (self, GST_MESSAGE_SRC (message)))
+          {
+            g_debug ("Ignoring an error of a participant who left: %s (%s)", error->message, debug);
+            break;
+          }
+        g_message ("Media error from %s: %s (%s)", GST_OBJECT_NAME (GST_MESSAGE_SRC (message)),
+                   error->message, debug);
         /* Translators: the text in brackets is GStreamer's own, for whoever fixes it. */
         fail (self, g_error_new (CS_MEDIA_ERROR, CS_MEDIA_ERROR_FAILED,
                                  _ ("The sound or the picture of the call stopped working (%s). "
