@@ -5,6 +5,8 @@
 #include "cs-call-private.h"
 
 #include <gst/sdp/sdp.h>
+#define GST_USE_UNSTABLE_API
+#include <gst/webrtc/webrtc.h>
 
 G_BEGIN_DECLS
 
@@ -47,6 +49,9 @@ struct _CsCallPeer
   GstElement *video_sink;
   GstElement *video_payloader;
   GstElement *audio_payloader;
+  /* webrtcbin's, for the payloaders above. */
+  GstWebRTCRTPTransceiver *video_transceiver;
+  GstWebRTCRTPTransceiver *audio_transceiver;
   GstElement *audio_out;
   GstPad *video_tee_pad;
   GstPad *audio_tee_pad;

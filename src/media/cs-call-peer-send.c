@@ -7,7 +7,6 @@
 
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
-#include <string.h>
 
 /* What goes out to one peer: its own queue after the call's shared encoders (or its own
  * encoders, when sharing is off), its own payloaders, so that its webrtcbin owns the SSRCs and
@@ -76,10 +75,6 @@ link_sender (CsCallPeer *self, gboolean video, GstElement *encoder, GError **err
   gst_bin_add (GST_BIN (self->bin), payloader);
   gst_element_link (last, payloader);
   last = payloader;
-  if (video)
-    self->video_payloader = payloader;
-  else
-    self->audio_payloader = payloader;
 
   /* Test builds: delay what this participant sends, since this kernel has no netem. */
   if (delay_ms != NULL && g_ascii_strtoull (delay_ms, NULL, 10) > 0)
@@ -110,6 +105,16 @@ link_sender (CsCallPeer *self, gboolean video, GstElement *encoder, GError **err
   /* Retransmission on request (NACK/RTX) for video; audio relies on Opus FEC instead. */
   g_object_set (transceiver, "codec-preferences", caps, "direction",
                 GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, "do-nack", video, NULL);
+  if (video)
+    {
+      self->video_payloader = payloader;
+      self->video_transceiver = transceiver;
+    }
+  else
+    {
+      self->audio_payloader = payloader;
+      self->audio_transceiver = transceiver;
+    }
   src = gst_element_get_static_pad (last, "src");
   queue_sink = gst_element_get_static_pad (queue, "sink");
   gst_pad_add_probe (queue_sink, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
@@ -171,21 +176,20 @@ offered_payload (const GstSDPMessage *offer, const char *media, const char *enco
   for (guint i = 0; i < gst_sdp_message_medias_len (offer); i++)
     {
       const GstSDPMedia *section = gst_sdp_message_get_media (offer, i);
-      const char *rtpmap;
 
       if (g_strcmp0 (gst_sdp_media_get_media (section), media) != 0)
         continue;
-      for (guint n = 0; (rtpmap = gst_sdp_media_get_attribute_val_n (section, "rtpmap", n)); n++)
+      for (guint f = 0; f < gst_sdp_media_formats_len (section); f++)
         {
-          char *end = NULL;
-          guint64 pt = g_ascii_strtoull (rtpmap, &end, 10);
+          int pt = (int) g_ascii_strtoull (gst_sdp_media_get_format (section, f), NULL, 10);
+          g_autoptr (GstCaps) caps = gst_sdp_media_get_caps_from_media (section, pt);
+          const char *name =
+            caps != NULL
+              ? gst_structure_get_string (gst_caps_get_structure (caps, 0), "encoding-name")
+              : NULL;
 
-          while (end != NULL && *end == ' ')
-            end++;
-          if (end != NULL && end != rtpmap && pt < 128 &&
-              g_ascii_strncasecmp (end, encoding, strlen (encoding)) == 0 &&
-              end[strlen (encoding)] == '/')
-            return (int) pt;
+          if (name != NULL && g_ascii_strcasecmp (name, encoding) == 0)
+            return pt;
         }
       return -1;
     }
@@ -193,32 +197,18 @@ offered_payload (const GstSDPMessage *offer, const char *media, const char *enco
 }
 
 static void
-adopt_payload (CsCallPeer *self, GstElement *payloader, int pt)
+adopt_payload (CsCallPeer *self,
+               GstElement *payloader,
+               GstWebRTCRTPTransceiver *transceiver,
+               int pt)
 {
-  g_autoptr (GstPad) pad = NULL;
-  g_autoptr (GstWebRTCRTPTransceiver) transceiver = NULL;
   g_autoptr (GstCaps) preferences = NULL;
-  g_autoptr (GstPad) src = gst_element_get_static_pad (payloader, "src");
   guint current = 0;
 
   g_object_get (payloader, "pt", &current, NULL);
   if (pt < 0 || (guint) pt == current)
     return;
 
-  pad = gst_pad_get_peer (src);
-  while (pad != NULL && GST_PAD_PARENT (pad) != (GstElement *) self->webrtc)
-    {
-      /* Past a test build's delay element. */
-      GstElement *next = gst_pad_get_parent_element (pad);
-      g_autoptr (GstPad) next_src = next != NULL ? gst_element_get_static_pad (next, "src") : NULL;
-
-      g_clear_object (&pad);
-      pad = next_src != NULL ? gst_pad_get_peer (next_src) : NULL;
-      g_clear_object (&next);
-    }
-  if (pad == NULL)
-    return;
-  g_object_get (pad, "transceiver", &transceiver, NULL);
   g_object_get (transceiver, "codec-preferences", &preferences, NULL);
   if (preferences == NULL)
     return;
@@ -237,7 +227,9 @@ void
 cs_call_peer_adopt_offer_payloads (CsCallPeer *self, const GstSDPMessage *offer)
 {
   if (self->video_payloader != NULL)
-    adopt_payload (self, self->video_payloader, offered_payload (offer, "video", "VP8"));
+    adopt_payload (self, self->video_payloader, self->video_transceiver,
+                   offered_payload (offer, "video", "VP8"));
   if (self->audio_payloader != NULL)
-    adopt_payload (self, self->audio_payloader, offered_payload (offer, "audio", "OPUS"));
+    adopt_payload (self, self->audio_payloader, self->audio_transceiver,
+                   offered_payload (offer, "audio", "OPUS"));
 }

@@ -598,6 +598,8 @@ finish_close (CsCallPeer *self)
       self->video_sink = NULL;
       self->video_payloader = NULL;
       self->audio_payloader = NULL;
+      self->video_transceiver = NULL;
+      self->audio_transceiver = NULL;
       self->audio_out = NULL;
     }
 }
