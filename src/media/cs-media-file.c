@@ -25,9 +25,8 @@ typedef struct
   /* Time already played by earlier rounds, added to each new round's timestamps. */
   GstClockTime offset;
   GstClockTime round_end;
-  /* The first round's segment: later rounds go on in it. */
+  /* The first round's segment (format undefined until it passed): later rounds go on in it. */
   GstSegment segment;
-  gboolean segment_sent;
 } FileSource;
 
 static void
@@ -94,14 +93,13 @@ on_outgoing (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
     case GST_EVENT_SEGMENT:
       /* The pad forgets its segment when the seek flushes it (before this probe runs), so a
        * later round's segment is replaced by the first one, not dropped. */
-      if (source->segment_sent)
+      if (source->segment.format != GST_FORMAT_UNDEFINED)
         {
           gst_event_unref (GST_PAD_PROBE_INFO_EVENT (info));
           GST_PAD_PROBE_INFO_DATA (info) = gst_event_new_segment (&source->segment);
           return GST_PAD_PROBE_OK;
         }
       gst_event_copy_segment (GST_PAD_PROBE_INFO_EVENT (info), &source->segment);
-      source->segment_sent = TRUE;
       return GST_PAD_PROBE_OK;
 
     default:
