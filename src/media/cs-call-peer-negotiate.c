@@ -10,8 +10,7 @@
 #include <string.h>
 
 /* Negotiation with one peer: the offer (the offerer's, once), the answer to the remote
- * offer, the remote description, and ICE candidates both ways. The answerer links its tees
- * only with the offer (see cs_call_peer_link_tees). */
+ * offer, the remote description, and ICE candidates both ways. */
 
 #define AUDIO_MLINE 0
 #define VIDEO_MLINE 1
@@ -167,17 +166,7 @@ cs_call_peer_handle_description (CsCallPeer *self, const char *type, const char 
   self->remote_description_set = TRUE;
   self->expected_fingerprint = cs_call_fingerprint_from_sdp (sdp);
   if (sdp_type == GST_WEBRTC_SDP_TYPE_OFFER)
-    {
-      g_autoptr (GError) error = NULL;
-
-      cs_call_peer_adopt_offer_payloads (self, message);
-      if (!cs_call_peer_link_tees (self, &error))
-        {
-          cs_call_peer_set_state (self, CS_CALL_PEER_STATE_LOST);
-          cs_call_peer_lost (self->call, self, error->message);
-          return;
-        }
-    }
+    cs_call_peer_adopt_offer_payloads (self, message);
   description = gst_webrtc_session_description_new (sdp_type, g_steal_pointer (&message));
   if (sdp_type == GST_WEBRTC_SDP_TYPE_OFFER)
     promise = gst_promise_new_with_change_func (on_remote_description_set, g_object_ref (self),

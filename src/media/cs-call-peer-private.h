@@ -117,11 +117,11 @@ gboolean cs_call_peer_add_senders (CsCallPeer *self,
                                    GstElement *audio_encoder,
                                    GstElement *video_encoder,
                                    GError **error);
-/* Only once the peer's elements play (see cs-call-peer-send.c); the answerer's only with the
- * offer. */
+/* Only once the peer's elements play (see cs-call-peer-send.c). */
 gboolean cs_call_peer_link_tees (CsCallPeer *self, GError **error);
-/* Before answering @offer, and before any media reached the peer: our codecs take the payload
- * type numbers it gave them. */
+/* Before answering @offer: our codecs take the payload type numbers it gave them. That works
+ * only while none of our media has reached the peer yet: webrtcbin matches an offer against the
+ * caps its pads last received. */
 void cs_call_peer_adopt_offer_payloads (CsCallPeer *self, const GstSDPMessage *offer);
 
 void cs_call_peer_receive_init (CsCallPeer *self, GstElement *rtpbin);

@@ -218,8 +218,8 @@ adopt_payload (CsCallPeer *self,
            gst_structure_get_string (gst_caps_get_structure (preferences, 0), "encoding-name"), pt,
            current);
   g_object_set (transceiver, "codec-preferences", preferences, NULL);
-  /* No media went through yet (see build() in cs-call-peer.c): the payloader's first caps
-   * carry the new number. */
+  /* Effective only if no media went through yet: then the payloader's first caps carry the
+   * new number. */
   g_object_set (payloader, "pt", (guint) pt, NULL);
 }
 

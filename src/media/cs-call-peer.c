@@ -277,11 +277,6 @@ build (CsCallPeer *self, GError **error)
     return FALSE;
 
   gst_element_sync_state_with_parent (self->bin);
-  /* The one who answers takes its media only with the offer: the offer may number our codecs
-   * otherwise (Dino's VP8 is 98), and webrtcbin matches an offer against the caps its pads
-   * have already received. */
-  if (!self->offerer)
-    return TRUE;
   return cs_call_peer_link_tees (self, error);
 }
 
