@@ -25,6 +25,9 @@
 #define MAX_INVITES_PER_ROOM 32
 #define MAX_PARTICIPANTS_PER_CALL 64
 #define MAX_ID_LENGTH 128
+/* How the circle's call is chosen (docs/protocol.md, "Starting or joining a circle's call"). */
+#define FRESH_SECONDS 30
+#define MAX_CALL_HOURS 12
 
 typedef struct
 {
@@ -36,12 +39,24 @@ typedef struct
   gboolean video;
   gboolean retracted;
   GHashTable *participants; /* nick set */
+  /* The id its sender gave the message, to know our own when it comes back. */
+  char *sent_id;
+  /* Place in the order the room relayed invites (ours, counting from 1). */
+  guint64 position;
+  gboolean live;
+  /* Wall-clock time of the announcement: the room's <delay/> stamp, or when it came. */
+  gint64 announced_us;
+  gboolean ever_accepted;
 } Invite;
 
 typedef struct
 {
   /* Oldest first. */
   GPtrArray *invites;
+  /* Nicks present in the room: a participant who vanished (crashed) is in no call. */
+  GHashTable *occupants;
+  gboolean joined;
+  gint64 joined_us; /* monotonic */
 } Room;
 
 struct _CsCallInvites
@@ -50,6 +65,7 @@ struct _CsCallInvites
 
   CsXmppClient *client;
   GHashTable *rooms; /* circle room -> Room */
+  guint64 last_position;
 };
 
 G_DEFINE_FINAL_TYPE (CsCallInvites, cs_call_invites, G_TYPE_OBJECT)
@@ -73,6 +89,7 @@ invite_free (gpointer data)
   g_free (invite->alias);
   g_free (invite->from_nick);
   g_free (invite->call_room);
+  g_free (invite->sent_id);
   g_hash_table_unref (invite->participants);
   g_free (invite);
 }
@@ -83,6 +100,7 @@ room_free (gpointer data)
   Room *room = data;
 
   g_ptr_array_unref (room->invites);
+  g_hash_table_unref (room->occupants);
   g_free (room);
 }
 
@@ -95,6 +113,7 @@ ensure_room (CsCallInvites *self, const char *address)
     {
       room = g_new0 (Room, 1);
       room->invites = g_ptr_array_new_with_free_func (invite_free);
+      room->occupants = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       g_hash_table_insert (self->rooms, g_strdup (address), room);
     }
   return room;
@@ -143,7 +162,10 @@ on_invite (CsCallInvites *self,
 {
   xmpp_stanza_t *muji = xmpp_stanza_get_child_by_name_and_ns (element, "muji", NS_MUJI);
   g_autofree char *call_room = NULL;
-  gboolean live = xmpp_stanza_get_child_by_name_and_ns (message, "delay", NS_DELAY) == NULL;
+  xmpp_stanza_t *delay = xmpp_stanza_get_child_by_name_and_ns (message, "delay", NS_DELAY);
+  const char *sent_id = xmpp_stanza_get_id (message);
+  gboolean live = delay == NULL;
+  gint64 announced_us = g_get_real_time ();
   Room *room;
   Invite *invite;
 
@@ -154,6 +176,18 @@ on_invite (CsCallInvites *self,
   call_room = cs_xmpp_address_normalize (xmpp_stanza_get_attribute (muji, "room"), NULL);
   if (call_room == NULL || strchr (call_room, '/') != NULL)
     return;
+
+  if (delay != NULL)
+    {
+      g_autoptr (GDateTime) stamp = NULL;
+      g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+
+      stamp = g_date_time_new_from_iso8601 (xmpp_stanza_get_attribute (delay, "stamp"), utc);
+      /* Undated history is taken as old: it must not pass for a call just announced. */
+      announced_us = stamp != NULL ? g_date_time_to_unix (stamp) * G_USEC_PER_SEC +
+                                       g_date_time_get_microsecond (stamp)
+                                   : 0;
+    }
 
   room = ensure_room (self, address);
   if (room->invites->len >= MAX_INVITES_PER_ROOM)
@@ -166,6 +200,11 @@ on_invite (CsCallInvites *self,
   invite->call_room = g_steal_pointer (&call_room);
   invite->video = g_strcmp0 (xmpp_stanza_get_attribute (element, "video"), "true") == 0;
   invite->participants = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  invite->sent_id =
+    sent_id != NULL && strlen (sent_id) <= MAX_ID_LENGTH ? g_strdup (sent_id) : NULL;
+  invite->position = ++self->last_position;
+  invite->live = live;
+  invite->announced_us = announced_us;
   g_ptr_array_add (room->invites, invite);
 
   g_signal_emit (self, signals[INVITE], 0, address, invite->id, invite->from_nick,
@@ -195,6 +234,7 @@ on_response (CsCallInvites *self, const char *address, const char *nick, xmpp_st
       if (g_hash_table_size (invite->participants) >= MAX_PARTICIPANTS_PER_CALL ||
           !g_hash_table_add (invite->participants, g_strdup (nick)))
         return;
+      invite->ever_accepted = TRUE;
       g_signal_emit (self, signals[PARTICIPANTS_CHANGED], 0, address, id);
     }
   else if (g_str_equal (name, "left"))
@@ -263,6 +303,71 @@ on_stanza_received (CsXmppClient *client, xmpp_stanza_t *stanza, CsCallInvites *
 }
 
 static void
+on_room_joined (CsXmppClient *client, const char *address, gboolean created, CsCallInvites *self)
+{
+  Room *room;
+
+  if (address == NULL)
+    return;
+  room = ensure_room (self, address);
+  room->joined = TRUE;
+  room->joined_us = g_get_monotonic_time ();
+}
+
+static void
+on_room_error (CsXmppClient *client, const char *address, GError *error, CsCallInvites *self)
+{
+  Room *room = g_hash_table_lookup (self->rooms, address);
+
+  if (room != NULL)
+    {
+      room->joined = FALSE;
+      g_hash_table_remove_all (room->occupants);
+    }
+}
+
+static void
+on_occupant_changed (CsXmppClient *client,
+                     const char *address,
+                     const char *nick,
+                     const char *jid,
+                     const char *affiliation,
+                     gboolean available,
+                     CsCallInvites *self)
+{
+  Room *room;
+
+  if (address == NULL || nick == NULL)
+    return;
+  room = ensure_room (self, address);
+  if (available)
+    g_hash_table_add (room->occupants, g_strdup (nick));
+  else
+    g_hash_table_remove (room->occupants, nick);
+}
+
+/* Offline, we are in no room; the client enters them again when back, and their occupants
+ * come again with it. */
+static void
+on_client_state (CsXmppClient *client, GParamSpec *pspec, CsCallInvites *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  if (cs_xmpp_client_get_state (client) == CS_XMPP_STATE_ONLINE)
+    return;
+
+  g_hash_table_iter_init (&iter, self->rooms);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Room *room = value;
+
+      room->joined = FALSE;
+      g_hash_table_remove_all (room->occupants);
+    }
+}
+
+static void
 cs_call_invites_dispose (GObject *object)
 {
   CsCallInvites *self = CS_CALL_INVITES (object);
@@ -319,6 +424,10 @@ cs_call_invites_new (CsXmppClient *client)
   self = g_object_new (CS_TYPE_CALL_INVITES, NULL);
   self->client = g_object_ref (client);
   g_signal_connect (client, "stanza-received", G_CALLBACK (on_stanza_received), self);
+  g_signal_connect (client, "room-joined", G_CALLBACK (on_room_joined), self);
+  g_signal_connect (client, "room-error", G_CALLBACK (on_room_error), self);
+  g_signal_connect (client, "occupant-changed", G_CALLBACK (on_occupant_changed), self);
+  g_signal_connect (client, "notify::state", G_CALLBACK (on_client_state), self);
   return self;
 }
 
@@ -348,11 +457,11 @@ send_to_room (CsCallInvites *self,
   xmpp_stanza_release (message);
 }
 
-void
-cs_call_invites_post (CsCallInvites *self,
-                      const char *circle_room,
-                      const char *call_room,
-                      gboolean video)
+char *
+cs_call_invites_post_with_id (CsCallInvites *self,
+                              const char *circle_room,
+                              const char *call_room,
+                              gboolean video)
 {
   xmpp_ctx_t *ctx;
   g_autofree char *id = g_uuid_string_random ();
@@ -360,8 +469,8 @@ cs_call_invites_post (CsCallInvites *self,
   xmpp_stanza_t *invite;
   xmpp_stanza_t *muji;
 
-  g_return_if_fail (CS_IS_CALL_INVITES (self));
-  g_return_if_fail (circle_room != NULL && call_room != NULL);
+  g_return_val_if_fail (CS_IS_CALL_INVITES (self), NULL);
+  g_return_val_if_fail (circle_room != NULL && call_room != NULL, NULL);
 
   ctx = cs_xmpp_client_get_context (self->client);
   message = xmpp_message_new (ctx, "groupchat", circle_room, id);
@@ -381,6 +490,21 @@ cs_call_invites_post (CsCallInvites *self,
   xmpp_message_set_body (message, _ ("A call has started. Join it from Cousinade."));
   cs_xmpp_client_send (self->client, message);
   xmpp_stanza_release (message);
+  return g_steal_pointer (&id);
+}
+
+void
+cs_call_invites_post (CsCallInvites *self,
+                      const char *circle_room,
+                      const char *call_room,
+                      gboolean video)
+{
+  g_autofree char *id = NULL;
+
+  g_return_if_fail (CS_IS_CALL_INVITES (self));
+  g_return_if_fail (circle_room != NULL && call_room != NULL);
+
+  id = cs_call_invites_post_with_id (self, circle_room, call_room, video);
 }
 
 void
@@ -452,4 +576,169 @@ cs_call_invites_dup_participants (CsCallInvites *self,
         g_ptr_array_add (nicks, g_strdup (nick));
     }
   return (char **) g_ptr_array_steal (nicks, NULL);
+}
+
+gboolean
+cs_call_invites_is_in_room (CsCallInvites *self, const char *circle_room)
+{
+  Room *room;
+
+  g_return_val_if_fail (CS_IS_CALL_INVITES (self), FALSE);
+  g_return_val_if_fail (circle_room != NULL, FALSE);
+
+  room = g_hash_table_lookup (self->rooms, circle_room);
+  return room != NULL && room->joined &&
+         cs_xmpp_client_get_state (self->client) == CS_XMPP_STATE_ONLINE;
+}
+
+gint64
+cs_call_invites_get_in_room_since (CsCallInvites *self, const char *circle_room)
+{
+  Room *room;
+
+  g_return_val_if_fail (CS_IS_CALL_INVITES (self), 0);
+  g_return_val_if_fail (circle_room != NULL, 0);
+
+  room = g_hash_table_lookup (self->rooms, circle_room);
+  return room != NULL && room->joined ? room->joined_us : 0;
+}
+
+guint64
+cs_call_invites_get_position (CsCallInvites *self)
+{
+  g_return_val_if_fail (CS_IS_CALL_INVITES (self), 0);
+
+  return self->last_position;
+}
+
+static gboolean
+has_present_participant (Room *room, Invite *invite)
+{
+  GHashTableIter iter;
+  gpointer nick;
+
+  g_hash_table_iter_init (&iter, invite->participants);
+  while (g_hash_table_iter_next (&iter, &nick, NULL))
+    if (g_hash_table_contains (room->occupants, nick))
+      return TRUE;
+  return FALSE;
+}
+
+const char *
+cs_call_invites_find_going_on (CsCallInvites *self, const char *circle_room, const char **call_room)
+{
+  Room *room;
+  gint64 now = g_get_real_time ();
+  Invite *fresh = NULL;
+
+  g_return_val_if_fail (CS_IS_CALL_INVITES (self), NULL);
+  g_return_val_if_fail (circle_room != NULL, NULL);
+
+  room = g_hash_table_lookup (self->rooms, circle_room);
+  /* Newest first: among calls with someone in them, the newest is the one people are in now
+   * (older ones keep participants only if they vanished without leaving). */
+  for (guint i = room != NULL ? room->invites->len : 0; i > 0; i--)
+    {
+      Invite *invite = g_ptr_array_index (room->invites, i - 1);
+      gint64 age_us = now - invite->announced_us;
+
+      if (invite->retracted || age_us > (gint64) MAX_CALL_HOURS * 3600 * G_USEC_PER_SEC)
+        continue;
+      if (has_present_participant (room, invite))
+        {
+          if (call_room != NULL)
+            *call_room = invite->call_room;
+          return invite->id;
+        }
+      /* Announced so recently that its author may not have accepted yet: among several,
+       * the one the room relayed first is the one everyone takes. */
+      if (!invite->ever_accepted && age_us < (gint64) FRESH_SECONDS * G_USEC_PER_SEC)
+        fresh = invite;
+    }
+
+  if (fresh != NULL && call_room != NULL)
+    *call_room = fresh->call_room;
+  return fresh != NULL ? fresh->id : NULL;
+}
+
+const char *
+cs_call_invites_find_posted (CsCallInvites *self,
+                             const char *circle_room,
+                             const char *sent_id,
+                             const char **call_room)
+{
+  Room *room;
+
+  g_return_val_if_fail (CS_IS_CALL_INVITES (self), NULL);
+  g_return_val_if_fail (circle_room != NULL && sent_id != NULL, NULL);
+
+  room = g_hash_table_lookup (self->rooms, circle_room);
+  for (guint i = room != NULL ? room->invites->len : 0; i > 0; i--)
+    {
+      Invite *invite = g_ptr_array_index (room->invites, i - 1);
+
+      /* Our own comes back live; a copy from the history is one we no longer wait for. */
+      if (invite->live && g_strcmp0 (invite->sent_id, sent_id) == 0)
+        {
+          if (call_room != NULL)
+            *call_room = invite->call_room;
+          return invite->id;
+        }
+    }
+  return NULL;
+}
+
+const char *
+cs_call_invites_find_earlier (CsCallInvites *self,
+                              const char *circle_room,
+                              const char *invite_id,
+                              guint64 after,
+                              const char **call_room)
+{
+  Invite *ours;
+  Room *room;
+
+  g_return_val_if_fail (CS_IS_CALL_INVITES (self), NULL);
+  g_return_val_if_fail (circle_room != NULL && invite_id != NULL, NULL);
+
+  ours = find_invite (self, circle_room, invite_id);
+  if (ours == NULL)
+    return NULL;
+  room = g_hash_table_lookup (self->rooms, circle_room);
+  for (guint i = 0; i < room->invites->len; i++)
+    {
+      Invite *invite = g_ptr_array_index (room->invites, i);
+
+      if (invite == ours)
+        break;
+      if (invite->position <= after || !invite->live || invite->retracted)
+        continue;
+      if (call_room != NULL)
+        *call_room = invite->call_room;
+      return invite->id;
+    }
+  return NULL;
+}
+
+guint
+cs_call_invites_count_present (CsCallInvites *self, const char *circle_room, const char *invite_id)
+{
+  Room *room;
+  Invite *invite;
+  GHashTableIter iter;
+  gpointer nick;
+  guint count = 0;
+
+  g_return_val_if_fail (CS_IS_CALL_INVITES (self), 0);
+  g_return_val_if_fail (circle_room != NULL, 0);
+
+  room = g_hash_table_lookup (self->rooms, circle_room);
+  invite = find_invite (self, circle_room, invite_id);
+  if (room == NULL || invite == NULL)
+    return 0;
+  g_hash_table_iter_init (&iter, invite->participants);
+  while (g_hash_table_iter_next (&iter, &nick, NULL))
+    if (g_hash_table_contains (room->occupants, nick))
+      count++;
+  return count;
 }

@@ -43,4 +43,46 @@ char **cs_call_invites_dup_participants (CsCallInvites *self,
                                          const char *circle_room,
                                          const char *invite_id);
 
+/* Like cs_call_invites_post(), and returns the id the message was sent with, by which
+ * cs_call_invites_find_posted() knows the invite when the room relays it back. */
+char *cs_call_invites_post_with_id (CsCallInvites *self,
+                                    const char *circle_room,
+                                    const char *call_room,
+                                    gboolean video);
+
+/* Whether we are online and in @circle_room. Learnt from the room's answer to our entry: make
+ * this object before the client enters circle rooms (it learns their history then, too). */
+gboolean cs_call_invites_is_in_room (CsCallInvites *self, const char *circle_room);
+/* When (g_get_monotonic_time()) we last entered @circle_room, or 0. */
+gint64 cs_call_invites_get_in_room_since (CsCallInvites *self, const char *circle_room);
+
+/* Invites are numbered in the order they arrive, which is the order each room relayed them:
+ * the number of the last one so far, in any room (0 before the first). */
+guint64 cs_call_invites_get_position (CsCallInvites *self);
+
+/* The call going on in @circle_room by the rule of docs/protocol.md ("Starting or joining a
+ * circle's call"), or NULL: the newest invite, not retracted and at most 12 hours old, with
+ * an accepted participant still in the circle's room; else the earliest one announced less
+ * than 30 s ago that nobody has accepted yet. */
+const char *cs_call_invites_find_going_on (CsCallInvites *self,
+                                           const char *circle_room,
+                                           const char **call_room);
+/* How many of those who accepted @invite_id and have not left are in the circle's room. */
+guint cs_call_invites_count_present (CsCallInvites *self,
+                                     const char *circle_room,
+                                     const char *invite_id);
+/* The id of the invite we posted with @sent_id (cs_call_invites_post_with_id()) once the room
+ * relayed it back live, or NULL. */
+const char *cs_call_invites_find_posted (CsCallInvites *self,
+                                         const char *circle_room,
+                                         const char *sent_id,
+                                         const char **call_room);
+/* The first invite, not retracted and live, that arrived after position @after and before
+ * @invite_id in @circle_room, or NULL. */
+const char *cs_call_invites_find_earlier (CsCallInvites *self,
+                                          const char *circle_room,
+                                          const char *invite_id,
+                                          guint64 after,
+                                          const char **call_room);
+
 G_END_DECLS
