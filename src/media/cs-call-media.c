@@ -134,6 +134,28 @@ cs_call_make_audio_encoder (CsCall *self, const char *name, GError **error)
   return encoder;
 }
 
+/* The self view hangs off the raw tee: the frames peers get, before any encoder, from the
+ * one capture. Its queue keeps only the newest frame and drops the older one (leaky
+ * downstream), so a user interface that falls behind never holds back the tee, and with it
+ * the encoder every peer depends on. */
+static gboolean
+add_self_view (CsCall *self, GstElement *raw_tee, GError **error)
+{
+  GstElement *queue = cs_media_make ("queue", "self-view-queue", error);
+
+  if (queue == NULL)
+    return FALSE;
+  g_object_set (queue, "max-size-buffers", 1, "max-size-bytes", 0, "max-size-time", (guint64) 0,
+                "leaky", 2 /* downstream */, NULL);
+  gst_bin_add_many (GST_BIN (self->pipeline), queue, self->self_view_sink, NULL);
+  if (!gst_element_link_many (raw_tee, queue, self->self_view_sink, NULL))
+    {
+      g_set_error (error, CS_MEDIA_ERROR, CS_MEDIA_ERROR_FAILED, "Could not link the self view");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 cs_call_build_pipeline (CsCall *self, GError **error)
 {
@@ -167,6 +189,8 @@ cs_call_build_pipeline (CsCall *self, GError **error)
     return FALSE;
   raw_video_pad = gst_element_get_static_pad (video[4], "src");
   gst_pad_add_probe (raw_video_pad, GST_PAD_PROBE_TYPE_BUFFER, on_raw_video, self, NULL);
+  if (self->self_view_sink != NULL && !add_self_view (self, video[5], error))
+    return FALSE;
 
   if (self->media_file != NULL)
     audio[0] = cs_media_file_source_new (self->media_file, FALSE, error);

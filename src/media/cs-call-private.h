@@ -30,6 +30,7 @@ struct _CsCall
   CsCallVideoSinkFunc sink_func;
   gpointer sink_data;
   GDestroyNotify sink_destroy;
+  GstElement *self_view_sink;
 
   GstElement *pipeline;
   GstElement *video_tee;

@@ -13,8 +13,9 @@
  * One call: one capture and one encoder per media kind, shared through a tee by every peer
  * (encode once), one CsCallPeer per remote participant, and one mixer for everything heard.
  *
- *   video capture ─ convert/scale/rate ─ [camera off: black] ─ vp8enc ─ tee ─┬─ peer…
- *   audio capture ─ convert/resample ─ volume (mute) ─ opusenc ─ tee ────────┴─ peer…
+ *   video capture ─ convert/scale/rate ─ [camera off: black] ─ tee ─ vp8enc ─ tee ─┬─ peer…
+ *                                     self view ─ leaky queue ─┘                   │
+ *   audio capture ─ convert/resample ─ volume (mute) ─ opusenc ─ tee ──────────────┴─ peer…
  *   peer… ─ audiomixer ─ speakers
  *
  * Each peer packetizes for itself (cheap): its webrtcbin owns the RTP session, SSRC and
@@ -483,6 +484,7 @@ cs_call_dispose (GObject *object)
   g_clear_object (&self->signaling);
   if (self->sink_destroy != NULL)
     g_clear_pointer (&self->sink_data, self->sink_destroy);
+  gst_clear_object (&self->self_view_sink);
 
   G_OBJECT_CLASS (cs_call_parent_class)->dispose (object);
 }
@@ -644,6 +646,19 @@ cs_call_set_video_sink_func (CsCall *self,
   self->sink_func = func;
   self->sink_data = user_data;
   self->sink_destroy = destroy;
+}
+
+void
+cs_call_set_self_view_sink (CsCall *self, GstElement *sink)
+{
+  g_return_if_fail (CS_IS_CALL (self));
+  g_return_if_fail (sink == NULL || GST_IS_ELEMENT (sink));
+  g_return_if_fail (self->state == CS_CALL_STATE_IDLE);
+
+  if (sink != NULL)
+    gst_object_ref_sink (sink);
+  gst_clear_object (&self->self_view_sink);
+  self->self_view_sink = sink;
 }
 
 gboolean

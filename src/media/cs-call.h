@@ -47,6 +47,11 @@ void cs_call_set_video_sink_func (CsCall *self,
                                   CsCallVideoSinkFunc func,
                                   gpointer user_data,
                                   GDestroyNotify destroy);
+/* Shows the user's own picture in @sink (raw video in, the captured frames as peers get
+ * them, black while the camera is off), branched from the one capture: no second capture,
+ * no encoder. A slow @sink drops frames instead of holding back the encoder. Takes a
+ * floating or full reference; set before joining; NULL for none. */
+void cs_call_set_self_view_sink (CsCall *self, GstElement *sink);
 
 gboolean cs_call_join (CsCall *self, GError **error);
 void cs_call_leave (CsCall *self);

@@ -3,15 +3,20 @@
 
 #include "config.h"
 
+#include "cs-call.h"
+#include "cs-local-hub.h"
+#include "cs-local-signaling.h"
 #include "cs-video-paintable.h"
 
+#include <glib/gstdio.h>
 #include <gst/video/video.h>
 #include <gtk/gtk.h>
 
 /*
  * The video sink as a person sees it: frames of any size and stride arrive whole and
  * straight, the picture takes the frames' size and shape, only the newest frame is shown, a
- * small buffer pool upstream never stalls and the self view is mirrored.
+ * small buffer pool upstream never stalls, the self view is mirrored, and a call shows its
+ * own capture without capturing or encoding twice.
  */
 
 #define WAIT_SECONDS 20
@@ -639,9 +644,79 @@ test_mirrored (Fixture *fixture, gconstpointer data)
   cairo_surface_destroy (surface);
 }
 
+static gboolean
+surface_has_light_pixel (cairo_surface_t *surface)
+{
+  int width = cairo_image_surface_get_width (surface);
+  int height = cairo_image_surface_get_height (surface);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        Rgb c = surface_pixel (surface, x, y);
+
+        if (c.r > 200 && c.g > 200 && c.b > 200)
+          return TRUE;
+      }
+  return FALSE;
+}
+
+/* The user's own picture during a call, from the call's capture: the test pattern's white
+ * ball on black, with one capture and one encoder as before. */
+static void
+test_self_view (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-video-sink-XXXXXX", &error);
+  g_autofree char *socket_path = NULL;
+  CsLocalHub *hub;
+  CsLocalSignaling *signaling;
+  CsCall *call;
+  cairo_surface_t *surface;
+  int width, height;
+
+  g_assert_no_error (error);
+  socket_path = g_build_filename (dir, "hub", NULL);
+  hub = cs_local_hub_new (socket_path, &error);
+  g_assert_no_error (error);
+  signaling = cs_local_signaling_new (socket_path, "call", "me");
+  call = cs_call_new (CS_CALL_SIGNALING (signaling), "Me");
+  cs_call_set_video_size (call, 320, 240, 15);
+  cs_video_paintable_set_mirrored (fixture->paintable, TRUE);
+  cs_call_set_self_view_sink (call, cs_video_paintable_make_sink (fixture->paintable));
+
+  g_assert_true (cs_call_join (call, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (fixture, cs_video_paintable_get_frames_shown (fixture->paintable) >= 10);
+  WAIT_UNTIL (fixture, cs_call_get_frames_sent (call) >= 10);
+  settle ();
+
+  cs_video_paintable_get_frame_size (fixture->paintable, &width, &height);
+  g_assert_cmpint (width, ==, 320);
+  g_assert_cmpint (height, ==, 240);
+  surface = draw_paintable (GDK_PAINTABLE (fixture->paintable), 320, 240);
+  assert_pixel (surface, 0, 0, BLACK, 12);
+  g_assert_true (surface_has_light_pixel (surface));
+  cairo_surface_destroy (surface);
+
+  /* The self view came from the one capture, not a second one, nor its own encoder. */
+  g_assert_cmpuint (cs_call_get_capture_starts (call), ==, 1);
+  g_assert_cmpuint (cs_call_get_encoder_starts (call), ==, 1);
+
+  cs_call_leave (call);
+  settle ();
+  g_assert_finalize_object (call);
+  g_assert_finalize_object (signaling);
+  g_assert_finalize_object (hub);
+  settle ();
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
+  /* videotestsrc and audiotestsrc instead of a camera and a microphone. */
+  g_setenv ("COUSINADE_MEDIA", "test", TRUE);
   gst_init (&argc, &argv);
   gtk_test_init (&argc, &argv, NULL);
 
@@ -654,6 +729,7 @@ main (int argc, char *argv[])
   ADD ("/video-sink/small-pool", test_small_pool);
   ADD ("/video-sink/newest-only", test_newest_only);
   ADD ("/video-sink/mirrored", test_mirrored);
+  ADD ("/video-sink/self-view", test_self_view);
 
   return g_test_run ();
 }
