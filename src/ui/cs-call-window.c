@@ -1,0 +1,871 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cs-call-window"
+
+#include "config.h"
+
+#include "cs-call-window.h"
+#include "cs-call-grid.h"
+#include "cs-call-tile.h"
+
+#include <glib/gi18n.h>
+
+/* Full screen: the controls go away after this long without input. */
+#define CONTROLS_TIMEOUT_SECONDS 3
+/* Above these, a link is called weak. */
+#define WEAK_LOSS_PERCENT 5.0
+#define WEAK_ROUND_TRIP_MS 400.0
+
+/*
+ * The peer id -> paintable table. CsCall asks for sinks on GStreamer's threads while the
+ * window adds and drops paintables on the main one, hence the mutex; the call holds a
+ * reference of its own (through the sink function's user data) so that a late sink request
+ * never reads a freed window.
+ */
+typedef struct
+{
+  gatomicrefcount ref_count;
+  GMutex mutex;
+  GHashTable *paintables; /* char *id -> CsVideoPaintable */
+} PaintableTable;
+
+static PaintableTable *
+paintable_table_new (void)
+{
+  PaintableTable *table = g_new0 (PaintableTable, 1);
+
+  g_atomic_ref_count_init (&table->ref_count);
+  g_mutex_init (&table->mutex);
+  table->paintables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  return table;
+}
+
+static PaintableTable *
+paintable_table_ref (PaintableTable *table)
+{
+  g_atomic_ref_count_inc (&table->ref_count);
+  return table;
+}
+
+static void
+paintable_table_unref (PaintableTable *table)
+{
+  if (!g_atomic_ref_count_dec (&table->ref_count))
+    return;
+
+  g_mutex_clear (&table->mutex);
+  g_hash_table_unref (table->paintables);
+  g_free (table);
+}
+
+/* One person in the call and the tile that shows them. */
+typedef struct
+{
+  CsCallPeer *peer;
+  CsCallTile *tile;
+} PeerBinding;
+
+struct _CsCallWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  CsCall *call;
+  char *status;
+  char *self_name;
+  gboolean show_self_view;
+  CsCallWindowNameFunc name_func;
+  gpointer name_data;
+  GDestroyNotify name_destroy;
+
+  PaintableTable *table;
+  CsVideoPaintable *self_paintable;
+  GHashTable *bindings; /* char *peer id -> PeerBinding */
+  guint duration_id;
+  guint controls_timeout_id;
+  double pointer_x;
+  double pointer_y;
+
+  GtkRevealer *header_revealer;
+  AdwWindowTitle *window_title;
+  GtkMenuButton *encryption_button;
+  GtkGrid *codes_grid;
+  GtkLabel *absent_label;
+  GtkStack *stack;
+  AdwStatusPage *status_page;
+  GtkSpinner *spinner;
+  GtkWidget *close_button;
+  CsCallGrid *grid;
+  CsCallTile *self_tile;
+  GtkRevealer *controls_revealer;
+  GtkWidget *controls;
+  GtkWidget *microphone_button;
+  GtkWidget *camera_button;
+  GtkWidget *self_view_button;
+  GtkWidget *fullscreen_button;
+};
+
+G_DEFINE_FINAL_TYPE (CsCallWindow, cs_call_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum
+{
+  PROP_0,
+  PROP_MUTED,
+  PROP_CAMERA_OFF,
+  PROP_SHOW_SELF_VIEW,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+peer_binding_free (PeerBinding *binding)
+{
+  g_clear_object (&binding->peer);
+  g_clear_object (&binding->tile);
+  g_free (binding);
+}
+
+static GstElement *
+make_video_sink (CsCall *call, CsCallPeer *peer, gpointer user_data)
+{
+  PaintableTable *table = user_data;
+  g_autoptr (CsVideoPaintable) paintable = NULL;
+
+  g_mutex_lock (&table->mutex);
+  paintable = g_hash_table_lookup (table->paintables, cs_call_peer_get_id (peer));
+  if (paintable != NULL)
+    g_object_ref (paintable);
+  g_mutex_unlock (&table->mutex);
+
+  /* Paintables are made on the main thread, when the peer joins the call's list, which
+   * happens before its media arrives. */
+  if (paintable == NULL)
+    {
+      g_message ("No picture for %s: it left already", cs_call_peer_get_id (peer));
+      return NULL;
+    }
+  return cs_video_paintable_make_sink (paintable);
+}
+
+static char *
+dup_peer_name (CsCallWindow *self, CsCallPeer *peer)
+{
+  char *name = NULL;
+
+  if (self->name_func != NULL)
+    name = self->name_func (peer, self->name_data);
+  if (name == NULL || *name == '\0')
+    {
+      g_free (name);
+      name = g_strdup (cs_call_peer_get_display_name (peer));
+    }
+  return name;
+}
+
+static void
+update_codes (CsCallWindow *self)
+{
+  GtkWidget *child;
+  GListModel *peers = cs_call_get_peers (self->call);
+  guint n = g_list_model_get_n_items (peers);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->codes_grid))) != NULL)
+    gtk_grid_remove (self->codes_grid, child);
+
+  if (n == 0)
+    {
+      GtkWidget *label = gtk_label_new (_ ("Nobody else is in the call yet."));
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_grid_attach (self->codes_grid, label, 0, 0, 2, 1);
+      return;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (CsCallPeer) peer = g_list_model_get_item (peers, i);
+      g_autofree char *name = dup_peer_name (self, peer);
+      const char *code = cs_call_peer_get_verification_code (peer);
+      GtkWidget *name_label = gtk_label_new (name);
+      GtkWidget *code_label = gtk_label_new (code != NULL ? code : "…");
+
+      gtk_label_set_xalign (GTK_LABEL (name_label), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (name_label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_max_width_chars (GTK_LABEL (name_label), 20);
+      gtk_widget_set_hexpand (name_label, TRUE);
+      gtk_label_set_xalign (GTK_LABEL (code_label), 1);
+      gtk_label_set_selectable (GTK_LABEL (code_label), FALSE);
+      gtk_widget_add_css_class (code_label, "cs-verification-code");
+      gtk_widget_add_css_class (code_label, "numeric");
+      gtk_grid_attach (self->codes_grid, name_label, 0, (int) i, 1, 1);
+      gtk_grid_attach (self->codes_grid, code_label, 1, (int) i, 1, 1);
+    }
+}
+
+static CsCallTileLink
+link_of (CsCallPeer *peer, const CsCallStatsValues *values)
+{
+  if (cs_call_peer_get_state (peer) == CS_CALL_PEER_STATE_LOST)
+    return CS_CALL_TILE_LINK_RECONNECTING;
+  if (values != NULL && (MAX (values->loss_sent, values->loss_received) * 100 > WEAK_LOSS_PERCENT ||
+                         values->rtt_ms > WEAK_ROUND_TRIP_MS))
+    return CS_CALL_TILE_LINK_WEAK;
+  return CS_CALL_TILE_LINK_GOOD;
+}
+
+static void
+update_tile_link (PeerBinding *binding)
+{
+  CsCallStats *stats = cs_call_peer_get_stats (binding->peer);
+  const CsCallStatsValues *values = stats != NULL ? cs_call_stats_get_values (stats) : NULL;
+
+  if (values == NULL)
+    cs_call_tile_set_link (binding->tile, link_of (binding->peer, NULL), -1, -1, 0, FALSE);
+  else
+    cs_call_tile_set_link (binding->tile, link_of (binding->peer, values), values->rtt_ms,
+                           MAX (values->loss_sent, values->loss_received) * 100,
+                           (guint) (values->receive_kbps + 0.5),
+                           values->candidate_type == CS_CANDIDATE_TYPE_RELAY);
+}
+
+static void
+on_peer_notify (CsCallPeer *peer, GParamSpec *pspec, CsCallWindow *self)
+{
+  PeerBinding *binding = g_hash_table_lookup (self->bindings, cs_call_peer_get_id (peer));
+  const char *name = g_param_spec_get_name (pspec);
+
+  if (binding == NULL)
+    return;
+
+  if (g_str_equal (name, "speaking"))
+    cs_call_tile_set_speaking (binding->tile, cs_call_peer_get_speaking (peer));
+  else if (g_str_equal (name, "muted"))
+    cs_call_tile_set_muted (binding->tile, cs_call_peer_get_muted (peer));
+  else if (g_str_equal (name, "camera-off"))
+    cs_call_tile_set_camera_off (binding->tile, cs_call_peer_get_camera_off (peer));
+  else if (g_str_equal (name, "state") || g_str_equal (name, "stats"))
+    update_tile_link (binding);
+  else if (g_str_equal (name, "verification-code"))
+    update_codes (self);
+}
+
+static void
+bind_peer (CsCallWindow *self, CsCallPeer *peer)
+{
+  PeerBinding *binding = g_new0 (PeerBinding, 1);
+  const char *id = cs_call_peer_get_id (peer);
+  g_autofree char *name = dup_peer_name (self, peer);
+  static const char *const details[] = {
+    "notify::speaking", "notify::muted", "notify::camera-off",
+    "notify::state",    "notify::stats", "notify::verification-code",
+  };
+
+  binding->peer = g_object_ref (peer);
+  binding->tile = g_object_ref_sink (cs_call_tile_new ());
+  cs_call_tile_set_name (binding->tile, name);
+  cs_call_tile_set_paintable (binding->tile,
+                              GDK_PAINTABLE (cs_call_window_get_paintable (self, id)));
+  cs_call_tile_set_muted (binding->tile, cs_call_peer_get_muted (peer));
+  cs_call_tile_set_camera_off (binding->tile, cs_call_peer_get_camera_off (peer));
+  cs_call_tile_set_speaking (binding->tile, cs_call_peer_get_speaking (peer));
+  update_tile_link (binding);
+  for (guint i = 0; i < G_N_ELEMENTS (details); i++)
+    g_signal_connect_object (peer, details[i], G_CALLBACK (on_peer_notify), self, 0);
+
+  cs_call_grid_add (self->grid, GTK_WIDGET (binding->tile));
+  g_hash_table_insert (self->bindings, g_strdup (id), binding);
+}
+
+static void
+unbind_peer (CsCallWindow *self, PeerBinding *binding)
+{
+  const char *id = cs_call_peer_get_id (binding->peer);
+
+  g_signal_handlers_disconnect_by_func (binding->peer, on_peer_notify, self);
+  cs_call_grid_remove (self->grid, GTK_WIDGET (binding->tile));
+  g_mutex_lock (&self->table->mutex);
+  g_hash_table_remove (self->table->paintables, id);
+  g_mutex_unlock (&self->table->mutex);
+}
+
+static void
+update_status (CsCallWindow *self)
+{
+  CsCallState state = cs_call_get_state (self->call);
+  guint n_peers = g_list_model_get_n_items (cs_call_get_peers (self->call));
+  const char *title = NULL;
+  const char *description = NULL;
+  const char *icon_name = "call-start-symbolic";
+  gboolean waiting = FALSE;
+  gboolean ended = FALSE;
+
+  switch (state)
+    {
+    case CS_CALL_STATE_IDLE:
+    case CS_CALL_STATE_JOINING:
+      title = self->status != NULL ? self->status : _ ("Connecting…");
+      waiting = TRUE;
+      break;
+    case CS_CALL_STATE_IN_CALL:
+      title = _ ("Waiting for the others to join");
+      description = _ ("They will appear here as soon as they arrive.");
+      icon_name = "system-users-symbolic";
+      break;
+    case CS_CALL_STATE_FAILED:
+      {
+        const GError *error = cs_call_get_error (self->call);
+
+        title = _ ("The call stopped");
+        description = error != NULL ? error->message : NULL;
+        icon_name = "call-stop-symbolic";
+        ended = TRUE;
+      }
+      break;
+    case CS_CALL_STATE_LEFT:
+    default:
+      title = _ ("The call has ended");
+      icon_name = "call-stop-symbolic";
+      ended = TRUE;
+      break;
+    }
+
+  adw_status_page_set_title (self->status_page, title);
+  adw_status_page_set_description (self->status_page, description);
+  adw_status_page_set_icon_name (self->status_page, icon_name);
+  gtk_spinner_set_spinning (self->spinner, waiting);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), waiting);
+  gtk_widget_set_visible (self->close_button, ended);
+  gtk_stack_set_visible_child_name (self->stack, state == CS_CALL_STATE_IN_CALL && n_peers > 0
+                                                   ? "grid"
+                                                   : "status");
+  gtk_widget_set_visible (GTK_WIDGET (self->self_tile), self->show_self_view && !ended);
+  gtk_widget_set_sensitive (self->controls, !ended);
+  gtk_widget_set_visible (GTK_WIDGET (self->encryption_button), !ended);
+}
+
+static void
+on_peers_changed (GListModel *peers, guint position, guint removed, guint added, CsCallWindow *self)
+{
+  g_autoptr (GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n = g_list_model_get_n_items (peers);
+  GHashTableIter iter;
+  gpointer value;
+
+  /* Reconciled as a whole: simpler than tracking positions, and a call has few people. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (CsCallPeer) peer = g_list_model_get_item (peers, i);
+
+      g_hash_table_add (present, (gpointer) cs_call_peer_get_id (peer));
+      if (!g_hash_table_contains (self->bindings, cs_call_peer_get_id (peer)))
+        bind_peer (self, peer);
+    }
+
+  g_hash_table_iter_init (&iter, self->bindings);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      PeerBinding *binding = value;
+
+      if (g_hash_table_contains (present, cs_call_peer_get_id (binding->peer)))
+        continue;
+      unbind_peer (self, binding);
+      g_hash_table_iter_remove (&iter);
+    }
+
+  update_codes (self);
+  update_status (self);
+}
+
+static gboolean
+on_duration_tick (gpointer user_data)
+{
+  CsCallWindow *self = CS_CALL_WINDOW (user_data);
+  gint64 join_time = cs_call_get_join_time (self->call);
+  guint seconds =
+    join_time > 0 ? (guint) ((g_get_monotonic_time () - join_time) / G_USEC_PER_SEC) : 0;
+  g_autofree char *text = NULL;
+
+  if (seconds >= 3600)
+    text = g_strdup_printf ("%u:%02u:%02u", seconds / 3600, seconds / 60 % 60, seconds % 60);
+  else
+    text = g_strdup_printf ("%u:%02u", seconds / 60, seconds % 60);
+  adw_window_title_set_subtitle (self->window_title, text);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_call_state_changed (CsCall *call, GParamSpec *pspec, CsCallWindow *self)
+{
+  if (cs_call_get_state (call) == CS_CALL_STATE_IN_CALL)
+    {
+      if (self->duration_id == 0)
+        self->duration_id = g_timeout_add_seconds (1, on_duration_tick, self);
+      on_duration_tick (self);
+    }
+  else
+    {
+      g_clear_handle_id (&self->duration_id, g_source_remove);
+    }
+  update_status (self);
+}
+
+static void
+update_controls (CsCallWindow *self)
+{
+  gboolean muted = cs_call_get_muted (self->call);
+  gboolean camera_off = cs_call_get_camera_off (self->call);
+  gboolean fullscreen = gtk_window_is_fullscreen (GTK_WINDOW (self));
+
+  gtk_button_set_icon_name (GTK_BUTTON (self->microphone_button),
+                            muted ? "microphone-disabled-symbolic"
+                                  : "microphone-sensitivity-high-symbolic");
+  gtk_widget_set_tooltip_text (self->microphone_button,
+                               muted ? _ ("Turn my microphone back on (Ctrl+D)")
+                                     : _ ("Turn my microphone off (Ctrl+D)"));
+  gtk_button_set_icon_name (GTK_BUTTON (self->camera_button),
+                            camera_off ? "camera-disabled-symbolic" : "camera-video-symbolic");
+  gtk_widget_set_tooltip_text (self->camera_button, camera_off
+                                                      ? _ ("Turn my camera back on (Ctrl+E)")
+                                                      : _ ("Turn my camera off (Ctrl+E)"));
+  gtk_widget_set_tooltip_text (self->self_view_button,
+                               self->show_self_view ? _ ("Hide my own picture (Ctrl+Shift+S)")
+                                                    : _ ("Show my own picture (Ctrl+Shift+S)"));
+  gtk_button_set_icon_name (GTK_BUTTON (self->fullscreen_button),
+                            fullscreen ? "view-restore-symbolic" : "view-fullscreen-symbolic");
+  gtk_widget_set_tooltip_text (self->fullscreen_button, fullscreen ? _ ("Leave full screen (F11)")
+                                                                   : _ ("Full screen (F11)"));
+
+  cs_call_tile_set_muted (self->self_tile, muted);
+  cs_call_tile_set_camera_off (self->self_tile, camera_off);
+}
+
+static void
+on_call_muted_changed (CsCall *call, GParamSpec *pspec, CsCallWindow *self)
+{
+  update_controls (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MUTED]);
+}
+
+static void
+on_call_camera_off_changed (CsCall *call, GParamSpec *pspec, CsCallWindow *self)
+{
+  update_controls (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAMERA_OFF]);
+}
+
+static void
+set_controls_revealed (CsCallWindow *self, gboolean revealed)
+{
+  gtk_revealer_set_reveal_child (self->header_revealer, revealed);
+  gtk_revealer_set_reveal_child (self->controls_revealer, revealed);
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), revealed ? NULL : "none");
+}
+
+static gboolean
+on_controls_timeout (gpointer user_data)
+{
+  CsCallWindow *self = CS_CALL_WINDOW (user_data);
+
+  self->controls_timeout_id = 0;
+  set_controls_revealed (self, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Any input brings the controls back; in full screen they go away again after a while. */
+static void
+show_controls (CsCallWindow *self)
+{
+  set_controls_revealed (self, TRUE);
+  g_clear_handle_id (&self->controls_timeout_id, g_source_remove);
+  if (gtk_window_is_fullscreen (GTK_WINDOW (self)))
+    self->controls_timeout_id =
+      g_timeout_add_seconds (CONTROLS_TIMEOUT_SECONDS, on_controls_timeout, self);
+}
+
+static void
+on_fullscreened_changed (CsCallWindow *self)
+{
+  update_controls (self);
+  show_controls (self);
+}
+
+static void
+on_pointer_motion (GtkEventControllerMotion *controller, double x, double y, CsCallWindow *self)
+{
+  /* Controls sliding in or out move what is under a still pointer: only real moves count. */
+  if (G_APPROX_VALUE (x, self->pointer_x, 0.5) && G_APPROX_VALUE (y, self->pointer_y, 0.5))
+    return;
+
+  self->pointer_x = x;
+  self->pointer_y = y;
+  show_controls (self);
+}
+
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint keyval,
+                guint keycode,
+                GdkModifierType state,
+                CsCallWindow *self)
+{
+  show_controls (self);
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+leave_call (CsCallWindow *self)
+{
+  g_clear_handle_id (&self->duration_id, g_source_remove);
+  if (self->call != NULL)
+    cs_call_leave (self->call);
+}
+
+static gboolean
+on_close_request (GtkWindow *window)
+{
+  leave_call (CS_CALL_WINDOW (window));
+  return FALSE;
+}
+
+static void
+leave_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  leave_call (CS_CALL_WINDOW (widget));
+  gtk_window_destroy (GTK_WINDOW (widget));
+}
+
+static void
+cs_call_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  CsCallWindow *self = CS_CALL_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MUTED:
+      g_value_set_boolean (value, self->call != NULL && cs_call_get_muted (self->call));
+      break;
+    case PROP_CAMERA_OFF:
+      g_value_set_boolean (value, self->call != NULL && cs_call_get_camera_off (self->call));
+      break;
+    case PROP_SHOW_SELF_VIEW:
+      g_value_set_boolean (value, self->show_self_view);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cs_call_window_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  CsCallWindow *self = CS_CALL_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MUTED:
+      /* The call notifies, and on_call_muted_changed() notifies this property. */
+      if (self->call != NULL)
+        cs_call_set_muted (self->call, g_value_get_boolean (value));
+      break;
+    case PROP_CAMERA_OFF:
+      if (self->call != NULL)
+        cs_call_set_camera_off (self->call, g_value_get_boolean (value));
+      break;
+    case PROP_SHOW_SELF_VIEW:
+      if (self->show_self_view == g_value_get_boolean (value))
+        break;
+      self->show_self_view = g_value_get_boolean (value);
+      update_controls (self);
+      update_status (self);
+      g_object_notify_by_pspec (object, pspec);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cs_call_window_dispose (GObject *object)
+{
+  CsCallWindow *self = CS_CALL_WINDOW (object);
+
+  g_clear_handle_id (&self->duration_id, g_source_remove);
+  g_clear_handle_id (&self->controls_timeout_id, g_source_remove);
+  if (self->call != NULL)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      leave_call (self);
+      g_signal_handlers_disconnect_by_data (self->call, self);
+      g_signal_handlers_disconnect_by_data (cs_call_get_peers (self->call), self);
+      g_hash_table_iter_init (&iter, self->bindings);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        g_signal_handlers_disconnect_by_data (((PeerBinding *) value)->peer, self);
+    }
+  g_clear_pointer (&self->bindings, g_hash_table_unref);
+  g_clear_object (&self->call);
+  g_clear_object (&self->self_paintable);
+  if (self->name_destroy != NULL)
+    g_clear_pointer (&self->name_data, self->name_destroy);
+  self->name_func = NULL;
+  self->name_destroy = NULL;
+
+  G_OBJECT_CLASS (cs_call_window_parent_class)->dispose (object);
+}
+
+static void
+cs_call_window_finalize (GObject *object)
+{
+  CsCallWindow *self = CS_CALL_WINDOW (object);
+
+  g_free (self->status);
+  g_free (self->self_name);
+  g_clear_pointer (&self->table, paintable_table_unref);
+
+  G_OBJECT_CLASS (cs_call_window_parent_class)->finalize (object);
+}
+
+static void
+cs_call_window_class_init (CsCallWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->get_property = cs_call_window_get_property;
+  object_class->set_property = cs_call_window_set_property;
+  object_class->dispose = cs_call_window_dispose;
+  object_class->finalize = cs_call_window_finalize;
+  window_class->close_request = on_close_request;
+
+  /* The call's own state, as properties so that they can be stateful actions. */
+  properties[PROP_MUTED] = g_param_spec_boolean ("muted", NULL, NULL, FALSE, flags);
+  properties[PROP_CAMERA_OFF] = g_param_spec_boolean ("camera-off", NULL, NULL, FALSE, flags);
+  properties[PROP_SHOW_SELF_VIEW] =
+    g_param_spec_boolean ("show-self-view", NULL, NULL, TRUE, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (CS_TYPE_CALL_GRID);
+  g_type_ensure (CS_TYPE_CALL_TILE);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/cousinade/Cousinade/cs-call-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CsCallWindow, header_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CsCallWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CsCallWindow, encryption_button);
+  gtk_widget_class_bind_template_child (widget_class, CsCallWindow, codes_grid);
+  gtk_widget_class_bind_template_child (widget_class, CsCallWindow, absent_label);
+  gtk_widget_class_bind_template_child (widget_class, CsCallWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, CsCallWindow, status_page);
+  gtk_widget_class_bind_template_child (widget_class, CsCallWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, CsCallWindow, close_button);
+  gtk_widget_class_bind_template_child (widget_class, CsCallWindow, grid);
+  gtk_widget_class_bind_template_child (widget_class, CsCallWindow, self_tile);
+  gtk_widget_class_bind_template_child (widget_class, CsCallWindow, controls_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CsCallWindow, controls);
+  gtk_widget_class_bind_template_child (widget_class, CsCallWindow, microphone_button);
+  gtk_widget_class_bind_template_child (widget_class, CsCallWindow, camera_button);
+  gtk_widget_class_bind_template_child (widget_class, CsCallWindow, self_view_button);
+  gtk_widget_class_bind_template_child (widget_class, CsCallWindow, fullscreen_button);
+
+  gtk_widget_class_install_property_action (widget_class, "call.toggle-microphone", "muted");
+  gtk_widget_class_install_property_action (widget_class, "call.toggle-camera", "camera-off");
+  gtk_widget_class_install_property_action (widget_class, "call.toggle-self-view",
+                                            "show-self-view");
+  gtk_widget_class_install_property_action (widget_class, "call.toggle-fullscreen", "fullscreened");
+  gtk_widget_class_install_action (widget_class, "call.leave", NULL, leave_activated);
+}
+
+static void
+cs_call_window_init (CsCallWindow *self)
+{
+  GtkEventController *controller;
+
+  self->show_self_view = TRUE;
+  self->pointer_x = self->pointer_y = -1;
+  self->table = paintable_table_new ();
+  self->bindings =
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) peer_binding_free);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->microphone_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Mute my microphone"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->camera_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Turn my camera off"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->self_view_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Show my own picture"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->fullscreen_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Full screen"), -1);
+
+  cs_call_tile_set_show_link (self->self_tile, FALSE);
+  cs_call_tile_set_name (self->self_tile, _ ("You"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->self_tile), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("My own picture"), -1);
+
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect (controller, "motion", G_CALLBACK (on_pointer_motion), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  g_signal_connect (self, "notify::fullscreened", G_CALLBACK (on_fullscreened_changed), NULL);
+}
+
+CsCallWindow *
+cs_call_window_new (GtkApplication *application, CsCall *call, const char *title)
+{
+  CsCallWindow *self;
+  GListModel *peers;
+
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (CS_IS_CALL (call), NULL);
+
+  self = g_object_new (CS_TYPE_CALL_WINDOW, "application", application, NULL);
+  self->call = g_object_ref (call);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  adw_window_title_set_title (self->window_title, title);
+
+  self->self_paintable = cs_video_paintable_new ();
+  cs_video_paintable_set_mirrored (self->self_paintable, TRUE);
+  cs_call_tile_set_paintable (self->self_tile, GDK_PAINTABLE (self->self_paintable));
+  /* The call keeps its own reference to the table: sinks asked for on GStreamer's threads
+   * never find it freed, whenever the window goes. */
+  if (cs_call_get_state (call) == CS_CALL_STATE_IDLE)
+    cs_call_set_self_view_sink (call, cs_video_paintable_make_sink (self->self_paintable));
+  cs_call_set_video_sink_func (call, make_video_sink, paintable_table_ref (self->table),
+                               (GDestroyNotify) paintable_table_unref);
+
+  g_signal_connect_object (call, "notify::state", G_CALLBACK (on_call_state_changed), self, 0);
+  g_signal_connect_object (call, "notify::muted", G_CALLBACK (on_call_muted_changed), self, 0);
+  g_signal_connect_object (call, "notify::camera-off", G_CALLBACK (on_call_camera_off_changed),
+                           self, 0);
+  peers = cs_call_get_peers (call);
+  g_signal_connect_object (peers, "items-changed", G_CALLBACK (on_peers_changed), self, 0);
+
+  on_peers_changed (peers, 0, 0, g_list_model_get_n_items (peers), self);
+  on_call_state_changed (call, NULL, self);
+  update_controls (self);
+  return self;
+}
+
+CsCall *
+cs_call_window_get_call (CsCallWindow *self)
+{
+  g_return_val_if_fail (CS_IS_CALL_WINDOW (self), NULL);
+
+  return self->call;
+}
+
+void
+cs_call_window_set_name_func (CsCallWindow *self,
+                              CsCallWindowNameFunc func,
+                              gpointer user_data,
+                              GDestroyNotify destroy)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (CS_IS_CALL_WINDOW (self));
+
+  if (self->name_destroy != NULL)
+    g_clear_pointer (&self->name_data, self->name_destroy);
+  self->name_func = func;
+  self->name_data = user_data;
+  self->name_destroy = destroy;
+
+  g_hash_table_iter_init (&iter, self->bindings);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      PeerBinding *binding = value;
+      g_autofree char *name = dup_peer_name (self, binding->peer);
+
+      cs_call_tile_set_name (binding->tile, name);
+    }
+  update_codes (self);
+}
+
+void
+cs_call_window_set_absent_members (CsCallWindow *self, const char *const *names)
+{
+  g_autofree char *list = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (CS_IS_CALL_WINDOW (self));
+
+  if (names == NULL || names[0] == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->absent_label), FALSE);
+      return;
+    }
+
+  /* Translators: what separates names in a list such as "Mamie Jeanne, Paul". */
+  list = g_strjoinv (_ (", "), (char **) names);
+  /* Translators: %s is a list of names of people who have not joined the call yet. */
+  text = g_strdup_printf (_ ("Not here yet: %s"), list);
+  gtk_label_set_label (self->absent_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->absent_label), TRUE);
+}
+
+void
+cs_call_window_set_status (CsCallWindow *self, const char *status)
+{
+  g_return_if_fail (CS_IS_CALL_WINDOW (self));
+
+  if (g_strcmp0 (self->status, status) == 0)
+    return;
+
+  g_free (self->status);
+  self->status = g_strdup (status);
+  update_status (self);
+}
+
+/* The user's own name, for the avatar of the self view when the camera is off. */
+void
+cs_call_window_set_self_name (CsCallWindow *self, const char *name)
+{
+  g_return_if_fail (CS_IS_CALL_WINDOW (self));
+
+  cs_call_tile_set_name (self->self_tile, name != NULL && *name != '\0' ? name : _ ("You"));
+}
+
+GtkWidget *
+cs_call_window_get_tile (CsCallWindow *self, const char *peer_id)
+{
+  PeerBinding *binding;
+
+  g_return_val_if_fail (CS_IS_CALL_WINDOW (self), NULL);
+  g_return_val_if_fail (peer_id != NULL, NULL);
+
+  binding = g_hash_table_lookup (self->bindings, peer_id);
+  return binding != NULL ? GTK_WIDGET (binding->tile) : NULL;
+}
+
+CsVideoPaintable *
+cs_call_window_get_paintable (CsCallWindow *self, const char *peer_id)
+{
+  CsVideoPaintable *paintable;
+
+  g_return_val_if_fail (CS_IS_CALL_WINDOW (self), NULL);
+  g_return_val_if_fail (peer_id != NULL, NULL);
+
+  g_mutex_lock (&self->table->mutex);
+  paintable = g_hash_table_lookup (self->table->paintables, peer_id);
+  if (paintable == NULL)
+    {
+      paintable = cs_video_paintable_new ();
+      g_hash_table_insert (self->table->paintables, g_strdup (peer_id), paintable);
+    }
+  g_mutex_unlock (&self->table->mutex);
+  return paintable;
+}
+
+CsVideoPaintable *
+cs_call_window_get_self_paintable (CsCallWindow *self)
+{
+  g_return_val_if_fail (CS_IS_CALL_WINDOW (self), NULL);
+
+  return self->self_paintable;
+}
