@@ -39,7 +39,9 @@ void cs_call_window_set_status (CsCallWindow *self, const char *status);
 
 /* The tile widget of the participant @peer_id, or NULL. */
 GtkWidget *cs_call_window_get_tile (CsCallWindow *self, const char *peer_id);
-/* The paintable showing @peer_id's video (made on first use, also by the sink function). */
+/* The paintable showing @peer_id's video, made on first use (main thread only). The window makes
+ * one for each peer as it appears in the call's list, before its media can arrive; the sink
+ * function only looks them up, and gives no sink for an id it does not know. */
 CsVideoPaintable *cs_call_window_get_paintable (CsCallWindow *self, const char *peer_id);
 CsVideoPaintable *cs_call_window_get_self_paintable (CsCallWindow *self);
 /* The user's own name, for the self view (its label and, camera off, its avatar); NULL for
