@@ -15,6 +15,8 @@ struct _CsCircleRooms
   CsXmppClient *client;
   /* room address -> GHashTable of bare addresses present */
   GHashTable *occupants;
+  /* occupant address (room@service/nick) -> real bare address */
+  GHashTable *occupant_addresses;
 };
 
 G_DEFINE_FINAL_TYPE (CsCircleRooms, cs_circle_rooms, G_TYPE_OBJECT)
@@ -295,6 +297,15 @@ on_occupant (CsXmppClient *client,
     g_hash_table_add (present, g_strdup (jid));
   else
     g_hash_table_remove (present, jid);
+  if (nick != NULL && available)
+    g_hash_table_replace (self->occupant_addresses, g_strconcat (room, "/", nick, NULL),
+                          g_strdup (jid));
+  else if (nick != NULL)
+    {
+      g_autofree char *occupant = g_strconcat (room, "/", nick, NULL);
+
+      g_hash_table_remove (self->occupant_addresses, occupant);
+    }
 
   circle = find_circle_by_room (self, room);
   if (circle != NULL && available && affiliation != NULL &&
@@ -319,6 +330,7 @@ cs_circle_rooms_dispose (GObject *object)
   cs_circle_rooms_set_client (self, NULL);
   g_clear_object (&self->store);
   g_clear_pointer (&self->occupants, g_hash_table_unref);
+  g_clear_pointer (&self->occupant_addresses, g_hash_table_unref);
 
   G_OBJECT_CLASS (cs_circle_rooms_parent_class)->dispose (object);
 }
@@ -343,6 +355,7 @@ cs_circle_rooms_init (CsCircleRooms *self)
 {
   self->occupants =
     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
+  self->occupant_addresses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 CsCircleRooms *
@@ -372,6 +385,8 @@ cs_circle_rooms_set_client (CsCircleRooms *self, CsXmppClient *client)
   g_set_object (&self->client, client);
   if (self->occupants != NULL)
     g_hash_table_remove_all (self->occupants);
+  if (self->occupant_addresses != NULL)
+    g_hash_table_remove_all (self->occupant_addresses);
 
   if (client == NULL)
     return;
@@ -563,4 +578,46 @@ cs_circle_rooms_circle_restored (CsCircleRooms *self, CsCircle *circle)
   if (is_online (self) && cs_circle_get_room_address (circle) != NULL)
     cs_xmpp_client_join_room (self->client, cs_circle_get_room_address (circle),
                               own_nickname (self, &buffer), FALSE, NULL);
+}
+
+const char *
+cs_circle_rooms_get_occupant_address (CsCircleRooms *self, const char *room, const char *nick)
+{
+  g_autofree char *occupant = NULL;
+
+  g_return_val_if_fail (CS_IS_CIRCLE_ROOMS (self), NULL);
+  g_return_val_if_fail (room != NULL && nick != NULL, NULL);
+
+  occupant = g_strconcat (room, "/", nick, NULL);
+  return g_hash_table_lookup (self->occupant_addresses, occupant);
+}
+
+gboolean
+cs_circle_rooms_is_in_room (CsCircleRooms *self, CsCircle *circle)
+{
+  const char *room;
+  g_autofree char *buffer = NULL;
+  g_autofree char *occupant = NULL;
+
+  g_return_val_if_fail (CS_IS_CIRCLE_ROOMS (self), FALSE);
+  g_return_val_if_fail (CS_IS_CIRCLE (circle), FALSE);
+
+  room = cs_circle_get_room_address (circle);
+  if (room == NULL || !is_online (self))
+    return FALSE;
+  /* The room shows us to ourselves once we are in. */
+  occupant = g_strconcat (room, "/", own_nickname (self, &buffer), NULL);
+  return g_hash_table_contains (self->occupant_addresses, occupant);
+}
+
+char *
+cs_circle_rooms_dup_own_nickname (CsCircleRooms *self)
+{
+  g_autofree char *buffer = NULL;
+
+  g_return_val_if_fail (CS_IS_CIRCLE_ROOMS (self), NULL);
+
+  if (self->client == NULL)
+    return NULL;
+  return g_strdup (own_nickname (self, &buffer));
 }

@@ -40,6 +40,14 @@ gboolean cs_circle_rooms_is_signed_in (CsCircleRooms *self);
 /* Whether @contact is in @circle's room right now. */
 gboolean cs_circle_rooms_is_online (CsCircleRooms *self, CsCircle *circle, CsContact *contact);
 
+/* The real bare address of the occupant @nick of @room, while they are in it, or NULL. */
+const char *cs_circle_rooms_get_occupant_address (CsCircleRooms *self,
+                                                  const char *room,
+                                                  const char *nick);
+/* Whether the user is in @circle's room right now (calls are announced there). */
+gboolean cs_circle_rooms_is_in_room (CsCircleRooms *self, CsCircle *circle);
+/* The nickname the user has in circles' rooms, or NULL when signed out. */
+char *cs_circle_rooms_dup_own_nickname (CsCircleRooms *self);
 /* The invite link of @circle's room (RFC 5122 "?join"), or NULL when it has no room. */
 char *cs_circle_rooms_dup_invite_uri (CsCircle *circle);
 

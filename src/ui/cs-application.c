@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cs-application.h"
+#include "cs-call-manager.h"
 #include "cs-reminders.h"
 #include "cs-schedule-sync.h"
 #include "cs-window.h"
@@ -20,6 +21,8 @@ struct _CsApplication
   GError *store_error;
   CsAccountSession *session;
   CsCircleRooms *rooms;
+  /* The one call going on, and who is in each circle's call. */
+  CsCallManager *calls;
   /* Reminders of scheduled calls; the app holds itself while some are ahead,
    * so that they come with the window closed. */
   CsReminders *reminders;
@@ -234,6 +237,9 @@ on_session_client (CsAccountSession *session, GParamSpec *pspec, CsApplication *
 {
   CsXmppClient *client = cs_account_session_get_client (session);
 
+  /* Call invites are followed from before the circles' rooms are entered, so that their
+   * history is read. */
+  cs_call_manager_set_client (self->calls, client);
   cs_circle_rooms_set_client (self->rooms, client);
 
   g_clear_object (&self->schedule_sync);
@@ -354,8 +360,19 @@ on_reminders_has_upcoming (CsReminders *reminders, GParamSpec *pspec, CsApplicat
   update_reminder_hold (self);
 }
 
-/* app.join-call: until calls have their own window, joining opens the call's
- * circle. The parameter is a call id (see cs_reminders_format_call_id()). */
+/* Opens the main window to say why a call could not start. */
+static void
+show_toast (CsApplication *self, const char *message)
+{
+  CsWindow *window = get_or_create_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  cs_window_add_toast (window, adw_toast_new (message));
+}
+
+/* app.join-call: joins the call of a scheduled occurrence's circle, or starts it. The
+ * parameter is a call id (see cs_reminders_format_call_id()). Reminders carry it, so this
+ * works with the main window closed: only the call window opens. */
 static void
 on_join_call_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -365,13 +382,14 @@ on_join_call_activated (GSimpleAction *action, GVariant *parameter, gpointer use
   g_autofree char *uid = NULL;
   g_autoptr (CsScheduledCall) call = NULL;
   g_autoptr (GError) error = NULL;
-  CsWindow *window = get_or_create_window (self);
   CsCircle *circle = NULL;
 
   g_application_withdraw_notification (G_APPLICATION (self), notification_id);
-  gtk_window_present (GTK_WINDOW (window));
   if (self->store == NULL)
-    return;
+    {
+      gtk_window_present (GTK_WINDOW (get_or_create_window (self)));
+      return;
+    }
 
   if (cs_reminders_parse_call_id (call_id, &uid, NULL, &error))
     call = cs_store_find_scheduled_call_by_uid (self->store, uid, &error);
@@ -379,9 +397,37 @@ on_join_call_activated (GSimpleAction *action, GVariant *parameter, gpointer use
     circle = cs_store_find_circle (self->store, cs_scheduled_call_get_circle_id (call));
 
   if (circle != NULL)
-    cs_window_show_circle (window, circle);
+    cs_call_manager_join_circle (self->calls, circle);
   else
-    cs_window_add_toast (window, adw_toast_new (_ ("This call is no longer in your schedule.")));
+    show_toast (self, _ ("This call is no longer in your schedule."));
+}
+
+/* app.join-circle-call: the circle page's Call and Join buttons (circle id). */
+static void
+on_join_circle_call_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  CsApplication *self = CS_APPLICATION (user_data);
+  CsCircle *circle;
+
+  if (self->store == NULL)
+    return;
+  circle = cs_store_find_circle (self->store, g_variant_get_int64 (parameter));
+  if (circle != NULL)
+    cs_call_manager_join_circle (self->calls, circle);
+}
+
+/* app.call-contact: a one-to-one call from a contact's page (contact id). */
+static void
+on_call_contact_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  CsApplication *self = CS_APPLICATION (user_data);
+  CsContact *contact;
+
+  if (self->store == NULL)
+    return;
+  contact = cs_store_find_contact (self->store, g_variant_get_int64 (parameter));
+  if (contact != NULL)
+    cs_call_manager_call_contact (self->calls, contact);
 }
 
 static void
@@ -401,6 +447,8 @@ static const GActionEntry app_actions[] = {
   { "quit", on_quit_activated },
   { "about", on_about_activated },
   { "join-call", on_join_call_activated, "s" },
+  { "join-circle-call", on_join_circle_call_activated, "x" },
+  { "call-contact", on_call_contact_activated, "x" },
   { "snooze-reminder", on_snooze_reminder_activated, "s" },
 };
 
@@ -423,6 +471,12 @@ static const struct
   { "circle.rename", { "F2", NULL } },
   { "circle.add-member", { "<Control>m", NULL } },
   { "circle.schedule-call", { "<Control>t", NULL } },
+  { "circle.start-call", { "<Control><Shift>j", NULL } },
+  { "call.toggle-microphone", { "<Control>d", NULL } },
+  { "call.toggle-camera", { "<Control>e", NULL } },
+  { "call.toggle-fullscreen", { "F11", NULL } },
+  { "call.toggle-self-view", { "<Control><Shift>s", NULL } },
+  { "call.leave", { "<Control><Shift>h", NULL } },
 };
 
 static void
@@ -432,6 +486,8 @@ cs_application_startup (GApplication *application)
   g_autofree char *path = NULL;
 
   G_APPLICATION_CLASS (cs_application_parent_class)->startup (application);
+  /* Calls need GStreamer; its own command-line options are of no use to people. */
+  gst_init (NULL, NULL);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
                                    self);
@@ -452,6 +508,8 @@ cs_application_startup (GApplication *application)
   /* Everything local works offline; signing in happens in the background. */
   self->session = cs_account_session_new (self->store);
   self->rooms = cs_circle_rooms_new (self->store);
+  self->calls =
+    cs_call_manager_new (GTK_APPLICATION (self), self->store, self->rooms, self->settings);
   self->published = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_signal_connect_object (self->store, "schedule-changed", G_CALLBACK (on_schedule_changed), self,
                            0);
@@ -475,6 +533,8 @@ cs_application_shutdown (GApplication *application)
 
   g_clear_object (&self->reminders);
   update_reminder_hold (self);
+  /* A call going on ends, and goes to the history, before the store closes. */
+  g_clear_object (&self->calls);
 
   if (self->store != NULL)
     {
@@ -529,6 +589,7 @@ cs_application_dispose (GObject *object)
   g_clear_object (&self->reminders);
   g_clear_object (&self->schedule_sync);
   g_clear_pointer (&self->published, g_hash_table_unref);
+  g_clear_object (&self->calls);
   g_clear_object (&self->rooms);
   g_clear_object (&self->session);
   g_clear_object (&self->store);
@@ -612,4 +673,13 @@ cs_application_get_settings (CsApplication *self)
   g_return_val_if_fail (CS_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+/* NULL when the data file could not be opened. */
+CsCallManager *
+cs_application_get_call_manager (CsApplication *self)
+{
+  g_return_val_if_fail (CS_IS_APPLICATION (self), NULL);
+
+  return self->calls;
 }

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "cs-account-session.h"
+#include "cs-call-manager.h"
 #include "cs-circle-rooms.h"
 #include "cs-store.h"
 
@@ -22,5 +23,8 @@ GSettings *cs_application_get_settings (CsApplication *self);
 CsAccountSession *cs_application_get_session (CsApplication *self);
 /* NULL when the data file could not be opened. */
 CsCircleRooms *cs_application_get_rooms (CsApplication *self);
+
+/* NULL when the data file could not be opened. */
+CsCallManager *cs_application_get_call_manager (CsApplication *self);
 
 G_END_DECLS

@@ -36,6 +36,9 @@ struct _CsCirclePage
   GtkLabel *description_label;
   GtkListBox *members_list;
   GtkListBox *calls_list;
+  AdwActionRow *call_row;
+  GtkButton *call_button;
+  CsCallManager *calls;
   CsTimeline *timeline;
   AdwPreferencesGroup *invite_group;
   AdwActionRow *invite_row;
@@ -707,6 +710,85 @@ on_calls_timeout (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The call row: "Call" when nobody is in the circle's call, "Join the Call" with who is in it
+ * when somebody is, and why not when calling is not possible right now. */
+static void
+update_call_row (CsCirclePage *self)
+{
+  g_auto (GStrv) names = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *subtitle = NULL;
+  gboolean in_this_call;
+
+  if (self->circle == NULL || self->calls == NULL)
+    return;
+
+  names = cs_call_manager_dup_circle_call_names (self->calls, self->circle);
+  reason = cs_call_manager_dup_unavailable_reason (self->calls, self->circle);
+  in_this_call = cs_call_manager_get_in_call (self->calls) &&
+                 cs_call_manager_get_circle_id (self->calls) == cs_circle_get_id (self->circle);
+
+  if (in_this_call)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->call_row),
+                                     _ ("You are in this circle’s call"));
+      gtk_button_set_label (self->call_button, _ ("_Show the Call"));
+    }
+  else if (names != NULL)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->call_row),
+                                     _ ("A call is going on"));
+      gtk_button_set_label (self->call_button, _ ("_Join the Call"));
+    }
+  else
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->call_row), _ ("Video Call"));
+      gtk_button_set_label (self->call_button, _ ("_Call"));
+    }
+
+  if (reason != NULL && !in_this_call)
+    subtitle = g_strdup (reason);
+  else if (names != NULL)
+    {
+      g_autofree char *list = cs_labels_join_names ((const char *const *) names);
+
+      /* Translators: %s is a list of names, such as "Anna, Bruno and Chloé". */
+      subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "In the call: %s",
+                                               "In the call: %s", g_strv_length (names)),
+                                  list);
+    }
+  else
+    subtitle = g_strdup (_ ("Start a call: every member is told and can join."));
+
+  adw_action_row_set_subtitle (self->call_row, subtitle);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "circle.start-call",
+                                 reason == NULL || in_this_call);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->call_button),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle, -1);
+}
+
+static void
+on_circle_call_changed (CsCallManager *calls, gint64 circle_id, CsCirclePage *self)
+{
+  if (self->circle != NULL && circle_id == cs_circle_get_id (self->circle))
+    update_call_row (self);
+}
+
+static void
+on_calls_notify (CsCallManager *calls, GParamSpec *pspec, CsCirclePage *self)
+{
+  update_call_row (self);
+}
+
+static void
+start_call_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CsCirclePage *self = CS_CIRCLE_PAGE (widget);
+
+  if (self->circle != NULL && self->calls != NULL)
+    cs_call_manager_join_circle (self->calls, self->circle);
+}
+
 static void
 schedule_call_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -785,6 +867,7 @@ cs_circle_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->circle, on_room_address_notify, self);
   g_clear_object (&self->circle);
   g_clear_object (&self->rooms);
+  g_clear_object (&self->calls);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (cs_circle_page_parent_class)->dispose (object);
@@ -817,6 +900,8 @@ cs_circle_page_class_init (CsCirclePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsCirclePage, description_label);
   gtk_widget_class_bind_template_child (widget_class, CsCirclePage, members_list);
   gtk_widget_class_bind_template_child (widget_class, CsCirclePage, calls_list);
+  gtk_widget_class_bind_template_child (widget_class, CsCirclePage, call_row);
+  gtk_widget_class_bind_template_child (widget_class, CsCirclePage, call_button);
   gtk_widget_class_bind_template_child (widget_class, CsCirclePage, timeline);
   gtk_widget_class_bind_template_child (widget_class, CsCirclePage, invite_group);
   gtk_widget_class_bind_template_child (widget_class, CsCirclePage, invite_row);
@@ -830,6 +915,7 @@ cs_circle_page_class_init (CsCirclePageClass *klass)
                                    log_encounter_action);
   gtk_widget_class_install_action (widget_class, "circle.schedule-call", NULL,
                                    schedule_call_action);
+  gtk_widget_class_install_action (widget_class, "circle.start-call", NULL, start_call_action);
   gtk_widget_class_install_action (widget_class, "circle.export-schedule", NULL,
                                    export_schedule_action);
   gtk_widget_class_install_action (widget_class, "circle.import-calendar", NULL,
@@ -889,6 +975,21 @@ cs_circle_page_set_rooms (CsCirclePage *self, CsCircleRooms *rooms)
                            0);
 }
 
+void
+cs_circle_page_set_calls (CsCirclePage *self, CsCallManager *calls)
+{
+  g_return_if_fail (CS_IS_CIRCLE_PAGE (self));
+  g_return_if_fail (CS_IS_CALL_MANAGER (calls));
+  g_return_if_fail (self->calls == NULL);
+
+  self->calls = g_object_ref (calls);
+  g_signal_connect_object (calls, "circle-call-changed", G_CALLBACK (on_circle_call_changed), self,
+                           0);
+  g_signal_connect_object (calls, "notify::available", G_CALLBACK (on_calls_notify), self, 0);
+  g_signal_connect_object (calls, "notify::in-call", G_CALLBACK (on_calls_notify), self, 0);
+  update_call_row (self);
+}
+
 CsCircle *
 cs_circle_page_get_circle (CsCirclePage *self)
 {
@@ -933,6 +1034,7 @@ cs_circle_page_set_circle (CsCirclePage *self, CsCircle *circle)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "circle.export-schedule", circle != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "circle.import-calendar", circle != NULL);
   refresh_calls (self);
+  update_call_row (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CIRCLE]);
 }

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "cs-call-manager.h"
 #include "cs-circle-rooms.h"
 #include "cs-store.h"
 
@@ -13,6 +14,7 @@ G_DECLARE_FINAL_TYPE (CsCirclePage, cs_circle_page, CS, CIRCLE_PAGE, AdwBin)
 
 void cs_circle_page_set_store (CsCirclePage *self, CsStore *store);
 void cs_circle_page_set_rooms (CsCirclePage *self, CsCircleRooms *rooms);
+void cs_circle_page_set_calls (CsCirclePage *self, CsCallManager *calls);
 CsCircle *cs_circle_page_get_circle (CsCirclePage *self);
 void cs_circle_page_set_circle (CsCirclePage *self, CsCircle *circle);
 gboolean cs_circle_page_get_narrow (CsCirclePage *self);

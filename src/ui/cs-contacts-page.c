@@ -157,6 +157,22 @@ create_contact_row (gpointer item, gpointer user_data)
   gtk_widget_add_css_class (last_contact, "dim-label");
   gtk_widget_add_css_class (last_contact, "caption");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), last_contact);
+  if (cs_contact_get_xmpp_address (contact) != NULL)
+    {
+      GtkWidget *call = gtk_button_new_from_icon_name ("call-start-symbolic");
+      /* Translators: %s is a contact's name; the tooltip of a button that calls them. */
+      g_autofree char *call_label = g_strdup_printf (_ ("Call %s"), cs_contact_get_name (contact));
+
+      gtk_widget_set_valign (call, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (call, "flat");
+      gtk_widget_set_name (call, "call_button");
+      gtk_widget_set_tooltip_text (call, call_label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (call), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      call_label, -1);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (call), "app.call-contact");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (call), "x", cs_contact_get_id (contact));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), call);
+    }
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
   g_object_set_data_full (G_OBJECT (row), "cs-contact", g_object_ref (contact), g_object_unref);
   g_object_set_data (G_OBJECT (row), "cs-last-contact-label", last_contact);

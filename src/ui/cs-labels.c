@@ -195,3 +195,27 @@ cs_format_time_ago (gint64 then, gint64 now)
   /* Translators: %s is a span of time such as "3 weeks" or "2 months". */
   return g_strdup_printf (_ ("%s ago"), span);
 }
+
+char *
+cs_labels_join_names (const char *const *names)
+{
+  guint n = names != NULL ? g_strv_length ((char **) names) : 0;
+  g_autofree char *head = NULL;
+
+  if (n == 0)
+    return g_strdup ("");
+  if (n == 1)
+    return g_strdup (names[0]);
+
+  head = g_strdup (names[0]);
+  for (guint i = 1; i + 1 < n; i++)
+    {
+      /* Translators: joins names in a list, before the last one: "Anna, Bruno and Chloé". */
+      g_autofree char *longer = g_strdup_printf (_ ("%s, %s"), head, names[i]);
+
+      g_free (head);
+      head = g_steal_pointer (&longer);
+    }
+  /* Translators: joins the last name of a list: "Anna, Bruno and Chloé". */
+  return g_strdup_printf (_ ("%s and %s"), head, names[n - 1]);
+}

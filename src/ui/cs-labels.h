@@ -27,4 +27,7 @@ char *cs_format_span (gint64 seconds);
  * "3 weeks ago". */
 char *cs_format_time_ago (gint64 then, gint64 now);
 
+/* A list of names as a sentence says it: "Anna", "Anna and Bruno", "Anna, Bruno and Chloé". */
+char *cs_labels_join_names (const char *const *names);
+
 G_END_DECLS

@@ -590,6 +590,7 @@ setup (CsWindow *self, CsApplication *app)
   self->store = g_object_ref (cs_application_get_store (app));
   cs_circle_page_set_store (self->circle_page, self->store);
   cs_circle_page_set_rooms (self->circle_page, cs_application_get_rooms (app));
+  cs_circle_page_set_calls (self->circle_page, cs_application_get_call_manager (app));
   cs_contacts_page_set_store (self->contacts_page, self->store);
   g_signal_connect_object (self->overdue_page, "notify::n-overdue",
                            G_CALLBACK (on_n_overdue_notify), self, 0);
