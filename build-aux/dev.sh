@@ -3,6 +3,9 @@
 # The two commands of the README's quick start, for a Debian 12 machine:
 #   build-aux/dev.sh run    install what is missing, build, and launch Cousinade
 #   build-aux/dev.sh test   install what is missing, build, and run the whole test suite
+# And, for a newcomer who wants to see a call on one machine (as root, from a graphical session):
+#   build-aux/dev.sh demo   a Prosody of its own, two cousinade-bot in a circle's call, and
+#                           Cousinade signed in as a third member in a fresh profile
 # Both can be run again and again: they install nothing that is already there, and ninja
 # rebuilds only what changed.
 set -eu
@@ -68,8 +71,27 @@ print(f"Summary: {passed} passed, {len(results) - passed - skipped} failed, {ski
 PY
     exit "$status"
     ;;
+  demo)
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "The demo gives each participant a network namespace of its own: run it as root," >&2
+      echo "keeping your display: sudo --preserve-env=DISPLAY,XAUTHORITY $0 demo" >&2
+      exit 1
+    fi
+    if [ -z "${DISPLAY:-}" ]; then
+      echo "No display: run the demo from a graphical session (DISPLAY is not set)." >&2
+      exit 1
+    fi
+    # shellcheck disable=SC2086
+    install_missing $build_packages $test_packages
+    build
+    # Everything it started (servers, namespaces, bots, the app's private session) goes when
+    # the app quits, or on Ctrl+C.
+    exec meson devenv -C build env CS_UI_SESSION="$PWD/tests/ui/ui-session.sh" \
+      GSETTINGS_BACKEND=memory GDK_BACKEND=x11 \
+      "$PWD/build/tests/ui/test-call-ui" -p /ui/call/demo
+    ;;
   *)
-    echo "Usage: $0 run|test" >&2
+    echo "Usage: $0 run|test|demo" >&2
     exit 2
     ;;
 esac

@@ -337,6 +337,27 @@ on_camera_off (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* SIGUSR1 turns the camera off, SIGUSR2 back on: tests change it at the moment they choose. */
+static gboolean
+on_camera_signal_off (gpointer user_data)
+{
+  Bot *bot = user_data;
+
+  if (bot->call != NULL)
+    cs_call_set_camera_off (bot->call, TRUE);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_camera_signal_on (gpointer user_data)
+{
+  Bot *bot = user_data;
+
+  if (bot->call != NULL)
+    cs_call_set_camera_off (bot->call, FALSE);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 on_frame_shown (GstElement *sink, GstBuffer *buffer, GstPad *pad, gpointer user_data)
 {
@@ -464,6 +485,8 @@ main (int argc, char **argv)
   bot.loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, on_leave, &bot);
   g_unix_signal_add (SIGINT, on_leave, &bot);
+  g_unix_signal_add (SIGUSR1, on_camera_signal_off, &bot);
+  g_unix_signal_add (SIGUSR2, on_camera_signal_on, &bot);
 
   if (opt_xmpp != NULL)
     {

@@ -37,21 +37,24 @@ cat > "$home/dbus-session.conf" <<CONF
 </busconfig>
 CONF
 
-# Xvfb picks a free display itself and says which (-displayfd): tests running side by side
-# never race for the same one, as xvfb-run --auto-servernum can.
-Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$home/display" 2>"$home/xvfb.log" &
-xvfb_pid=$!
-for _ in $(seq 1 100); do
-  [ -s "$home/display" ] && break
-  sleep 0.1
-done
-if [ ! -s "$home/display" ]; then
-  echo "Xvfb did not start:" >&2
-  cat "$home/xvfb.log" >&2
-  exit 1
+# CS_UI_SESSION_DISPLAY=keep (build-aux/dev.sh demo) shows the app on the caller's own display;
+# otherwise Xvfb picks a free display itself and says which (-displayfd): tests running side
+# by side never race for the same one, as xvfb-run --auto-servernum can.
+if [ "${CS_UI_SESSION_DISPLAY:-}" != keep ]; then
+  Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$home/display" 2>"$home/xvfb.log" &
+  xvfb_pid=$!
+  for _ in $(seq 1 100); do
+    [ -s "$home/display" ] && break
+    sleep 0.1
+  done
+  if [ ! -s "$home/display" ]; then
+    echo "Xvfb did not start:" >&2
+    cat "$home/xvfb.log" >&2
+    exit 1
+  fi
+  DISPLAY=":$(cat "$home/display")"
+  export DISPLAY
 fi
-DISPLAY=":$(cat "$home/display")"
-export DISPLAY
 
 # GNOME Keyring provides the Secret Service for account passwords; an empty unlock password
 # would not create a usable keyring.
