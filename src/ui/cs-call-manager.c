@@ -42,6 +42,7 @@ struct _CsCallManager
   CsMujiCall *muji;
   CsDirectCall *direct;
   CsCallRecorder *recorder;
+  /* Unowned: see start_call(). */
   CsCallWindow *window;
   gint64 circle_id;
   char *circle_room;
@@ -100,6 +101,7 @@ show_problem (CsCallManager *self, const char *heading, const char *message)
   GtkWindow *active = gtk_application_get_active_window (self->application);
   GtkWidget *dialog;
 
+  g_message ("%s: %s", heading, message);
   if (CS_IS_WINDOW (active))
     {
       AdwToast *toast = adw_toast_new (message);
@@ -271,7 +273,7 @@ static void
 on_window_destroyed (GtkWidget *window, CsCallManager *self)
 {
   g_signal_handlers_disconnect_by_data (self->window, self);
-  g_clear_object (&self->window);
+  self->window = NULL;
   end_call (self);
 }
 
@@ -292,9 +294,10 @@ end_call (CsCallManager *self)
   g_signal_handlers_disconnect_by_data (cs_call_get_peers (self->call), self);
   if (self->window != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->window, self);
-      gtk_window_destroy (GTK_WINDOW (self->window));
-      g_clear_object (&self->window);
+      CsCallWindow *window = g_steal_pointer (&self->window);
+
+      g_signal_handlers_disconnect_by_data (window, self);
+      gtk_window_destroy (GTK_WINDOW (window));
     }
   /* The recorder writes the call to the history as it goes. */
   g_clear_object (&self->recorder);
@@ -344,7 +347,8 @@ start_call (CsCallManager *self,
   self->recorder =
     cs_call_recorder_new (self->store, self->call, call_id, circle_id, resolve_peer, self, NULL);
 
-  self->window = g_object_ref_sink (cs_call_window_new (self->application, self->call, title));
+  /* Owned by GTK's list of windows: destroying it (Leave, or closing it) ends the call. */
+  self->window = cs_call_window_new (self->application, self->call, title);
   cs_call_window_set_name_func (self->window, name_peer, self, NULL);
   g_signal_connect (self->window, "destroy", G_CALLBACK (on_window_destroyed), self);
   g_signal_connect (self->call, "notify::state", G_CALLBACK (on_call_state), self);

@@ -342,3 +342,124 @@ run_app_and_stay (Script script)
   g_signal_connect_after (app, "activate", G_CALLBACK (on_activate), NULL);
   g_application_run (G_APPLICATION (app), 0, NULL);
 }
+
+/* A notification server on the test's private bus (org.gtk.Notifications, as GNOME Shell
+ * provides it): GApplication sends its notifications there once the name is owned. */
+
+static const char notifications_xml[] =
+  "<node>"
+  "  <interface name='org.gtk.Notifications'>"
+  "    <method name='AddNotification'>"
+  "      <arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "      <arg type='a{sv}' direction='in'/>"
+  "    </method>"
+  "    <method name='RemoveNotification'>"
+  "      <arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "    </method>"
+  "  </interface>"
+  "</node>";
+
+static void
+on_notifications_method (GDBusConnection *connection,
+                         const char *sender,
+                         const char *object_path,
+                         const char *interface_name,
+                         const char *method_name,
+                         GVariant *parameters,
+                         GDBusMethodInvocation *invocation,
+                         gpointer user_data)
+{
+  TestNotifications *self = user_data;
+  const char *app_id, *id;
+
+  if (g_str_equal (method_name, "AddNotification"))
+    {
+      GVariant *notification = NULL;
+
+      g_variant_get (parameters, "(&s&s@a{sv})", &app_id, &id, &notification);
+      g_test_message ("AddNotification %s %s", app_id, id);
+      g_hash_table_replace (self->shown, g_strdup (id), notification);
+    }
+  else
+    {
+      g_variant_get (parameters, "(&s&s)", &app_id, &id);
+      g_test_message ("RemoveNotification %s %s", app_id, id);
+      g_hash_table_remove (self->shown, id);
+    }
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static const GDBusInterfaceVTable notifications_vtable = { on_notifications_method };
+
+static void
+on_notifications_name_acquired (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  ((TestNotifications *) user_data)->name_owned = TRUE;
+}
+
+static gpointer
+check_name_owned (gpointer data)
+{
+  return ((TestNotifications *) data)->name_owned ? data : NULL;
+}
+
+TestNotifications *
+test_notifications_start (void)
+{
+  TestNotifications *self = g_new0 (TestNotifications, 1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, &error);
+  g_autofree char *address = NULL;
+
+  g_assert_no_error (error);
+  self->shown =
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_variant_unref);
+  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  self->bus =
+    g_dbus_connection_new_for_address_sync (address,
+                                            G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                              G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                            NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_register_object (self->bus, "/org/gtk/Notifications", info->interfaces[0],
+                                     &notifications_vtable, self, NULL, &error);
+  g_assert_no_error (error);
+  g_bus_own_name_on_connection (self->bus, "org.gtk.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE,
+                                on_notifications_name_acquired, NULL, self, NULL);
+  wait_for (check_name_owned, self, "the notification server's name");
+  return self;
+}
+
+typedef struct
+{
+  TestNotifications *notifications;
+  const char *id;
+} NotificationLookup;
+
+static gpointer
+check_notification_shown (gpointer data)
+{
+  NotificationLookup *lookup = data;
+
+  return g_hash_table_lookup (lookup->notifications->shown, lookup->id);
+}
+
+GVariant *
+test_notifications_wait_for (TestNotifications *self, const char *id)
+{
+  NotificationLookup lookup = { self, id };
+  g_autofree char *what = g_strdup_printf ("the notification %s", id);
+
+  return wait_for (check_notification_shown, &lookup, what);
+}
+
+void
+test_notifications_free (TestNotifications *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->shown, g_hash_table_unref);
+  g_clear_object (&self->bus);
+  g_free (self);
+}

@@ -45,4 +45,19 @@ void run_app (Script script);
 /* Runs @script, then leaves the app running until the person using it quits. */
 void run_app_and_stay (Script script);
 
+/* A notification server on the test's private session bus, owning org.gtk.Notifications as
+ * GNOME Shell does: start it before the app sends any notification. */
+typedef struct
+{
+  GDBusConnection *bus;
+  gboolean name_owned;
+  /* id -> a{sv} as g_notification_serialize() writes it, while shown */
+  GHashTable *shown;
+} TestNotifications;
+
+TestNotifications *test_notifications_start (void);
+/* The notification @id once it is shown (transfer none). */
+GVariant *test_notifications_wait_for (TestNotifications *self, const char *id);
+void test_notifications_free (TestNotifications *self);
+
 G_END_DECLS
