@@ -104,6 +104,15 @@ create_circle_contact_member (CsApplication *app)
   g_assert_true (gtk_widget_is_ancestor (wait_for_row (GTK_WIDGET (window), "Mamie Jeanne"),
                                          get_widget (window, "members_list")));
   save_screenshot (window, "main-window.png");
+
+  /* Without an account the call button says why, instead of failing later. */
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (get_widget (window, "call_row"))),
+                   ==, "Sign in to call your circle.");
+  g_assert_false (gtk_widget_is_sensitive (get_widget (window, "call_button")));
+  click (get_widget (window, "contacts_row"));
+  click (find_descendant (wait_for_row (GTK_WIDGET (window), "Mamie Jeanne"), has_widget_name,
+                          "call_button"));
+  wait_for_label (GTK_WIDGET (window), "Sign in to make calls.");
 }
 
 static gpointer
