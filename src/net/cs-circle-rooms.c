@@ -5,7 +5,11 @@
 
 #include "cs-circle-rooms.h"
 
+#include "cs-xmpp-stanza-util.h"
+
 #include <glib/gi18n.h>
+
+#define NS_DISCO_INFO_ROOMS "http://jabber.org/protocol/disco#info"
 
 struct _CsCircleRooms
 {
@@ -510,6 +514,77 @@ cs_circle_rooms_is_signed_in (CsCircleRooms *self)
   return is_online (self);
 }
 
+typedef struct
+{
+  CsCircleRooms *self;
+  gint64 circle_id;
+  char *fallback;
+} RoomName;
+
+static void
+room_name_free (RoomName *lookup)
+{
+  g_object_unref (lookup->self);
+  g_free (lookup->fallback);
+  g_free (lookup);
+}
+
+/* The room's own name, from its disco#info identity, replaces the stand-in taken from its
+ * address ("famille"), unless the user renamed the circle meanwhile. */
+static void
+on_room_info (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  RoomName *lookup = user_data;
+  g_autoptr (GError) error = NULL;
+  xmpp_stanza_t *answer = cs_xmpp_client_send_iq_finish (CS_XMPP_CLIENT (source), result, &error);
+  xmpp_stanza_t *query;
+  const char *room_name = NULL;
+  CsCircle *circle = cs_store_find_circle (lookup->self->store, lookup->circle_id);
+
+  if (answer == NULL)
+    {
+      g_debug ("No name for the room of a circle: %s", error->message);
+      room_name_free (lookup);
+      return;
+    }
+
+  query = xmpp_stanza_get_child_by_name_and_ns (answer, "query", NS_DISCO_INFO_ROOMS);
+  for (xmpp_stanza_t *child = query != NULL ? xmpp_stanza_get_children (query) : NULL;
+       child != NULL && room_name == NULL; child = xmpp_stanza_get_next (child))
+    if (g_strcmp0 (xmpp_stanza_get_name (child), "identity") == 0 &&
+        g_strcmp0 (xmpp_stanza_get_attribute (child, "category"), "conference") == 0)
+      room_name = xmpp_stanza_get_attribute (child, "name");
+
+  if (circle != NULL && room_name != NULL && *room_name != '\0' &&
+      g_strcmp0 (cs_circle_get_name (circle), lookup->fallback) == 0 &&
+      g_strcmp0 (room_name, lookup->fallback) != 0)
+    {
+      g_autoptr (CsCircle) draft = cs_circle_copy (circle);
+      g_autoptr (GError) save_error = NULL;
+
+      cs_circle_set_name (draft, room_name);
+      if (cs_store_save_circle (lookup->self->store, draft, &save_error) == NULL)
+        g_message ("Could not name a circle after its room: %s", save_error->message);
+    }
+  xmpp_stanza_release (answer);
+  room_name_free (lookup);
+}
+
+static void
+ask_room_name (CsCircleRooms *self, CsCircle *circle, const char *room, const char *fallback)
+{
+  RoomName *lookup = g_new0 (RoomName, 1);
+  xmpp_stanza_t *iq = xmpp_iq_new (cs_xmpp_client_get_context (self->client), "get", NULL);
+
+  lookup->self = g_object_ref (self);
+  lookup->circle_id = cs_circle_get_id (circle);
+  lookup->fallback = g_strdup (fallback);
+  xmpp_stanza_set_to (iq, room);
+  cs_stanza_add_child (iq, "query", NS_DISCO_INFO_ROOMS);
+  cs_xmpp_client_send_iq_async (self->client, iq, NULL, on_room_info, lookup);
+  xmpp_stanza_release (iq);
+}
+
 CsCircle *
 cs_circle_rooms_accept (CsCircleRooms *self, const char *room, const char *name, GError **error)
 {
@@ -532,6 +607,8 @@ cs_circle_rooms_accept (CsCircleRooms *self, const char *room, const char *name,
       circle = cs_store_save_circle (self->store, draft, error);
       if (circle == NULL)
         return NULL;
+      if ((name == NULL || *name == '\0') && is_online (self))
+        ask_room_name (self, circle, room, fallback);
     }
 
   if (is_online (self))

@@ -241,6 +241,8 @@ call_family (CsApplication *app)
   gsize n_participants = 0;
 
   call_lab_join_circle (app, &anna, &bruno);
+  /* The link carries no name: the circle takes the one Anna gave its room. */
+  wait_for_label (GTK_WIDGET (window), "Famille Dupont");
   save_screenshot (window, "call-going-on.png");
 
   pressed = g_get_monotonic_time ();
