@@ -14,6 +14,8 @@
 /* Above these, a link is called weak. */
 #define WEAK_LOSS_PERCENT 5.0
 #define WEAK_ROUND_TRIP_MS 400.0
+/* The self view's distance from the stage's edges when it floats over the status page. */
+#define SELF_VIEW_MARGIN 12
 
 /*
  * The peer id -> paintable table. CsCall asks for sinks on GStreamer's threads while the
@@ -90,6 +92,7 @@ struct _CsCallWindow
   GtkGrid *codes_grid;
   GtkLabel *absent_label;
   GtkStack *stack;
+  GtkOverlay *overlay;
   AdwStatusPage *status_page;
   GtkSpinner *spinner;
   GtkWidget *close_button;
@@ -288,6 +291,36 @@ unbind_peer (CsCallWindow *self, PeerBinding *binding)
   g_mutex_unlock (&self->table->mutex);
 }
 
+/*
+ * Over the status page, the self view floats in the stage's corner: there is nobody else to
+ * hide. With people in the call it belongs to the grid, which gives it a corner where it covers
+ * nobody's face, however narrow the window.
+ */
+static void
+place_self_view (CsCallWindow *self, gboolean in_grid)
+{
+  GtkWidget *self_view = GTK_WIDGET (self->self_tile);
+  gboolean is_in_grid = gtk_widget_get_parent (self_view) == GTK_WIDGET (self->grid);
+  int margin = in_grid ? 0 : SELF_VIEW_MARGIN;
+
+  if (in_grid != is_in_grid)
+    {
+      g_object_ref (self_view);
+      if (is_in_grid)
+        cs_call_grid_set_self_view (self->grid, NULL);
+      else
+        gtk_overlay_remove_overlay (self->overlay, self_view);
+      if (in_grid)
+        cs_call_grid_set_self_view (self->grid, self_view);
+      else
+        gtk_overlay_add_overlay (self->overlay, self_view);
+      g_object_unref (self_view);
+    }
+  /* In the grid, tiles and the self view are apart by the grid's spacing. */
+  gtk_widget_set_margin_end (self_view, margin);
+  gtk_widget_set_margin_bottom (self_view, margin);
+}
+
 static void
 update_status (CsCallWindow *self)
 {
@@ -338,6 +371,7 @@ update_status (CsCallWindow *self)
   gtk_stack_set_visible_child_name (self->stack, state == CS_CALL_STATE_IN_CALL && n_peers > 0
                                                    ? "grid"
                                                    : "status");
+  place_self_view (self, state == CS_CALL_STATE_IN_CALL && n_peers > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->self_tile), self->show_self_view && !ended);
   gtk_widget_set_sensitive (self->controls, !ended);
   gtk_widget_set_visible (GTK_WIDGET (self->encryption_button), !ended);
@@ -656,6 +690,7 @@ cs_call_window_class_init (CsCallWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsCallWindow, encryption_button);
   gtk_widget_class_bind_template_child (widget_class, CsCallWindow, codes_grid);
   gtk_widget_class_bind_template_child (widget_class, CsCallWindow, absent_label);
+  gtk_widget_class_bind_template_child (widget_class, CsCallWindow, overlay);
   gtk_widget_class_bind_template_child (widget_class, CsCallWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, CsCallWindow, status_page);
   gtk_widget_class_bind_template_child (widget_class, CsCallWindow, spinner);

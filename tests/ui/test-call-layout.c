@@ -61,14 +61,23 @@ save_screenshot (GtkWindow *window, const char *name)
   GtkWidget *widget = GTK_WIDGET (window);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr (GskRenderNode) node = NULL;
   g_autoptr (GdkTexture) texture = NULL;
   g_autofree char *path = NULL;
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_SECONDS * G_USEC_PER_SEC;
 
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_to_node (snapshot);
+  /* A widget paintable shows what the window drew last, which is nothing between a change
+   * (such as a new frame of the self view, many times a second) and the next frame drawn. */
+  while (node == NULL && g_get_monotonic_time () < deadline)
+    {
+      g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+      g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_to_node (snapshot);
+      if (node == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
@@ -131,16 +140,23 @@ static void
 check_tiles (GtkWidget *grid, gboolean narrow, guint n)
 {
   graphene_rect_t bounds[G_N_ELEMENTS (names)];
+  GtkWidget *self_view = cs_call_grid_get_self_view (CS_CALL_GRID (grid));
   int grid_width = gtk_widget_get_width (grid);
   int grid_height = gtk_widget_get_height (grid);
+  gboolean one_column = TRUE;
   guint i = 0;
 
   g_assert_cmpuint (cs_call_grid_get_n_tiles (CS_CALL_GRID (grid)), ==, n);
   for (GtkWidget *tile = gtk_widget_get_first_child (grid); tile != NULL;
-       tile = gtk_widget_get_next_sibling (tile), i++)
+       tile = gtk_widget_get_next_sibling (tile))
     {
       graphene_rect_t *b = &bounds[i];
 
+      /* The user's own picture is not a tile; check_self_view() looks at it. */
+      if (tile == self_view)
+        continue;
+
+      g_assert_cmpuint (i, <, n);
       g_assert_true (gtk_widget_get_mapped (tile));
       g_assert_true (gtk_widget_compute_bounds (tile, grid, b));
       g_test_message ("%u tiles, %s: tile %u at %.0f,%.0f %.0fx%.0f in %dx%d", n,
@@ -165,8 +181,18 @@ check_tiles (GtkWidget *grid, gboolean narrow, guint n)
       /* A 360 px wide window has one column. */
       if (narrow)
         g_assert_cmpfloat (b->origin.x, ==, bounds[0].origin.x);
+      if (!G_APPROX_VALUE (b->origin.x, bounds[0].origin.x, 0.5))
+        one_column = FALSE;
+      i++;
     }
   g_assert_cmpuint (i, ==, n);
+
+  /* In one column, nobody is shown small in the middle of unused width (get_width() leaves
+   * the grid's margins out): a narrow window scrolls instead. (One person alone in a window
+   * wider than 16:9 cannot fill its width without being cut: see below.) */
+  if (one_column && (n > 1 || narrow))
+    for (i = 0; i < n; i++)
+      g_assert_cmpfloat (bounds[i].size.width, >=, grid_width * 0.9);
 
   /* With room to spare, one person fills most of the width. */
   if (n == 1)
@@ -255,21 +281,85 @@ check_controls (GtkWidget *window, GtkWidget *widget)
 }
 
 static GtkWidget *
-find_self_view (GtkWidget *widget)
+find_widget (GtkWidget *widget, GType type, const char *css_class)
 {
-  if (CS_IS_CALL_TILE (widget) && gtk_widget_has_css_class (widget, "self-view"))
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) &&
+      (css_class == NULL || gtk_widget_has_css_class (widget, css_class)))
     return widget;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_self_view (child);
+      GtkWidget *found = find_widget (child, type, css_class);
 
       if (found != NULL)
         return found;
     }
   return NULL;
 }
+
+static GtkWidget *
+find_self_view (GtkWidget *window)
+{
+  return find_widget (window, CS_TYPE_CALL_TILE, "self-view");
+}
+
+/* The user's own picture hides nobody: it overlaps no tile, in the window's coordinates,
+ * whatever its parent. */
+static void
+check_self_view (GtkWidget *window, GtkWidget *grid, guint n)
+{
+  GtkWidget *self_view = find_self_view (window);
+  graphene_rect_t self_bounds;
+  guint i = 0;
+
+  g_assert_nonnull (self_view);
+  g_assert_true (gtk_widget_get_mapped (self_view));
+  g_assert_true (gtk_widget_compute_bounds (self_view, window, &self_bounds));
+  g_test_message ("%u tiles: self view at %.0f,%.0f %.0fx%.0f", n, self_bounds.origin.x,
+                  self_bounds.origin.y, self_bounds.size.width, self_bounds.size.height);
+  g_assert_cmpfloat (self_bounds.size.width, >=, 100);
+  g_assert_cmpfloat (self_bounds.size.height, >=, 50);
+  for (GtkWidget *tile = gtk_widget_get_first_child (grid); tile != NULL;
+       tile = gtk_widget_get_next_sibling (tile))
+    {
+      graphene_rect_t b, overlap;
+
+      if (tile == self_view)
+        continue;
+      g_assert_true (gtk_widget_compute_bounds (tile, window, &b));
+      if (graphene_rect_intersection (&self_bounds, &b, &overlap))
+        g_assert_cmpfloat (overlap.size.width * overlap.size.height, <, 0.5);
+      i++;
+    }
+  g_assert_cmpuint (i, ==, n);
+}
+
+/* Whether @widget is wholly in view in @scrolled: not scrolled away, nor cut. */
+static gboolean
+is_in_view (GtkWidget *widget, GtkWidget *scrolled)
+{
+  graphene_rect_t b;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, scrolled, &b));
+  return b.origin.y >= 0 && b.origin.x >= 0 &&
+         b.origin.y + b.size.height <= gtk_widget_get_height (scrolled) &&
+         b.origin.x + b.size.width <= gtk_widget_get_width (scrolled);
+}
+
+#define WAIT_UNTIL(condition)                                                           \
+  G_STMT_START                                                                          \
+  {                                                                                     \
+    gint64 deadline_ = g_get_monotonic_time () + TIMEOUT_SECONDS * G_USEC_PER_SEC;      \
+                                                                                        \
+    while (!(condition))                                                                \
+      {                                                                                 \
+        if (g_get_monotonic_time () > deadline_)                                        \
+          g_error ("Timed out after %d s waiting for %s", TIMEOUT_SECONDS, #condition); \
+        g_main_context_iteration (NULL, TRUE);                                          \
+      }                                                                                 \
+  }                                                                                     \
+  G_STMT_END
 
 static void
 on_window_destroyed (gpointer data, GObject *where_the_object_was)
@@ -278,8 +368,12 @@ on_window_destroyed (gpointer data, GObject *where_the_object_was)
 }
 
 static void
-test_window (void)
+test_window (gconstpointer data)
 {
+  gboolean narrow = GPOINTER_TO_INT (data);
+  const char *kind = narrow ? "narrow" : "wide";
+  int width = narrow ? 360 : 1280;
+  int height = narrow ? 640 : 800;
   g_autofree char *dir = g_dir_make_tmp ("cs-call-layout-XXXXXX", NULL);
   g_autofree char *socket_path = g_build_filename (dir, "hub", NULL);
   g_autoptr (GError) error = NULL;
@@ -287,8 +381,12 @@ test_window (void)
   g_autoptr (CsLocalSignaling) signaling = NULL;
   g_autoptr (CsCall) call = NULL;
   const char *absent[] = { "Mamie Jeanne", "Paul", NULL };
+  static const char *const others[] = { "Bruno", "Karim", "Sophie", "Jean-Baptiste", "Léa" };
+  CsLocalSignaling *participants[G_N_ELEMENTS (others)] = { NULL };
   CsCallWindow *window;
+  GtkWidget *grid;
   gboolean destroyed = FALSE;
+  g_autofree char *name = NULL;
 
   g_assert_no_error (error);
   signaling = cs_local_signaling_new (socket_path, "cousinade-dupont", "marie");
@@ -298,15 +396,16 @@ test_window (void)
   g_object_weak_ref (G_OBJECT (window), on_window_destroyed, &destroyed);
   cs_call_window_set_absent_members (window, absent);
   cs_call_window_set_self_name (window, "Marie");
-  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_size (GTK_WINDOW (window), 360, 640);
+  wait_for_size (GTK_WINDOW (window), width, height);
 
   /* The header and the five controls fit a narrow window, each with a tooltip. */
   g_assert_cmpuint (check_controls (GTK_WIDGET (window), GTK_WIDGET (window)), ==, 5);
   g_assert_null (cs_call_window_get_tile (window, "nobody"));
   g_assert_true (CS_IS_VIDEO_PAINTABLE (cs_call_window_get_self_paintable (window)));
-  save_screenshot (GTK_WINDOW (window), "call-window-narrow.png");
+  name = g_strdup_printf ("call-window-%s-connecting.png", kind);
+  save_screenshot (GTK_WINDOW (window), name);
 
   /* The actions drive the call, both ways. */
   g_assert_false (cs_call_get_muted (call));
@@ -316,7 +415,9 @@ test_window (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "call.toggle-camera", NULL));
   g_assert_true (cs_call_get_camera_off (call));
   settle ();
-  save_screenshot (GTK_WINDOW (window), "call-window-narrow-muted.png");
+  g_free (name);
+  name = g_strdup_printf ("call-window-%s-muted.png", kind);
+  save_screenshot (GTK_WINDOW (window), name);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "call.toggle-microphone", NULL));
   g_assert_false (cs_call_get_muted (call));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "call.toggle-camera", NULL));
@@ -343,6 +444,66 @@ test_window (void)
     g_assert_true (gtk_widget_get_visible (self_view));
   }
 
+  /* People arrive one by one, up to the six a call can have: in the narrow window each of them
+   * gets the whole width, and the user's own picture hides none of them. */
+  grid = find_widget (GTK_WIDGET (window), CS_TYPE_CALL_GRID, NULL);
+  g_assert_nonnull (grid);
+  g_assert_true (cs_call_join (call, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (cs_call_get_state (call) == CS_CALL_STATE_IN_CALL);
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("cousin-%u", i);
+      GtkWidget *scrolled = gtk_widget_get_ancestor (grid, GTK_TYPE_SCROLLED_WINDOW);
+      GtkWidget *self_view;
+
+      participants[i] = cs_local_signaling_new (socket_path, "cousinade-dupont", id);
+      cs_call_signaling_join (CS_CALL_SIGNALING (participants[i]), others[i]);
+      WAIT_UNTIL (cs_call_window_get_tile (window, id) != NULL);
+      /* The status page crossfades to the grid: a screenshot must not show both. */
+      WAIT_UNTIL (!gtk_stack_get_transition_running (
+        GTK_STACK (gtk_widget_get_ancestor (grid, GTK_TYPE_STACK))));
+      settle ();
+
+      self_view = find_self_view (GTK_WIDGET (window));
+      g_assert_true (gtk_widget_get_mapped (grid));
+      check_tiles (grid, narrow, i + 1);
+      check_self_view (GTK_WIDGET (window), grid, i + 1);
+      /* (Tiles have menu buttons too, possibly scrolled away: only the header and controls.) */
+      g_assert_cmpuint (check_controls (GTK_WIDGET (window),
+                                        find_widget (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR,
+                                                     NULL)),
+                        ==, 0);
+      g_assert_cmpuint (check_controls (GTK_WIDGET (window),
+                                        find_widget (GTK_WIDGET (window), GTK_TYPE_BOX,
+                                                     "cs-call-controls")),
+                        ==, 5);
+      /* Two people (the call seen in a real screenshot, where the self view sat on Bruno's
+       * face) are both in view without scrolling in a narrow window; on a laptop, everyone
+       * always is. */
+      if (i == 0 || !narrow)
+        for (GtkWidget *child = gtk_widget_get_first_child (grid); child != NULL;
+             child = gtk_widget_get_next_sibling (child))
+          g_assert_true (is_in_view (child, scrolled));
+      g_free (name);
+      name = i == 0 ? g_strdup_printf ("call-window-%s.png", kind)
+                    : g_strdup_printf ("call-window-%s-%u.png", kind, i + 2);
+      save_screenshot (GTK_WINDOW (window), name);
+
+      /* Hidden, the self view gives its room back; shown again, it still hides nobody. */
+      g_assert_true (
+        gtk_widget_activate_action (GTK_WIDGET (window), "call.toggle-self-view", NULL));
+      settle ();
+      g_assert_false (gtk_widget_get_visible (self_view));
+      check_tiles (grid, narrow, i + 1);
+      g_assert_true (
+        gtk_widget_activate_action (GTK_WIDGET (window), "call.toggle-self-view", NULL));
+      /* (Shown again, it has no size until the next frame lays the grid out.) */
+      WAIT_UNTIL (gtk_widget_get_width (self_view) > 0);
+      settle ();
+      check_self_view (GTK_WIDGET (window), grid, i + 1);
+    }
+
   /* Leaving destroys the window and leaves the call. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "call.leave", NULL));
   settle ();
@@ -350,6 +511,11 @@ test_window (void)
   g_assert_cmpint (cs_call_get_state (call), !=, CS_CALL_STATE_JOINING);
   g_assert_cmpint (cs_call_get_state (call), !=, CS_CALL_STATE_IN_CALL);
 
+  for (guint i = 0; i < G_N_ELEMENTS (participants); i++)
+    {
+      cs_call_signaling_leave (CS_CALL_SIGNALING (participants[i]));
+      g_clear_object (&participants[i]);
+    }
   g_clear_object (&call);
   g_clear_object (&signaling);
   g_clear_object (&hub);
@@ -361,6 +527,8 @@ main (int argc, char *argv[])
 {
   g_autoptr (GtkCssProvider) css = NULL;
 
+  /* videotestsrc and audiotestsrc instead of a camera and a microphone. */
+  g_setenv ("COUSINADE_MEDIA", "test", TRUE);
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();
@@ -378,7 +546,8 @@ main (int argc, char *argv[])
 
   g_test_add_data_func ("/call-layout/grid/wide", GINT_TO_POINTER (FALSE), test_grid_layout);
   g_test_add_data_func ("/call-layout/grid/narrow", GINT_TO_POINTER (TRUE), test_grid_layout);
-  g_test_add_func ("/call-layout/window/narrow", test_window);
+  g_test_add_data_func ("/call-layout/window/narrow", GINT_TO_POINTER (TRUE), test_window);
+  g_test_add_data_func ("/call-layout/window/wide", GINT_TO_POINTER (FALSE), test_window);
 
   return g_test_run ();
 }
