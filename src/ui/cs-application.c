@@ -382,6 +382,7 @@ on_join_call_activated (GSimpleAction *action, GVariant *parameter, gpointer use
   g_autofree char *uid = NULL;
   g_autoptr (CsScheduledCall) call = NULL;
   g_autoptr (GError) error = NULL;
+  g_autofree char *reason = NULL;
   CsCircle *circle = NULL;
 
   g_application_withdraw_notification (G_APPLICATION (self), notification_id);
@@ -396,10 +397,24 @@ on_join_call_activated (GSimpleAction *action, GVariant *parameter, gpointer use
   if (call != NULL)
     circle = cs_store_find_circle (self->store, cs_scheduled_call_get_circle_id (call));
 
-  if (circle != NULL)
-    cs_call_manager_join_circle (self->calls, circle);
-  else
-    show_toast (self, _ ("This call is no longer in your schedule."));
+  if (circle == NULL)
+    {
+      show_toast (self, _ ("This call is no longer in your schedule."));
+      return;
+    }
+
+  /* Not able to call right now (signed out, offline): the circle's page, and why. */
+  reason = cs_call_manager_dup_unavailable_reason (self->calls, circle);
+  if (reason != NULL)
+    {
+      CsWindow *window = get_or_create_window (self);
+
+      gtk_window_present (GTK_WINDOW (window));
+      cs_window_show_circle (window, circle);
+      cs_window_add_toast (window, adw_toast_new (reason));
+      return;
+    }
+  cs_call_manager_join_circle (self->calls, circle);
 }
 
 /* app.join-circle-call: the circle page's Call and Join buttons (circle id). */

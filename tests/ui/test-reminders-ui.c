@@ -293,7 +293,8 @@ assert_button (GVariant *button, const char *label, const char *action, const ch
   g_assert_cmpstr (g_variant_get_string (value, NULL), ==, target);
 }
 
-/* After the window was closed: the app is still there, and Join opens the circle. */
+/* After the window was closed: the app is still there, and Join, with no account to call
+ * from, opens the circle and says why. */
 static gboolean
 join_from_notification (gpointer user_data)
 {
@@ -305,6 +306,7 @@ join_from_notification (gpointer user_data)
 
   activate_app_action ("join-call", test.call_id);
   wait_until (check_circle_shown, "Voisins du 12", "the circle of the call");
+  wait_until (check_label_shown, "Sign in to call your circle.", "the reason");
   window = find_app_window ();
   save_screenshot (GTK_WINDOW (window), "reminder-join.png");
   wait_until (check_string_set, &test.removed_id, "the reminder to be withdrawn");
