@@ -47,24 +47,36 @@ call_lab_start (CallLab *lab)
   g_setenv (ENV_NETNS_BRUNO, cs_lab_get_netns (lab->lab, 1), TRUE);
 }
 
-/* Runs this program again as @path in the app's namespace under ui-session.sh, until it ends. */
-void
-call_lab_run_app (CallLab *lab, const char *path)
+/* Runs this program again as @path in the app's namespace under ui-session.sh, until it ends;
+ * returns the lines it printed that are not test messages ("# …"), which are also passed on as
+ * test messages. */
+GPtrArray *
+call_lab_run_app_collect (CallLab *lab, const char *path)
 {
   const char *session = g_getenv ("CS_UI_SESSION");
   g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
   CsLabHelper *app;
   char *line;
 
   g_assert_nonnull (session);
   app = cs_lab_helper_start (lab->lab, 2,
                              (const char *const[]){ session, self_path, "-p", path, NULL });
-  while ((line = cs_lab_helper_read_line (app)) != NULL)
+  /* Everything the app says, its test messages ("# …") included: they tell what went wrong. */
+  while ((line = g_data_input_stream_read_line (app->output, NULL, NULL, NULL)) != NULL)
     {
       g_test_message ("app: %s", line);
-      g_free (line);
+      g_ptr_array_add (lines, line);
     }
   cs_lab_helper_finish (app);
+  return lines;
+}
+
+/* Runs this program again as @path in the app's namespace under ui-session.sh, until it ends. */
+void
+call_lab_run_app (CallLab *lab, const char *path)
+{
+  g_ptr_array_unref (call_lab_run_app_collect (lab, path));
 }
 
 void
@@ -86,27 +98,54 @@ call_lab_address_of (const char *name)
 CsBot *
 call_lab_spawn_bot (const char *name, const char *netns, gboolean first)
 {
+  return call_lab_spawn_bot_with (name, netns, first, NULL, NULL);
+}
+
+/* As call_lab_spawn_bot(), in this namespace when @netns is NULL; @more_members (names, such
+ * as "carla") join the circle's members when the bot creates it, and @more_args go at the end
+ * of its command line, where they override the defaults (--fps FPS, say). */
+CsBot *
+call_lab_spawn_bot_with (const char *name,
+                         const char *netns,
+                         gboolean first,
+                         const char *const *more_members,
+                         const char *const *more_args)
+{
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr (GStrvBuilder) member_builder = g_strv_builder_new ();
   g_autofree char *address = call_lab_address_of (name);
   g_autofree char *circle = g_strdup_printf ("famille@%s", g_getenv (ENV_MUC));
-  g_autofree char *mamie = call_lab_address_of ("mamie");
-  g_autofree char *anna = call_lab_address_of ("anna");
-  g_autofree char *bruno = call_lab_address_of ("bruno");
-  g_autofree char *members = g_strjoin (",", mamie, anna, bruno, NULL);
   g_autofree char *fps = g_strdup_printf ("%d", FPS);
   g_autofree char *display = g_strdup_printf ("%c%s", g_ascii_toupper (name[0]), name + 1);
+  g_auto (GStrv) member_names = NULL;
+  g_autoptr (GString) members = g_string_new (NULL);
   g_auto (GStrv) argv = NULL;
   g_autoptr (GError) error = NULL;
   CsBot *bot;
 
+  g_strv_builder_add_many (member_builder, "mamie", "anna", "bruno", NULL);
+  if (more_members != NULL)
+    g_strv_builder_addv (member_builder, (const char **) more_members);
+  member_names = g_strv_builder_end (member_builder);
+  for (guint i = 0; member_names[i] != NULL; i++)
+    {
+      g_autofree char *member = call_lab_address_of (member_names[i]);
+
+      g_string_append_printf (members, "%s%s", i > 0 ? "," : "", member);
+    }
+
+  if (netns != NULL)
+    g_strv_builder_add_many (builder, "ip", "netns", "exec", netns, NULL);
   /* The bot is judged on what it decodes; a webrtcbin critical under load must not kill it. */
-  g_strv_builder_add_many (builder, "ip", "netns", "exec", netns, "env", "G_DEBUG=gc-friendly",
-                           CS_BOT_PATH, "--xmpp", address, "--password", "pain-d-epices",
-                           "--register", "--server", g_getenv (ENV_SERVER), "--ca-file",
-                           g_getenv (ENV_CA), "--id", name, "--name", display, "--fps", fps,
-                           "--circle", circle, "--members", members, NULL);
+  g_strv_builder_add_many (builder, "env", "G_DEBUG=gc-friendly", CS_BOT_PATH, "--xmpp", address,
+                           "--password", "pain-d-epices", "--register", "--server",
+                           g_getenv (ENV_SERVER), "--ca-file", g_getenv (ENV_CA), "--id", name,
+                           "--name", display, "--fps", fps, "--circle", circle, "--members",
+                           members->str, NULL);
   if (first)
     g_strv_builder_add_many (builder, "--create-circle", "Famille Dupont", "--start-call", NULL);
+  if (more_args != NULL)
+    g_strv_builder_addv (builder, (const char **) more_args);
   argv = g_strv_builder_end (builder);
   bot = cs_bot_spawn (NULL, 0, name, (const char *const *) argv, &error);
   g_assert_no_error (error);
@@ -221,6 +260,18 @@ call_lab_assert_bot_decodes (CsBot *bot, const char *peer)
 void
 call_lab_join_circle (CsApplication *app, CsBot **anna, CsBot **bruno)
 {
+  call_lab_join_circle_with (app, anna, bruno, NULL, NULL);
+}
+
+/* As call_lab_join_circle(), with @more_members and @more_args for Anna and Bruno as in
+ * call_lab_spawn_bot_with(). */
+void
+call_lab_join_circle_with (CsApplication *app,
+                           CsBot **anna,
+                           CsBot **bruno,
+                           const char *const *more_members,
+                           const char *const *more_args)
+{
   GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
   CsStore *store = cs_application_get_store (app);
   g_autofree char *anna_address = call_lab_address_of ("anna");
@@ -237,9 +288,11 @@ call_lab_join_circle (CsApplication *app, CsBot **anna, CsBot **bruno)
   g_print ("signed in\n");
 
   /* Anna makes the family's circle and starts a call in it; Bruno joins. */
-  *anna = call_lab_spawn_bot ("anna", g_getenv (ENV_NETNS_ANNA), TRUE);
+  *anna =
+    call_lab_spawn_bot_with ("anna", g_getenv (ENV_NETNS_ANNA), TRUE, more_members, more_args);
   g_assert_true (cs_bot_wait_for_event (*anna, "call-started", NULL, NULL, BOT_MS));
-  *bruno = call_lab_spawn_bot ("bruno", g_getenv (ENV_NETNS_BRUNO), FALSE);
+  *bruno =
+    call_lab_spawn_bot_with ("bruno", g_getenv (ENV_NETNS_BRUNO), FALSE, more_members, more_args);
   g_assert_true (cs_bot_wait_for_event (*bruno, "first-frame", "peer", "anna", BOT_MS));
 
   /* Her grandson's link: she opens it and says yes. */

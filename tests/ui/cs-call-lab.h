@@ -38,13 +38,24 @@ typedef struct
 
 void call_lab_start (CallLab *lab);
 void call_lab_run_app (CallLab *lab, const char *path);
+GPtrArray *call_lab_run_app_collect (CallLab *lab, const char *path);
 void call_lab_stop (CallLab *lab);
 char *call_lab_address_of (const char *name);
 CsBot *call_lab_spawn_bot (const char *name, const char *netns, gboolean first);
+CsBot *call_lab_spawn_bot_with (const char *name,
+                                const char *netns,
+                                gboolean first,
+                                const char *const *more_members,
+                                const char *const *more_args);
 void call_lab_add_contact (CsStore *store, const char *name, const char *address);
 void call_lab_sign_up (GtkWindow *window);
 void call_lab_wait_bot_sees (CsBot *bot, const char *peer, const char *member);
 void call_lab_assert_bot_decodes (CsBot *bot, const char *peer);
 void call_lab_join_circle (CsApplication *app, CsBot **anna, CsBot **bruno);
+void call_lab_join_circle_with (CsApplication *app,
+                                CsBot **anna,
+                                CsBot **bruno,
+                                const char *const *more_members,
+                                const char *const *more_args);
 
 G_END_DECLS
