@@ -454,6 +454,23 @@ test_notifications_wait_for (TestNotifications *self, const char *id)
   return wait_for (check_notification_shown, &lookup, what);
 }
 
+static gpointer
+check_notification_gone (gpointer data)
+{
+  NotificationLookup *lookup = data;
+
+  return g_hash_table_contains (lookup->notifications->shown, lookup->id) ? NULL : data;
+}
+
+void
+test_notifications_wait_gone (TestNotifications *self, const char *id)
+{
+  NotificationLookup lookup = { self, id };
+  g_autofree char *what = g_strdup_printf ("the notification %s to be withdrawn", id);
+
+  wait_for (check_notification_gone, &lookup, what);
+}
+
 void
 test_notifications_free (TestNotifications *self)
 {

@@ -58,6 +58,8 @@ typedef struct
 TestNotifications *test_notifications_start (void);
 /* The notification @id once it is shown (transfer none). */
 GVariant *test_notifications_wait_for (TestNotifications *self, const char *id);
+/* Waits until the app withdraws the notification @id. */
+void test_notifications_wait_gone (TestNotifications *self, const char *id);
 void test_notifications_free (TestNotifications *self);
 
 G_END_DECLS

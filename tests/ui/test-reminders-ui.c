@@ -11,142 +11,21 @@
 
 #include "cs-application.h"
 #include "cs-reminders.h"
+#include "cs-ui-test.h"
 #include "cs-window.h"
 
-#define TIMEOUT_SECONDS 20
 #define APP_PATH "/io/github/cousinade/Cousinade"
 #define CALL_UID "voisins-apero@example.org"
 
-static const char notifications_xml[] =
-  "<node>"
-  "  <interface name='org.gtk.Notifications'>"
-  "    <method name='AddNotification'>"
-  "      <arg type='s' direction='in'/><arg type='s' direction='in'/>"
-  "      <arg type='a{sv}' direction='in'/>"
-  "    </method>"
-  "    <method name='RemoveNotification'>"
-  "      <arg type='s' direction='in'/><arg type='s' direction='in'/>"
-  "    </method>"
-  "  </interface>"
-  "</node>";
-
 typedef struct
 {
-  GDBusConnection *server_bus; /* the notification server's own connection */
-  gboolean name_owned;
-  char *added_id;
-  GVariant *added; /* a{sv}, as g_notification_serialize() writes it */
-  char *removed_id;
+  /* The notification server on the private bus (tests/ui/cs-ui-test.h). */
+  TestNotifications *notifications;
   char *call_id;
   gboolean still_running;
-  const char *screenshot_dir;
 } Test;
 
 static Test test;
-
-static void
-on_notifications_method (GDBusConnection *connection,
-                         const char *sender,
-                         const char *object_path,
-                         const char *interface_name,
-                         const char *method_name,
-                         GVariant *parameters,
-                         GDBusMethodInvocation *invocation,
-                         gpointer user_data)
-{
-  const char *app_id, *id;
-
-  if (g_str_equal (method_name, "AddNotification"))
-    {
-      g_autoptr (GVariant) notification = NULL;
-
-      g_variant_get (parameters, "(&s&s@a{sv})", &app_id, &id, &notification);
-      g_test_message ("AddNotification %s %s", app_id, id);
-      g_assert_cmpstr (app_id, ==, APPLICATION_ID);
-      g_free (test.added_id);
-      test.added_id = g_strdup (id);
-      g_clear_pointer (&test.added, g_variant_unref);
-      test.added = g_steal_pointer (&notification);
-    }
-  else
-    {
-      g_variant_get (parameters, "(&s&s)", &app_id, &id);
-      g_test_message ("RemoveNotification %s %s", app_id, id);
-      g_free (test.removed_id);
-      test.removed_id = g_strdup (id);
-    }
-
-  g_dbus_method_invocation_return_value (invocation, NULL);
-}
-
-static const GDBusInterfaceVTable notifications_vtable = { on_notifications_method };
-
-static void
-on_name_acquired (GDBusConnection *connection, const char *name, gpointer user_data)
-{
-  test.name_owned = TRUE;
-}
-
-static gboolean
-on_timeout (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_until (gboolean (*check) (gpointer), gpointer data, const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (TIMEOUT_SECONDS, on_timeout, &timed_out);
-
-  while (!check (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!check (data))
-    g_error ("Timed out waiting for %s", what);
-
-  g_source_remove (timeout_id);
-}
-
-static gboolean
-check_flag (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static gboolean
-check_string_set (gpointer data)
-{
-  return *(char **) data != NULL;
-}
-
-/* The notification server, owned before the app sends anything. */
-static void
-start_notification_server (void)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, &error);
-  g_autofree char *address = NULL;
-
-  g_assert_no_error (error);
-  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  test.server_bus =
-    g_dbus_connection_new_for_address_sync (address,
-                                            G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                              G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                            NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_dbus_connection_register_object (test.server_bus, "/org/gtk/Notifications", info->interfaces[0],
-                                     &notifications_vtable, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_bus_own_name_on_connection (test.server_bus, "org.gtk.Notifications",
-                                G_BUS_NAME_OWNER_FLAGS_NONE, on_name_acquired, NULL, NULL, NULL);
-  wait_until (check_flag, &test.name_owned, "the notification server's name");
-}
 
 /* As GNOME Shell activates a notification's button. */
 static void
@@ -156,112 +35,28 @@ activate_app_action (const char *action, const char *call_id)
 
   g_variant_builder_init (&parameters, G_VARIANT_TYPE ("av"));
   g_variant_builder_add (&parameters, "v", g_variant_new_string (call_id));
-  g_dbus_connection_call (test.server_bus, APPLICATION_ID, APP_PATH, "org.freedesktop.Application",
-                          "ActivateAction",
+  g_dbus_connection_call (test.notifications->bus, APPLICATION_ID, APP_PATH,
+                          "org.freedesktop.Application", "ActivateAction",
                           g_variant_new ("(sav@a{sv})", action, &parameters,
                                          g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0)),
                           NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
 }
 
-static CsWindow *
-find_app_window (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (CS_IS_WINDOW (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
-        return CS_WINDOW (window);
-    }
-
-  return NULL;
-}
-
 static gboolean
-check_window_shown (gpointer data)
+is_circle_title (GtkWidget *widget, const char *name)
 {
-  return find_app_window () != NULL;
-}
-
-static GtkWidget *
-find_circle_title (GtkWidget *root, const char *name)
-{
-  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) &&
-      g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), "name_label") == 0 &&
-      g_strcmp0 (gtk_label_get_label (GTK_LABEL (root)), name) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_circle_title (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-find_label (GtkWidget *root, const char *text)
-{
-  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) &&
-      g_strcmp0 (gtk_label_get_label (GTK_LABEL (root)), text) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static gboolean
-check_label_shown (gpointer data)
-{
-  CsWindow *window = find_app_window ();
-
-  return window != NULL && find_label (GTK_WIDGET (window), data) != NULL;
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), "name_label") == 0 &&
+         g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), name) == 0;
 }
 
 /* The circle page shows @data's name as its title. */
-static gboolean
+static gpointer
 check_circle_shown (gpointer data)
 {
-  CsWindow *window = find_app_window ();
+  GtkWindow *window = find_window (CS_TYPE_WINDOW);
 
-  return window != NULL && find_circle_title (GTK_WIDGET (window), data) != NULL;
-}
-
-static void
-save_screenshot (GtkWindow *window, const char *name)
-{
-  GtkWidget *widget = GTK_WIDGET (window);
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_to_node (snapshot);
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_mkdir_with_parents (test.screenshot_dir, 0755);
-  path = g_build_filename (test.screenshot_dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot saved to %s", path);
+  return window != NULL ? find_descendant (GTK_WIDGET (window), is_circle_title, data) : NULL;
 }
 
 static CsCircle *
@@ -299,23 +94,23 @@ static gboolean
 join_from_notification (gpointer user_data)
 {
   CsApplication *app = CS_APPLICATION (user_data);
+  g_autofree char *reminder_id = g_strconcat ("reminder:", test.call_id, NULL);
   CsWindow *window;
 
   test.still_running = TRUE;
-  g_assert_null (find_app_window ());
+  g_assert_null (find_window (CS_TYPE_WINDOW));
 
   activate_app_action ("join-call", test.call_id);
-  wait_until (check_circle_shown, "Voisins du 12", "the circle of the call");
-  wait_until (check_label_shown, "Sign in to call your circle.", "the reason");
-  window = find_app_window ();
+  wait_for (check_circle_shown, "Voisins du 12", "the circle of the call");
+  window = CS_WINDOW (find_window (CS_TYPE_WINDOW));
+  wait_for_label (GTK_WIDGET (window), "Sign in to call your circle.");
   save_screenshot (GTK_WINDOW (window), "reminder-join.png");
-  wait_until (check_string_set, &test.removed_id, "the reminder to be withdrawn");
-  g_assert_cmpstr (test.removed_id, ==, test.added_id);
+  test_notifications_wait_gone (test.notifications, reminder_id);
 
   /* An id that is not in the schedule still opens the window, and says so. */
   activate_app_action ("join-call", "nobody@example.org/2026-03-01T11:00:00");
-  wait_until (check_label_shown, "This call is no longer in your schedule.", "the toast");
-  g_assert_true (check_circle_shown ("Voisins du 12"));
+  wait_for_label (GTK_WIDGET (window), "This call is no longer in your schedule.");
+  g_assert_nonnull (check_circle_shown ("Voisins du 12"));
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
 
@@ -341,16 +136,16 @@ schedule_and_wait_for_reminder (gpointer user_data)
   g_autoptr (GVariant) button = NULL;
   CsCircle *dupont, *voisins;
   CsWindow *window;
+  GVariant *added;
   const char *text;
 
-  wait_until (check_window_shown, NULL, "the main window");
-  window = find_app_window ();
+  window = CS_WINDOW (wait_for_window (CS_TYPE_WINDOW));
 
   dupont = add_circle (store, "Cousinade Dupont");
   voisins = add_circle (store, "Voisins du 12");
   g_assert_cmpuint (cs_circle_get_reminder_minutes (voisins), ==, 10);
   cs_window_show_circle (window, dupont);
-  wait_until (check_circle_shown, "Cousinade Dupont", "the first circle");
+  wait_for (check_circle_shown, "Cousinade Dupont", "the first circle");
 
   /* A call in ten minutes and three seconds: its reminder is due in three. */
   start =
@@ -371,19 +166,18 @@ schedule_and_wait_for_reminder (gpointer user_data)
   test.call_id = cs_reminders_format_call_id (CALL_UID, recurrence_id);
   expected_id = g_strconcat ("reminder:", test.call_id, NULL);
 
-  wait_until (check_string_set, &test.added_id, "the reminder");
-  g_assert_cmpstr (test.added_id, ==, expected_id);
-  g_assert_true (g_variant_lookup (test.added, "title", "&s", &text));
+  added = test_notifications_wait_for (test.notifications, expected_id);
+  g_assert_true (g_variant_lookup (added, "title", "&s", &text));
   expected_title = g_strdup ("Call with Voisins du 12 in 10 minutes");
   g_assert_cmpstr (text, ==, expected_title);
-  g_assert_true (g_variant_lookup (test.added, "body", "&s", &text));
+  g_assert_true (g_variant_lookup (added, "body", "&s", &text));
   g_assert_nonnull (strstr (text, "Apéro visio"));
-  g_assert_true (g_variant_lookup (test.added, "default-action", "&s", &text));
+  g_assert_true (g_variant_lookup (added, "default-action", "&s", &text));
   g_assert_cmpstr (text, ==, "app.join-call");
-  target = g_variant_lookup_value (test.added, "default-action-target", G_VARIANT_TYPE_STRING);
+  target = g_variant_lookup_value (added, "default-action-target", G_VARIANT_TYPE_STRING);
   g_assert_nonnull (target);
   g_assert_cmpstr (g_variant_get_string (target, NULL), ==, test.call_id);
-  buttons = g_variant_lookup_value (test.added, "buttons", G_VARIANT_TYPE ("aa{sv}"));
+  buttons = g_variant_lookup_value (added, "buttons", G_VARIANT_TYPE ("aa{sv}"));
   g_assert_nonnull (buttons);
   g_assert_cmpuint (g_variant_n_children (buttons), ==, 2);
   button = g_variant_get_child_value (buttons, 0);
@@ -413,7 +207,7 @@ test_reminder_join (void)
   g_autoptr (CsApplication) app = NULL;
   int status;
 
-  start_notification_server ();
+  test.notifications = test_notifications_start ();
 
   /* Unique, as installed: the shell reaches its actions on the (private) bus. */
   app = cs_application_new ();
@@ -422,10 +216,7 @@ test_reminder_join (void)
   g_assert_cmpint (status, ==, 0);
   g_assert_true (test.still_running);
 
-  g_clear_object (&test.server_bus);
-  g_clear_pointer (&test.added, g_variant_unref);
-  g_clear_pointer (&test.added_id, g_free);
-  g_clear_pointer (&test.removed_id, g_free);
+  g_clear_pointer (&test.notifications, test_notifications_free);
   g_clear_pointer (&test.call_id, g_free);
 }
 
@@ -433,10 +224,6 @@ int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-
-  test.screenshot_dir = g_getenv ("CS_SCREENSHOT_DIR");
-  if (test.screenshot_dir == NULL)
-    test.screenshot_dir = ".";
 
   g_test_add_func ("/ui/reminders/notification-join", test_reminder_join);
 
