@@ -236,6 +236,7 @@ call_family (CsApplication *app)
   CsCallWindow *call_window;
   CsCircle *circle;
   TileCheck anna_tile, bruno_tile;
+  GtkWidget *row;
   gint64 pressed;
   gint64 pictures;
   gsize n_participants = 0;
@@ -297,6 +298,12 @@ call_family (CsApplication *app)
   /* Anna and Bruno; Mamie herself is the history's owner. */
   g_assert_cmpuint (n_participants, ==, 2);
   g_assert_cmpuint (cs_interaction_get_duration_seconds (call), >, 0);
+  /* The circle's page shows it in its history. */
+  row = wait_for_row (get_widget (window, "timeline"), "Video call");
+  g_test_message ("History: %s", adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Anna Dupont"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Bruno Martin"));
+  save_screenshot (window, "call-history.png");
 
   rejoin_from_reminder (app, circle);
   call_bruno_alone (app);
