@@ -350,6 +350,7 @@ start_call (CsCallManager *self,
   /* Owned by GTK's list of windows: destroying it (Leave, or closing it) ends the call. */
   self->window = cs_call_window_new (self->application, self->call, title);
   cs_call_window_set_name_func (self->window, name_peer, self, NULL);
+  cs_call_window_set_self_name (self->window, display_name);
   g_signal_connect (self->window, "destroy", G_CALLBACK (on_window_destroyed), self);
   g_signal_connect (self->call, "notify::state", G_CALLBACK (on_call_state), self);
   g_signal_connect (cs_call_get_peers (self->call), "items-changed", G_CALLBACK (on_peers_changed),

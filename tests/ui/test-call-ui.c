@@ -76,6 +76,19 @@ check_tile_gone (gpointer data)
   return cs_call_window_get_tile (check->window, check->peer) == NULL ? check : NULL;
 }
 
+/* The code @bot printed for its pair with Mamie is on her screen too. */
+static void
+assert_code_shown (CsCallWindow *call_window, CsBot *bot)
+{
+  JsonObject *verified;
+
+  g_assert_true (cs_bot_wait_for_event (bot, "verified", "peer", "mamie", BOT_MS));
+  verified = cs_bot_find_event (bot, "verified", "peer", "mamie");
+  g_test_message ("%s reads %s", cs_bot_get_name (bot),
+                  json_object_get_string_member (verified, "code"));
+  wait_for_label (GTK_WIDGET (call_window), json_object_get_string_member (verified, "code"));
+}
+
 /* Where the app's notifications go (org.gtk.Notifications on the app's private bus). */
 static TestNotifications *notifications;
 
@@ -262,6 +275,15 @@ call_family (CsApplication *app)
   call_lab_assert_bot_decodes (bruno, "mamie");
   save_screenshot (GTK_WINDOW (call_window), "call-3.png");
 
+  /* The lock's popover shows, for each of them, the code their own screen shows. */
+  gtk_menu_button_popup (
+    GTK_MENU_BUTTON (get_widget (GTK_WINDOW (call_window), "encryption_button")));
+  assert_code_shown (call_window, anna);
+  assert_code_shown (call_window, bruno);
+  save_screenshot (GTK_WINDOW (call_window), "call-codes.png");
+  gtk_menu_button_popdown (
+    GTK_MENU_BUTTON (get_widget (GTK_WINDOW (call_window), "encryption_button")));
+
   /* Her microphone off: they see her muted. */
   gtk_widget_activate_action (GTK_WIDGET (call_window), "call.toggle-microphone", NULL);
   g_assert_true (cs_call_get_muted (cs_call_window_get_call (call_window)));
@@ -283,6 +305,8 @@ call_family (CsApplication *app)
   /* Bruno leaves: his tile goes. */
   cs_bot_kill (bruno, SIGTERM);
   wait_for (check_tile_gone, &bruno_tile, "Bruno's tile to go");
+  /* He is a member not in the call any more. */
+  wait_for_label (GTK_WIDGET (call_window), "Not here yet: Bruno Martin");
   g_assert_nonnull (cs_call_window_get_tile (call_window, "anna"));
 
   /* She leaves: the window closes and the history holds the call, with both of them. */
