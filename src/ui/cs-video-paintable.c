@@ -20,6 +20,18 @@
  * pipeline torn down late, on another thread), and the paintable's textures must be released
  * on the main thread, where GSK may have attached renderer data to them. The feed only ever
  * holds a texture GTK has not seen yet, which any thread may drop.
+ *
+ * Frames come at the size they are drawn: scaling a frame down while drawing it (cairo's good
+ * filter, on every draw of every tile) is what drawing costs most in software, while scaling it
+ * once on the streaming thread, before converting it (then fewer pixels) to RGB, costs little
+ * more than converting it did. So the snapshot says, back through the feed, how big the picture
+ * is drawn, and each sink's bin
+ *
+ *   videoscale ─ capsfilter (width, height: the drawn size) ─ videoconvert ─ sink
+ *
+ * scales to that (never up: that is cheaper in the renderer), and the snapshot draws a frame of
+ * the drawn size pixel for pixel. The intrinsic size stays the source's, or the drawn size
+ * would feed back into the layout that sets it.
  */
 
 typedef struct
@@ -39,6 +51,9 @@ typedef struct
   /* Under the lock: the newest frame not shown yet, and whether an idle source will show it. */
   CsVideoFrame pending;
   gboolean scheduled;
+  /* Under the lock: the size in device pixels the picture is drawn at, 0 before it is drawn. */
+  int wanted_width;
+  int wanted_height;
 } CsVideoFeed;
 
 struct _CsVideoPaintable
@@ -53,6 +68,10 @@ struct _CsVideoPaintable
   gboolean frozen;
   guint64 frames_shown;
   gint64 first_frame_time;
+  /* The drawn size last handed to the sinks, and when. */
+  int wanted_width;
+  int wanted_height;
+  gint64 wanted_time;
 };
 
 static void cs_video_paintable_paintable_init (GdkPaintableInterface *iface);
@@ -86,11 +105,29 @@ struct _CsVideoPaintableSink
   GstVideoSink parent_instance;
 
   CsVideoFeed *feed;
+  /* The capsfilter that sets the size frames are scaled to, or NULL: frames as they come. */
+  GstElement *filter;
   /* Streaming thread only. */
   GstVideoInfo info;
+  /* What comes into the bin, before scaling: the picture's intrinsic size. */
+  GstVideoInfo source;
+  gboolean have_source;
+  /* The wanted size last read from the feed, and what the filter asks for now. */
+  int wanted_width;
+  int wanted_height;
+  GstCaps *filter_caps;
 };
 
 G_DEFINE_FINAL_TYPE (CsVideoPaintableSink, cs_video_paintable_sink, GST_TYPE_VIDEO_SINK)
+
+GST_DEBUG_CATEGORY_STATIC (cs_video_paintable_debug);
+#define GST_CAT_DEFAULT cs_video_paintable_debug
+
+/* A window being resized draws a new size on every frame: renegotiating each time would cost
+ * more than the scaling it saves, so the sinks hear of a new size at most this often (µs). */
+#define WANTED_SIZE_INTERVAL (250 * G_TIME_SPAN_MILLISECOND)
+/* Set to 0, sinks show frames as they come (for measuring what scaling saves). */
+#define ENV_SCALE "COUSINADE_VIDEO_SCALE"
 
 /* What GdkMemoryTexture takes as it is in GTK 4.8 (which has no formats with padding bytes). */
 static GstStaticPadTemplate sink_template =
@@ -315,6 +352,117 @@ frame_bytes (GstVideoFrame *frame, gboolean copy, gsize *stride)
                                      frame);
 }
 
+/* The size to scale @source to so that it fills @wanted_width x @wanted_height device pixels
+ * with its own shape; FALSE when it should come as it is: not drawn yet, or drawn as big as it
+ * is or bigger (scaling up costs more here than while drawing). */
+static gboolean
+scaled_size (const GstVideoInfo *source,
+             int wanted_width,
+             int wanted_height,
+             int *width,
+             int *height)
+{
+  int par_n = GST_VIDEO_INFO_PAR_N (source);
+  int par_d = GST_VIDEO_INFO_PAR_D (source);
+  int source_height = GST_VIDEO_INFO_HEIGHT (source);
+  int source_width;
+  double aspect;
+
+  if (wanted_width <= 0 || wanted_height <= 0 || source_height <= 0)
+    return FALSE;
+  if (par_n <= 0 || par_d <= 0)
+    par_n = par_d = 1;
+  source_width =
+    (int) gst_util_uint64_scale_int_round (GST_VIDEO_INFO_WIDTH (source), par_n, par_d);
+  aspect = ((double) GST_VIDEO_INFO_WIDTH (source) * par_n) / ((double) source_height * par_d);
+
+  *height = wanted_height;
+  *width = (int) (wanted_height * aspect + 0.5);
+  if (*width > wanted_width)
+    {
+      *width = wanted_width;
+      *height = (int) (wanted_width / aspect + 0.5);
+    }
+  if (*width >= source_width || *height >= source_height)
+    return FALSE;
+  *width = MAX (*width, 1);
+  *height = MAX (*height, 1);
+  return TRUE;
+}
+
+/* Streaming thread, at the bin's input: points the filter at the size the picture is drawn at
+ * now, when that or the source changed. The scaler renegotiates before its next frame. */
+static void
+cs_video_paintable_sink_update_scale (CsVideoPaintableSink *self, gboolean source_changed)
+{
+  g_autoptr (GstCaps) caps = NULL;
+  int wanted_width, wanted_height;
+  int width, height;
+
+  g_mutex_lock (&self->feed->lock);
+  wanted_width = self->feed->wanted_width;
+  wanted_height = self->feed->wanted_height;
+  g_mutex_unlock (&self->feed->lock);
+
+  if (!source_changed && wanted_width == self->wanted_width && wanted_height == self->wanted_height)
+    return;
+  self->wanted_width = wanted_width;
+  self->wanted_height = wanted_height;
+
+  if (!self->have_source)
+    return;
+  /* Square pixels: the size asked for already has the picture's shape. The format is left
+   * to the converter after it, which keeps the closest to the source (BGR from a decoder's
+   * I420): GSK's cairo renderer turns BGR into cairo's format with a plain loop, where GTK
+   * 4.8 takes premultiplied alpha, even cairo's own, through floats. */
+  if (scaled_size (&self->source, wanted_width, wanted_height, &width, &height))
+    caps = gst_caps_new_simple ("video/x-raw", "width", G_TYPE_INT, width, "height", G_TYPE_INT,
+                                height, "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
+  else
+    caps = gst_caps_new_any ();
+  if (self->filter_caps != NULL && gst_caps_is_equal (caps, self->filter_caps))
+    return;
+
+  GST_DEBUG_OBJECT (self, "Frames drawn at %dx%d: asking for %" GST_PTR_FORMAT, wanted_width,
+                    wanted_height, caps);
+  gst_caps_replace (&self->filter_caps, caps);
+  g_object_set (self->filter, "caps", caps, NULL);
+}
+
+static GstPadProbeReturn
+on_bin_input_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  CsVideoPaintableSink *self = user_data;
+  GstEvent *event;
+  GstCaps *caps;
+
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_EVENT_UPSTREAM)
+    {
+      /* The bin takes any raw video: a new drawn size is no reason for upstream (a decoder; a
+       * camera behind the call's tee) to renegotiate too. */
+      event = GST_PAD_PROBE_INFO_EVENT (info);
+      return GST_EVENT_TYPE (event) == GST_EVENT_RECONFIGURE ? GST_PAD_PROBE_DROP
+                                                             : GST_PAD_PROBE_OK;
+    }
+
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM)
+    {
+      event = GST_PAD_PROBE_INFO_EVENT (info);
+      if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+        return GST_PAD_PROBE_OK;
+      /* Seen before the scaler negotiates its output for these caps: a source now smaller
+       * than the drawn size is not scaled up. */
+      gst_event_parse_caps (event, &caps);
+      self->have_source = gst_video_info_from_caps (&self->source, caps);
+      if (self->filter != NULL)
+        cs_video_paintable_sink_update_scale (self, TRUE);
+      return GST_PAD_PROBE_OK;
+    }
+
+  cs_video_paintable_sink_update_scale (self, FALSE);
+  return GST_PAD_PROBE_OK;
+}
+
 static gboolean
 cs_video_paintable_sink_set_info (GstVideoSink *video_sink, GstCaps *caps, const GstVideoInfo *info)
 {
@@ -334,6 +482,8 @@ static GstFlowReturn
 cs_video_paintable_sink_show_frame (GstVideoSink *video_sink, GstBuffer *buffer)
 {
   CsVideoPaintableSink *self = CS_VIDEO_PAINTABLE_SINK (video_sink);
+  /* The picture's size and shape are the source's, whatever size its frames are scaled to. */
+  const GstVideoInfo *source = self->have_source ? &self->source : &self->info;
   GstVideoFrame *video_frame = g_new0 (GstVideoFrame, 1);
   CsVideoFrame frame = { NULL };
   GdkMemoryFormat format;
@@ -351,17 +501,18 @@ cs_video_paintable_sink_show_frame (GstVideoSink *video_sink, GstBuffer *buffer)
 
   width = GST_VIDEO_FRAME_WIDTH (video_frame);
   height = GST_VIDEO_FRAME_HEIGHT (video_frame);
-  par_n = GST_VIDEO_INFO_PAR_N (&self->info);
-  par_d = GST_VIDEO_INFO_PAR_D (&self->info);
+  par_n = GST_VIDEO_INFO_PAR_N (source);
+  par_d = GST_VIDEO_INFO_PAR_D (source);
   if (par_n <= 0 || par_d <= 0)
     par_n = par_d = 1;
 
   bytes = frame_bytes (g_steal_pointer (&video_frame), buffer_from_bounded_pool (buffer), &stride);
   frame.texture = gdk_memory_texture_new (width, height, format, bytes, stride);
-  /* Non-square pixels widen (or narrow) the picture; its height stays the frame's. */
-  frame.width = (int) gst_util_uint64_scale_int_round (width, par_n, par_d);
-  frame.height = height;
-  frame.aspect_ratio = ((double) width * par_n) / ((double) height * par_d);
+  /* Non-square pixels widen (or narrow) the picture; its height stays the source's. */
+  frame.width = (int) gst_util_uint64_scale_int_round (GST_VIDEO_INFO_WIDTH (source), par_n, par_d);
+  frame.height = GST_VIDEO_INFO_HEIGHT (source);
+  frame.aspect_ratio = ((double) GST_VIDEO_INFO_WIDTH (source) * par_n) /
+                       ((double) GST_VIDEO_INFO_HEIGHT (source) * par_d);
   cs_video_feed_push (self->feed, &frame);
   return GST_FLOW_OK;
 }
@@ -381,6 +532,8 @@ cs_video_paintable_sink_finalize (GObject *object)
   CsVideoPaintableSink *self = CS_VIDEO_PAINTABLE_SINK (object);
 
   g_clear_pointer (&self->feed, cs_video_feed_unref);
+  gst_clear_object (&self->filter);
+  gst_clear_caps (&self->filter_caps);
 
   G_OBJECT_CLASS (cs_video_paintable_sink_parent_class)->finalize (object);
 }
@@ -394,6 +547,9 @@ cs_video_paintable_sink_class_init (CsVideoPaintableSinkClass *klass)
   GstVideoSinkClass *video_sink_class = GST_VIDEO_SINK_CLASS (klass);
 
   object_class->finalize = cs_video_paintable_sink_finalize;
+
+  GST_DEBUG_CATEGORY_INIT (cs_video_paintable_debug, "cs-video-paintable", 0,
+                           "Cousinade's video paintable sink");
 
   gst_element_class_set_static_metadata (element_class, "Cousinade video paintable sink",
                                          "Sink/Video", "Shows video in a CsVideoPaintable",
@@ -411,6 +567,7 @@ cs_video_paintable_sink_init (CsVideoPaintableSink *self)
   GstBaseSink *base_sink = GST_BASE_SINK (self);
 
   gst_video_info_init (&self->info);
+  gst_video_info_init (&self->source);
 
   /* Synchronised to the clock, so the jitter buffer's pacing and lip sync hold. But a live
    * call has nothing better to show than a late frame: no frame is dropped for lateness
@@ -426,6 +583,51 @@ cs_video_paintable_sink_init (CsVideoPaintableSink *self)
 
 /* The paintable. */
 
+/* Device pixels per logical one. A paintable does not know its widget: the largest scale of
+ * any monitor, so that frames are at worst a little bigger than needed, never blurrier. */
+static int
+display_scale_factor (void)
+{
+  GdkDisplay *display = gdk_display_get_default ();
+  GListModel *monitors;
+  int scale = 1;
+
+  if (display == NULL)
+    return 1;
+  monitors = gdk_display_get_monitors (display);
+  for (guint i = 0; i < g_list_model_get_n_items (monitors); i++)
+    {
+      g_autoptr (GdkMonitor) monitor = g_list_model_get_item (monitors, i);
+
+      scale = MAX (scale, gdk_monitor_get_scale_factor (monitor));
+    }
+  return scale;
+}
+
+/* Tells the sinks the size in device pixels the picture is drawn at: at once the first time,
+ * then at most every WANTED_SIZE_INTERVAL, so that a window being resized renegotiates a few
+ * times, not on every frame. Frames keep coming, and with them snapshots: the last size of a
+ * resize gets through with the next frame after the interval. */
+static void
+cs_video_paintable_want_size (CsVideoPaintable *self, int width, int height)
+{
+  gint64 now;
+
+  if (width == self->wanted_width && height == self->wanted_height)
+    return;
+  now = g_get_monotonic_time ();
+  if (self->wanted_time != 0 && now - self->wanted_time < WANTED_SIZE_INTERVAL)
+    return;
+  self->wanted_width = width;
+  self->wanted_height = height;
+  self->wanted_time = now;
+
+  g_mutex_lock (&self->feed->lock);
+  self->feed->wanted_width = width;
+  self->feed->wanted_height = height;
+  g_mutex_unlock (&self->feed->lock);
+}
+
 static void
 cs_video_paintable_snapshot (GdkPaintable *paintable,
                              GdkSnapshot *snapshot,
@@ -433,9 +635,26 @@ cs_video_paintable_snapshot (GdkPaintable *paintable,
                              double height)
 {
   CsVideoPaintable *self = CS_VIDEO_PAINTABLE (paintable);
+  int scale = display_scale_factor ();
+  int texture_width, texture_height;
 
+  /* Not before there is a picture: until then GtkPicture gives it the whole widget, not the
+   * picture's shape. */
   if (self->current.texture == NULL)
     return;
+
+  if (!self->frozen && width >= 1 && height >= 1)
+    cs_video_paintable_want_size (self, (int) (width * scale + 0.5), (int) (height * scale + 0.5));
+
+  /* A frame scaled to the drawn size (up to GtkPicture's rounding) is drawn pixel for pixel,
+   * at whole pixels: a software renderer then copies instead of filtering. */
+  texture_width = gdk_texture_get_width (self->current.texture);
+  texture_height = gdk_texture_get_height (self->current.texture);
+  if (ABS (texture_width - width * scale) <= 1 && ABS (texture_height - height * scale) <= 1)
+    {
+      width = (double) texture_width / scale;
+      height = (double) texture_height / scale;
+    }
 
   if (self->mirrored)
     {
@@ -590,28 +809,73 @@ cs_video_paintable_new (void)
 GstElement *
 cs_video_paintable_make_sink (CsVideoPaintable *self)
 {
+  gboolean scale = g_strcmp0 (g_getenv (ENV_SCALE), "0") != 0;
+  const char *missing = NULL;
   CsVideoPaintableSink *sink;
   GstElement *bin;
+  GstElement *first;
   GstElement *convert;
+  GstElement *scaler = NULL;
+  GstElement *filter = NULL;
   g_autoptr (GstPad) pad = NULL;
+  GstPadProbeType probe = GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM;
 
   g_return_val_if_fail (CS_IS_VIDEO_PAINTABLE (self), NULL);
 
   convert = gst_element_factory_make ("videoconvert", NULL);
-  if (convert == NULL)
+  if (scale)
     {
-      g_critical ("The videoconvert element is missing: install gstreamer1.0-plugins-base");
+      scaler = gst_element_factory_make ("videoscale", NULL);
+      filter = gst_element_factory_make ("capsfilter", NULL);
+    }
+  if (convert == NULL)
+    missing = "videoconvert";
+  else if (scale && scaler == NULL)
+    missing = "videoscale";
+  else if (scale && filter == NULL)
+    missing = "capsfilter";
+  if (missing != NULL)
+    {
+      g_critical ("The %s element is missing: install gstreamer1.0-plugins-base", missing);
+      g_clear_pointer (&convert, gst_object_unref);
+      g_clear_pointer (&scaler, gst_object_unref);
+      g_clear_pointer (&filter, gst_object_unref);
       return NULL;
     }
 
   sink = g_object_new (CS_TYPE_VIDEO_PAINTABLE_SINK, NULL);
   sink->feed = cs_video_feed_ref (self->feed);
 
-  /* Any raw format in: the sink itself only takes what GDK can use as it is. */
+  /* Any raw format and size in: the sink itself only takes what GDK can use as it is, at the
+   * size the picture is drawn. */
   bin = gst_bin_new (NULL);
   gst_bin_add_many (GST_BIN (bin), convert, GST_ELEMENT (sink), NULL);
-  gst_element_link (convert, GST_ELEMENT (sink));
-  pad = gst_element_get_static_pad (convert, "sink");
+  if (scale)
+    {
+      /* Scaled before it is converted, in the source's format: a decoder's I420 has half the
+       * bytes of RGB, and GStreamer scales planar formats on a fast path, where scaling and
+       * converting in one pass takes its generic one (three times the time of converting a
+       * frame, against about one and a half). Bilinear: downscaling a call's picture, sharp
+       * enough and cheap. No borders: the filter's size already has the picture's shape, up to
+       * a pixel of rounding. */
+      gst_util_set_object_arg (G_OBJECT (scaler), "method", "bilinear");
+      g_object_set (scaler, "add-borders", FALSE, NULL);
+      sink->filter = gst_object_ref (filter);
+      sink->filter_caps = gst_caps_new_any ();
+      gst_bin_add_many (GST_BIN (bin), scaler, filter, NULL);
+      gst_element_link_many (scaler, filter, convert, GST_ELEMENT (sink), NULL);
+      probe |= GST_PAD_PROBE_TYPE_EVENT_UPSTREAM | GST_PAD_PROBE_TYPE_BUFFER |
+               GST_PAD_PROBE_TYPE_BUFFER_LIST;
+      first = scaler;
+    }
+  else
+    {
+      gst_element_link (convert, GST_ELEMENT (sink));
+      first = convert;
+    }
+
+  pad = gst_element_get_static_pad (first, "sink");
+  gst_pad_add_probe (pad, probe, on_bin_input_probe, gst_object_ref (sink), gst_object_unref);
   gst_element_add_pad (bin, gst_ghost_pad_new ("sink", pad));
   return bin;
 }

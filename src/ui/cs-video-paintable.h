@@ -12,7 +12,9 @@ G_BEGIN_DECLS
  * gtk4paintablesink). Each decoded frame becomes a GdkMemoryTexture that keeps its GstBuffer
  * alive (no copy where stride and format allow); only the newest frame is kept, and it is
  * swapped in on the main context. The intrinsic size follows the frames (pixel aspect ratio
- * included), also when the resolution changes mid-stream.
+ * included), also when the resolution changes mid-stream. Once drawn smaller than they come,
+ * frames are scaled down on the streaming thread to the size they are drawn at (the intrinsic
+ * size stays the source's): drawing them then costs a copy, even in software.
  */
 
 #define CS_TYPE_VIDEO_PAINTABLE (cs_video_paintable_get_type ())
@@ -37,10 +39,11 @@ void cs_video_paintable_clear (CsVideoPaintable *self);
 guint64 cs_video_paintable_get_frames_shown (CsVideoPaintable *self);
 /* Monotonic time (µs) of the first frame shown, or 0. */
 gint64 cs_video_paintable_get_first_frame_time (CsVideoPaintable *self);
-/* Size in pixels of the current frame (0 when none). */
+/* Size in pixels of the current frame (0 when none): the size it is drawn at, once it has been
+ * drawn smaller than the source. */
 void cs_video_paintable_get_frame_size (CsVideoPaintable *self, int *width, int *height);
-/* The current frame as it came (not mirrored, square pixels), or NULL: for screenshots and
- * tests. Valid until the next frame is swapped in on the main context. */
+/* The current frame as it came (not mirrored, scaled to the drawn size if smaller), or NULL:
+ * for screenshots and tests. Valid until the next frame is swapped in on the main context. */
 GdkTexture *cs_video_paintable_get_texture (CsVideoPaintable *self);
 
 G_END_DECLS

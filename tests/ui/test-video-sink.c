@@ -14,9 +14,9 @@
 
 /*
  * The video sink as a person sees it: frames of any size and stride arrive whole and
- * straight, the picture takes the frames' size and shape, only the newest frame is shown, a
- * small buffer pool upstream never stalls, the self view is mirrored, and a call shows its
- * own capture without capturing or encoding twice.
+ * straight, the picture takes the frames' size and shape, frames come at the size the picture
+ * is drawn, only the newest frame is shown, a small buffer pool upstream never stalls, the self
+ * view is mirrored, and a call shows its own capture without capturing or encoding twice.
  */
 
 #define WAIT_SECONDS 20
@@ -471,6 +471,134 @@ test_pixel_aspect_ratio (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (height, ==, 240);
 }
 
+/* On 320 columns: red in the left quarter, a white stripe at columns 160-199, black
+ * elsewhere; scaled, everything moves in proportion. */
+static Rgb
+quarters (int x, int y, guint index)
+{
+  if (x < 80)
+    return RED;
+  if (x >= 160 && x < 200)
+    return WHITE;
+  return BLACK;
+}
+
+/* The same picture on 640 columns. */
+static Rgb
+quarters_wide (int x, int y, guint index)
+{
+  return quarters (x / 2, y / 2, index);
+}
+
+/* Pushes frames until the paintable shows one of @width x @height pixels (a renegotiation
+ * takes effect on the frame after it is asked for), and returns the next frame's index. */
+static guint
+push_until_frame_size (Fixture *fixture,
+                       const GstVideoInfo *info,
+                       ColorFunc color,
+                       guint index,
+                       int width,
+                       int height)
+{
+  for (guint n = 0; n < 30; n++, index++)
+    {
+      guint64 shown = cs_video_paintable_get_frames_shown (fixture->paintable);
+      int frame_width, frame_height;
+
+      push_frame (fixture, info, color, index);
+      WAIT_UNTIL (fixture, cs_video_paintable_get_frames_shown (fixture->paintable) > shown);
+      cs_video_paintable_get_frame_size (fixture->paintable, &frame_width, &frame_height);
+      if (frame_width == width && frame_height == height)
+        return index + 1;
+    }
+  g_error ("No %dx%d frame after 30", width, height);
+}
+
+/* The quarters picture at 160x120 (or drawn at that size): red, black, white, black. */
+static void
+assert_quarters_160 (cairo_surface_t *surface, gboolean mirrored)
+{
+  for (int y = 10; y < 120; y += 50)
+    {
+      /* Away from the edges, which bilinear scaling and chroma subsampling blend. */
+      assert_pixel (surface, mirrored ? 139 : 20, y, RED, 16);
+      assert_pixel (surface, mirrored ? 99 : 60, y, BLACK, 16);
+      assert_pixel (surface, mirrored ? 69 : 90, y, WHITE, 16);
+      assert_pixel (surface, mirrored ? 29 : 130, y, BLACK, 16);
+    }
+}
+
+/* A 320x240 picture drawn at 160x120, as in a small tile: the frames come at 160x120, scaled
+ * on the streaming thread, and are drawn as they are; GtkPicture still lays out a 320x240
+ * picture. Drawn as big as the source, or bigger, they come as they are again. */
+static void
+test_drawn_size (Fixture *fixture, gconstpointer data)
+{
+  GdkPaintable *paintable = GDK_PAINTABLE (fixture->paintable);
+  g_autoptr (GstCaps) caps = NULL;
+  cairo_surface_t *surface;
+  GstVideoInfo info;
+  guint index = 0;
+  int width, height;
+
+  /* I420, as decoders give it: scaled, then converted. */
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_I420, 320, 240);
+  play_appsrc (fixture, &info);
+  index = push_until_frame_size (fixture, &info, quarters, index, 320, 240);
+
+  /* Drawn at 160x120, then at once at 200x150, as while a window is being resized: the first
+   * size is taken, the next ones wait for the size to settle. */
+  cairo_surface_destroy (draw_paintable (paintable, 160, 120));
+  cairo_surface_destroy (draw_paintable (paintable, 200, 150));
+  index = push_until_frame_size (fixture, &info, quarters, index, 160, 120);
+  index = push_until_frame_size (fixture, &info, quarters, index, 160, 120);
+
+  /* The picture's size and shape are the source's: the layout does not follow the drawing. */
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), ==, 320);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (paintable), ==, 240);
+  g_assert_cmpfloat_with_epsilon (gdk_paintable_get_intrinsic_aspect_ratio (paintable),
+                                  320.0 / 240.0, 1e-9);
+  g_assert_cmpuint (fixture->invalidated_size, ==, 1);
+
+  /* The frame itself, and as drawn (pixel for pixel), straight and mirrored. */
+  surface = download_texture (cs_video_paintable_get_texture (fixture->paintable));
+  assert_quarters_160 (surface, FALSE);
+  cairo_surface_destroy (surface);
+  surface = draw_paintable (paintable, 160, 120);
+  assert_quarters_160 (surface, FALSE);
+  cairo_surface_destroy (surface);
+  cs_video_paintable_set_mirrored (fixture->paintable, TRUE);
+  surface = draw_paintable (paintable, 160, 120);
+  assert_quarters_160 (surface, TRUE);
+  cairo_surface_destroy (surface);
+  cs_video_paintable_set_mirrored (fixture->paintable, FALSE);
+
+  /* The sender steps up to 640x480: still drawn at 160x120, the frames stay that size; the
+   * picture's intrinsic size follows the source. */
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_I420, 640, 480);
+  caps = gst_video_info_to_caps (&info);
+  g_object_set (fixture->appsrc, "caps", caps, NULL);
+  index = push_until_frame_size (fixture, &info, quarters_wide, index, 160, 120);
+  WAIT_UNTIL (fixture, gdk_paintable_get_intrinsic_width (paintable) == 640);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (paintable), ==, 480);
+  g_assert_cmpuint (fixture->invalidated_size, ==, 2);
+  surface = download_texture (cs_video_paintable_get_texture (fixture->paintable));
+  assert_quarters_160 (surface, FALSE);
+  cairo_surface_destroy (surface);
+
+  /* Drawn bigger than the source, once the resize has settled: frames as they come, never
+   * scaled up. */
+  g_usleep (300 * G_TIME_SPAN_MILLISECOND);
+  cairo_surface_destroy (draw_paintable (paintable, 800, 600));
+  index = push_until_frame_size (fixture, &info, quarters_wide, index, 640, 480);
+  end_stream (fixture);
+  WAIT_UNTIL (fixture, fixture->eos);
+  settle ();
+  cs_video_paintable_get_frame_size (fixture->paintable, &width, &height);
+  g_assert_cmpint (width, ==, 640);
+  g_assert_cmpint (height, ==, 480);
+}
+
 /* Each frame a different shade, so that which one is shown can be read from any pixel. */
 static Rgb
 shade (int x, int y, guint index)
@@ -726,6 +854,7 @@ main (int argc, char *argv[])
   ADD ("/video-sink/odd-sizes/i420", test_odd_size_i420);
   ADD ("/video-sink/resolution-change", test_resolution_change);
   ADD ("/video-sink/pixel-aspect-ratio", test_pixel_aspect_ratio);
+  ADD ("/video-sink/drawn-size", test_drawn_size);
   ADD ("/video-sink/small-pool", test_small_pool);
   ADD ("/video-sink/newest-only", test_newest_only);
   ADD ("/video-sink/mirrored", test_mirrored);
