@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "call-bench-xmpp.h"
+#include "cs-bench-markdown.h"
 #include "cs-bot-runner.h"
 #include "cs-lab.h"
 #include "cs-local-hub.h"
@@ -226,27 +227,6 @@ load_average (void)
   return g_ascii_strtod (text, NULL);
 }
 
-/* Replaces the block between <!-- @name --> and <!-- /@name --> in @text by @block (which
- * carries both markers), or appends @block when the file has no such block yet. */
-static void
-replace_block (GString *text, const char *name, const char *block)
-{
-  g_autofree char *open = g_strdup_printf ("<!-- %s -->\n", name);
-  g_autofree char *close = g_strdup_printf ("<!-- /%s -->\n", name);
-  const char *start = strstr (text->str, open);
-  const char *end = start != NULL ? strstr (start, close) : NULL;
-
-  if (end != NULL)
-    {
-      gssize position = start - text->str;
-
-      g_string_erase (text, position, end + strlen (close) - start);
-      g_string_insert (text, position, block);
-    }
-  else
-    g_string_append (text, block);
-}
-
 /* The first-frame, CPU, encode-once and glass-to-glass measurements: the "call-bench" block. */
 static char *
 run_engine (const char *date)
@@ -417,9 +397,9 @@ main (int argc, char **argv)
         g_error ("%s", error->message);
       updated = g_string_new (text);
       if (engine_block != NULL)
-        replace_block (updated, "call-bench", engine_block);
+        cs_bench_replace_block (updated, "call-bench", engine_block);
       if (xmpp_block != NULL)
-        replace_block (updated, "call-bench-xmpp", xmpp_block);
+        cs_bench_replace_block (updated, "call-bench-xmpp", xmpp_block);
       if (!g_file_set_contents (opt_markdown, updated->str, -1, &error))
         g_error ("%s", error->message);
     }

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "cs-bench-markdown.h"
 #include "cs-call-lab.h"
 #include "cs-call-window.h"
 #include "cs-ui-test.h"
@@ -677,27 +678,6 @@ format_markdown (GArray **measures, const char *date, double load_before, double
     RSS_TARGET_MB, met (quantile (measures[RSS_DELTA], 0.5) <= RSS_TARGET_MB));
 }
 
-/* Replaces the block between <!-- @name --> and <!-- /@name --> in @text by @block (which
- * carries both markers), or appends @block when the file has no such block yet. */
-static void
-replace_block (GString *text, const char *name, const char *block)
-{
-  g_autofree char *open = g_strdup_printf ("<!-- %s -->\n", name);
-  g_autofree char *close = g_strdup_printf ("<!-- /%s -->\n", name);
-  const char *start = strstr (text->str, open);
-  const char *end = start != NULL ? strstr (start, close) : NULL;
-
-  if (end != NULL)
-    {
-      gssize position = start - text->str;
-
-      g_string_erase (text, position, end + strlen (close) - start);
-      g_string_insert (text, position, block);
-    }
-  else
-    g_string_append (text, block);
-}
-
 static void
 test_call_window (void)
 {
@@ -773,7 +753,7 @@ test_call_window (void)
       if (!g_file_get_contents (opt_markdown, &text, NULL, &error))
         g_error ("%s", error->message);
       updated = g_string_new (text);
-      replace_block (updated, "call-window-bench", block);
+      cs_bench_replace_block (updated, "call-window-bench", block);
       if (!g_file_set_contents (opt_markdown, updated->str, -1, &error))
         g_error ("%s", error->message);
     }
