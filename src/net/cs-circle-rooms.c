@@ -514,75 +514,108 @@ cs_circle_rooms_is_signed_in (CsCircleRooms *self)
   return is_online (self);
 }
 
-typedef struct
-{
-  CsCircleRooms *self;
-  gint64 circle_id;
-  char *fallback;
-} RoomName;
-
 static void
-room_name_free (RoomName *lookup)
+on_room_disco_info (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_object_unref (lookup->self);
-  g_free (lookup->fallback);
-  g_free (lookup);
-}
-
-/* The room's own name, from its disco#info identity, replaces the stand-in taken from its
- * address ("famille"), unless the user renamed the circle meanwhile. */
-static void
-on_room_info (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  RoomName *lookup = user_data;
-  g_autoptr (GError) error = NULL;
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
   xmpp_stanza_t *answer = cs_xmpp_client_send_iq_finish (CS_XMPP_CLIENT (source), result, &error);
   xmpp_stanza_t *query;
-  const char *room_name = NULL;
-  CsCircle *circle = cs_store_find_circle (lookup->self->store, lookup->circle_id);
+  const char *name = NULL;
 
   if (answer == NULL)
     {
-      g_debug ("No name for the room of a circle: %s", error->message);
-      room_name_free (lookup);
+      g_task_return_error (task, error);
       return;
     }
 
   query = xmpp_stanza_get_child_by_name_and_ns (answer, "query", NS_DISCO_INFO_ROOMS);
   for (xmpp_stanza_t *child = query != NULL ? xmpp_stanza_get_children (query) : NULL;
-       child != NULL && room_name == NULL; child = xmpp_stanza_get_next (child))
+       child != NULL && name == NULL; child = xmpp_stanza_get_next (child))
     if (g_strcmp0 (xmpp_stanza_get_name (child), "identity") == 0 &&
         g_strcmp0 (xmpp_stanza_get_attribute (child, "category"), "conference") == 0)
-      room_name = xmpp_stanza_get_attribute (child, "name");
+      name = xmpp_stanza_get_attribute (child, "name");
 
-  if (circle != NULL && room_name != NULL && *room_name != '\0' &&
-      g_strcmp0 (cs_circle_get_name (circle), lookup->fallback) == 0 &&
-      g_strcmp0 (room_name, lookup->fallback) != 0)
+  if (name != NULL && *name != '\0')
+    g_task_return_pointer (task, g_strdup (name), g_free);
+  else
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "The room has no name");
+  xmpp_stanza_release (answer);
+}
+
+typedef struct
+{
+  gint64 circle_id;
+  char *fallback;
+} Renaming;
+
+static void
+renaming_free (Renaming *renaming)
+{
+  g_free (renaming->fallback);
+  g_free (renaming);
+}
+
+/* The room's own name replaces the stand-in taken from its address ("famille"), unless the
+ * user renamed the circle meanwhile. */
+static void
+on_room_name_for_circle (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CsCircleRooms *self = CS_CIRCLE_ROOMS (source);
+  Renaming *renaming = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = cs_circle_rooms_lookup_name_finish (self, result, &error);
+  CsCircle *circle = cs_store_find_circle (self->store, renaming->circle_id);
+
+  if (name == NULL)
+    g_debug ("No name for the room of a circle: %s", error->message);
+  else if (circle != NULL && g_strcmp0 (cs_circle_get_name (circle), renaming->fallback) == 0 &&
+           g_strcmp0 (name, renaming->fallback) != 0)
     {
       g_autoptr (CsCircle) draft = cs_circle_copy (circle);
       g_autoptr (GError) save_error = NULL;
 
-      cs_circle_set_name (draft, room_name);
-      if (cs_store_save_circle (lookup->self->store, draft, &save_error) == NULL)
+      cs_circle_set_name (draft, name);
+      if (cs_store_save_circle (self->store, draft, &save_error) == NULL)
         g_message ("Could not name a circle after its room: %s", save_error->message);
     }
-  xmpp_stanza_release (answer);
-  room_name_free (lookup);
+  renaming_free (renaming);
 }
 
-static void
-ask_room_name (CsCircleRooms *self, CsCircle *circle, const char *room, const char *fallback)
+void
+cs_circle_rooms_lookup_name_async (CsCircleRooms *self,
+                                   const char *room,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data)
 {
-  RoomName *lookup = g_new0 (RoomName, 1);
-  xmpp_stanza_t *iq = xmpp_iq_new (cs_xmpp_client_get_context (self->client), "get", NULL);
+  g_autoptr (GTask) task = NULL;
+  xmpp_stanza_t *iq;
 
-  lookup->self = g_object_ref (self);
-  lookup->circle_id = cs_circle_get_id (circle);
-  lookup->fallback = g_strdup (fallback);
+  g_return_if_fail (CS_IS_CIRCLE_ROOMS (self));
+  g_return_if_fail (room != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cs_circle_rooms_lookup_name_async);
+  if (!is_online (self))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "Not signed in");
+      return;
+    }
+  iq = xmpp_iq_new (cs_xmpp_client_get_context (self->client), "get", NULL);
   xmpp_stanza_set_to (iq, room);
   cs_stanza_add_child (iq, "query", NS_DISCO_INFO_ROOMS);
-  cs_xmpp_client_send_iq_async (self->client, iq, NULL, on_room_info, lookup);
+  cs_xmpp_client_send_iq_async (self->client, iq, cancellable, on_room_disco_info,
+                                g_steal_pointer (&task));
   xmpp_stanza_release (iq);
+}
+
+char *
+cs_circle_rooms_lookup_name_finish (CsCircleRooms *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 CsCircle *
@@ -607,8 +640,14 @@ cs_circle_rooms_accept (CsCircleRooms *self, const char *room, const char *name,
       circle = cs_store_save_circle (self->store, draft, error);
       if (circle == NULL)
         return NULL;
-      if ((name == NULL || *name == '\0') && is_online (self))
-        ask_room_name (self, circle, room, fallback);
+      if (name == NULL || *name == '\0')
+        {
+          Renaming *renaming = g_new0 (Renaming, 1);
+
+          renaming->circle_id = cs_circle_get_id (circle);
+          renaming->fallback = g_strdup (fallback);
+          cs_circle_rooms_lookup_name_async (self, room, NULL, on_room_name_for_circle, renaming);
+        }
     }
 
   if (is_online (self))

@@ -48,6 +48,16 @@ const char *cs_circle_rooms_get_occupant_address (CsCircleRooms *self,
 gboolean cs_circle_rooms_is_in_room (CsCircleRooms *self, CsCircle *circle);
 /* The nickname the user has in circles' rooms, or NULL when signed out. */
 char *cs_circle_rooms_dup_own_nickname (CsCircleRooms *self);
+/* The name @room gives itself (its disco#info identity), such as "Famille Dupont": what to
+ * call a circle known only by its address, as from an invite link. */
+void cs_circle_rooms_lookup_name_async (CsCircleRooms *self,
+                                        const char *room,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
+char *cs_circle_rooms_lookup_name_finish (CsCircleRooms *self,
+                                          GAsyncResult *result,
+                                          GError **error);
 /* The invite link of @circle's room (RFC 5122 "?join"), or NULL when it has no room. */
 char *cs_circle_rooms_dup_invite_uri (CsCircle *circle);
 

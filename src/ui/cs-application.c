@@ -105,36 +105,19 @@ on_join_response (AdwMessageDialog *dialog, const char *response, CsApplication 
     cs_window_show_circle (window, circle);
 }
 
-/* Asks before joining: joining shows the user's address to the circle's members. */
 static void
-ask_to_join (CsApplication *self, const char *from, const char *room, const char *name)
+show_join_question (CsApplication *self, const char *from, const char *room, const char *name)
 {
   CsWindow *window = get_or_create_window (self);
-  CsCircle *existing = cs_circle_rooms_find_circle (self->rooms, room);
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
   GtkWidget *dialog;
 
-  gtk_window_present (GTK_WINDOW (window));
-  if (existing != NULL)
-    {
-      cs_window_show_circle (window, existing);
-      return;
-    }
-
-  if (!cs_circle_rooms_is_signed_in (self->rooms))
-    {
-      dialog = adw_message_dialog_new (GTK_WINDOW (window), _ ("Sign In to Join"),
-                                       _ ("To join this circle, first connect to your server, "
-                                          "then open the invitation again."));
-      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"), NULL);
-      gtk_window_present (GTK_WINDOW (dialog));
-      gtk_widget_activate_action (GTK_WIDGET (window), "win.account", NULL);
-      return;
-    }
-
-  /* Translators: %s is the name of a circle, such as "Cousinade Dupont". */
-  heading = g_strdup_printf (_ ("Join “%s”?"), name != NULL && *name != '\0' ? name : room);
+  if (name != NULL && *name != '\0')
+    /* Translators: %s is the name of a circle, such as "Cousinade Dupont". */
+    heading = g_strdup_printf (_ ("Join “%s”?"), name);
+  else
+    heading = g_strdup (_ ("Join This Circle?"));
   if (from != NULL)
     /* Translators: %s is the address of the person who sent the invitation. */
     body = g_strdup_printf (_ ("%s invites you to this circle. Its members will see your "
@@ -155,6 +138,72 @@ ask_to_join (CsApplication *self, const char *from, const char *room, const char
   g_object_set_data_full (G_OBJECT (dialog), "cs-name", g_strdup (name), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_join_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+typedef struct
+{
+  CsApplication *self;
+  char *from;
+  char *room;
+} JoinQuestion;
+
+static void
+on_room_name_for_question (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  JoinQuestion *question = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name =
+    cs_circle_rooms_lookup_name_finish (CS_CIRCLE_ROOMS (source), result, &error);
+
+  if (name == NULL)
+    g_debug ("No name for %s: %s", question->room, error->message);
+  show_join_question (question->self, question->from, question->room, name);
+  g_object_unref (question->self);
+  g_free (question->from);
+  g_free (question->room);
+  g_free (question);
+}
+
+/* Asks before joining: joining shows the user's address to the circle's members. */
+static void
+ask_to_join (CsApplication *self, const char *from, const char *room, const char *name)
+{
+  CsWindow *window = get_or_create_window (self);
+  CsCircle *existing = cs_circle_rooms_find_circle (self->rooms, room);
+  JoinQuestion *lookup;
+  GtkWidget *dialog;
+
+  gtk_window_present (GTK_WINDOW (window));
+  if (existing != NULL)
+    {
+      cs_window_show_circle (window, existing);
+      return;
+    }
+
+  if (!cs_circle_rooms_is_signed_in (self->rooms))
+    {
+      dialog = adw_message_dialog_new (GTK_WINDOW (window), _ ("Sign In to Join"),
+                                       _ ("To join this circle, first connect to your server, "
+                                          "then open the invitation again."));
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"), NULL);
+      gtk_window_present (GTK_WINDOW (dialog));
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.account", NULL);
+      return;
+    }
+
+  if (name != NULL && *name != '\0')
+    {
+      show_join_question (self, from, room, name);
+      return;
+    }
+
+  /* A link says only where the circle is: its name comes from its room, so that the question
+   * names the family, not an address. */
+  lookup = g_new0 (JoinQuestion, 1);
+  lookup->self = g_object_ref (self);
+  lookup->from = g_strdup (from);
+  lookup->room = g_strdup (room);
+  cs_circle_rooms_lookup_name_async (self->rooms, room, NULL, on_room_name_for_question, lookup);
 }
 
 static void

@@ -298,6 +298,8 @@ call_lab_join_circle_with (CsApplication *app,
   /* Her grandson's link: she opens it and says yes. */
   g_application_open (G_APPLICATION (app), &link, 1, "");
   dialog = wait_for (check_join_dialog, NULL, "the question to join the circle");
+  /* The question names the family, as Anna named the circle's room, not an address. */
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Join “Famille Dupont”?");
   /* Her click on Join: the answer, and the question goes away. */
   click (find_descendant (GTK_WIDGET (dialog), is_button_labelled, "_Join"));
   wait_for_window_gone (ADW_TYPE_MESSAGE_DIALOG);
