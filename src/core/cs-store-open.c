@@ -167,3 +167,20 @@ cs_store_find_contact (CsStore *self, gint64 id)
 
   return g_hash_table_lookup (self->live_contacts, &id);
 }
+
+CsContact *
+cs_store_find_contact_by_address (CsStore *self, const char *xmpp_address)
+{
+  GHashTableIter iter;
+  gpointer contact;
+
+  g_return_val_if_fail (CS_IS_STORE (self), NULL);
+
+  if (xmpp_address == NULL)
+    return NULL;
+  g_hash_table_iter_init (&iter, self->live_contacts);
+  while (g_hash_table_iter_next (&iter, NULL, &contact))
+    if (g_strcmp0 (cs_contact_get_xmpp_address (contact), xmpp_address) == 0)
+      return contact;
+  return NULL;
+}

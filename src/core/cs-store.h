@@ -49,6 +49,8 @@ GListModel *cs_store_get_members (CsStore *self, CsCircle *circle);
 /* The store's own object for @id, or NULL. Transfer none. */
 CsCircle *cs_store_find_circle (CsStore *self, gint64 id);
 CsContact *cs_store_find_contact (CsStore *self, gint64 id);
+/* The contact whose XMPP address is @xmpp_address (bare), or NULL. Transfer none. */
+CsContact *cs_store_find_contact_by_address (CsStore *self, const char *xmpp_address);
 
 /* Saves @draft (a new object with id 0, or a copy of a stored one) and returns
  * the store's own object, updated in place so bound widgets follow. Transfer

@@ -217,22 +217,6 @@ on_invitation (CsXmppClient *client,
   g_signal_emit (self, signals[INVITATION], 0, from, room, reason);
 }
 
-static CsContact *
-find_contact_by_address (CsCircleRooms *self, const char *address)
-{
-  GListModel *contacts = cs_store_get_contacts (self->store);
-
-  for (guint i = 0; i < g_list_model_get_n_items (contacts); i++)
-    {
-      g_autoptr (CsContact) contact = g_list_model_get_item (contacts, i);
-
-      if (g_strcmp0 (cs_contact_get_xmpp_address (contact), address) == 0)
-        return contact;
-    }
-
-  return NULL;
-}
-
 /* The people met in a circle's room are its members: add those the user does not have. */
 static CsMemberRole
 role_for_affiliation (const char *affiliation)
@@ -251,7 +235,7 @@ learn_member (CsCircleRooms *self,
               const char *jid,
               const char *affiliation)
 {
-  CsContact *contact = find_contact_by_address (self, jid);
+  CsContact *contact = cs_store_find_contact_by_address (self->store, jid);
   g_autoptr (GError) error = NULL;
 
   if (g_strcmp0 (jid, cs_xmpp_client_get_address (self->client)) == 0)

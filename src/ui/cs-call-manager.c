@@ -71,29 +71,6 @@ static guint signals[N_SIGNALS];
 
 static void end_call (CsCallManager *self);
 
-static CsContact *
-find_contact_by_address (CsCallManager *self, const char *address)
-{
-  GListModel *contacts = cs_store_get_contacts (self->store);
-
-  if (address == NULL)
-    return NULL;
-  for (guint i = 0; i < g_list_model_get_n_items (contacts); i++)
-    {
-      g_autoptr (CsContact) contact = g_list_model_get_item (contacts, i);
-
-      if (g_strcmp0 (cs_contact_get_xmpp_address (contact), address) == 0)
-        return contact;
-    }
-  return NULL;
-}
-
-static CsCircle *
-find_circle_by_room (CsCallManager *self, const char *room)
-{
-  return cs_circle_rooms_find_circle (self->rooms, room);
-}
-
 /* Tells the user what went wrong: in the main window when there is one, else on its own. */
 static void
 show_problem (CsCallManager *self, const char *heading, const char *message)
@@ -130,7 +107,7 @@ on_invites_changed (CsCallInvites *invites,
                     const char *invite_id,
                     CsCallManager *self)
 {
-  CsCircle *circle = find_circle_by_room (self, circle_room);
+  CsCircle *circle = cs_circle_rooms_find_circle (self->rooms, circle_room);
 
   if (circle != NULL)
     emit_circle_changed (self, cs_circle_get_id (circle));
@@ -190,7 +167,7 @@ resolve_peer (CsCallPeer *peer, gpointer user_data)
     address = cs_muji_call_get_peer_address (self->muji, cs_call_peer_get_id (peer));
   else if (self->direct != NULL)
     address = cs_direct_call_get_contact (self->direct);
-  contact = find_contact_by_address (self, address);
+  contact = cs_store_find_contact_by_address (self->store, address);
   return contact != NULL ? cs_contact_get_id (contact) : 0;
 }
 
@@ -707,7 +684,7 @@ cs_call_manager_dup_circle_call_names (CsCallManager *self, CsCircle *circle)
   for (guint i = 0; nicks[i] != NULL; i++)
     {
       const char *address = cs_circle_rooms_get_occupant_address (self->rooms, room, nicks[i]);
-      CsContact *contact = find_contact_by_address (self, address);
+      CsContact *contact = cs_store_find_contact_by_address (self->store, address);
 
       if (g_strcmp0 (nicks[i], own_nick) == 0)
         g_strv_builder_add (names, _ ("You"));

@@ -765,6 +765,9 @@ test_reopen_keeps_data (Fixture *fixture, gconstpointer user_data)
 
   contact = cs_store_find_contact (store, contact_id);
   g_assert_nonnull (contact);
+  /* A call's participant is known by address: the same contact. */
+  g_assert_true (cs_store_find_contact_by_address (store, "karim@example.org") == contact);
+  g_assert_null (cs_store_find_contact_by_address (store, "nobody@example.org"));
   g_assert_cmpstr (cs_contact_get_name (contact), ==, "Karim");
   g_assert_cmpstr (cs_contact_get_xmpp_address (contact), ==, "karim@example.org");
   g_assert_cmpstr (cs_contact_get_email (contact), ==, "karim@mail.example.org");
