@@ -156,31 +156,34 @@ on_client_state (CsXmppClient *client, GParamSpec *pspec, CsCallManager *self)
 
 /* The call itself. */
 
-static gint64
-resolve_peer (CsCallPeer *peer, gpointer user_data)
+/* The contact behind @peer, from the real address the call knows for them, or NULL. */
+static CsContact *
+peer_contact (CsCallManager *self, CsCallPeer *peer)
 {
-  CsCallManager *self = user_data;
   const char *address = NULL;
-  CsContact *contact;
 
   if (self->muji != NULL)
     address = cs_muji_call_get_peer_address (self->muji, cs_call_peer_get_id (peer));
   else if (self->direct != NULL)
     address = cs_direct_call_get_contact (self->direct);
-  contact = cs_store_find_contact_by_address (self->store, address);
+  return cs_store_find_contact_by_address (self->store, address);
+}
+
+static gint64
+resolve_peer (CsCallPeer *peer, gpointer user_data)
+{
+  CsContact *contact = peer_contact (user_data, peer);
+
   return contact != NULL ? cs_contact_get_id (contact) : 0;
 }
 
 static char *
 name_peer (CsCallPeer *peer, gpointer user_data)
 {
-  CsCallManager *self = user_data;
-  gint64 contact_id = resolve_peer (peer, self);
-  CsContact *contact = contact_id > 0 ? cs_store_find_contact (self->store, contact_id) : NULL;
+  CsContact *contact = peer_contact (user_data, peer);
 
-  if (contact != NULL)
-    return g_strdup (cs_contact_get_name (contact));
-  return g_strdup (cs_call_peer_get_display_name (peer));
+  return g_strdup (contact != NULL ? cs_contact_get_name (contact)
+                                   : cs_call_peer_get_display_name (peer));
 }
 
 /* The circle's members not in the call: what the header shows as "not here yet". */
@@ -211,7 +214,7 @@ update_absent_members (CsCallManager *self)
         {
           g_autoptr (CsCallPeer) peer = g_list_model_get_item (peers, j);
 
-          present = resolve_peer (peer, self) == cs_contact_get_id (contact);
+          present = peer_contact (self, peer) == contact;
         }
       if (!present)
         g_strv_builder_add (absent, cs_contact_get_name (contact));
@@ -292,19 +295,6 @@ end_call (CsCallManager *self)
   emit_circle_changed (self, circle_id);
 }
 
-static char *
-own_display_name (CsCallManager *self)
-{
-  CsAccount *account = cs_store_get_account (self->store);
-  const char *address = self->client != NULL ? cs_xmpp_client_get_address (self->client) : NULL;
-
-  if (account != NULL && cs_account_get_nickname (account) != NULL)
-    return g_strdup (cs_account_get_nickname (account));
-  if (address != NULL)
-    return g_strndup (address, strcspn (address, "@"));
-  return g_strdup (_ ("Me"));
-}
-
 /* Makes the call and its window around @signaling, and joins. */
 static void
 start_call (CsCallManager *self,
@@ -313,7 +303,8 @@ start_call (CsCallManager *self,
             gint64 circle_id,
             const char *title)
 {
-  g_autofree char *display_name = own_display_name (self);
+  /* The name the circles' rooms know the user by. */
+  g_autofree char *display_name = cs_circle_rooms_dup_own_nickname (self->rooms);
   g_autoptr (GError) error = NULL;
 
   self->signaling = signaling;
@@ -414,6 +405,17 @@ on_joiner_done (GObject *source, GAsyncResult *result, gpointer user_data)
     cs_call_invites_accept (self->invites, self->circle_room, self->invite_id);
 }
 
+/* Gives up finding a call to join; its callback sees the cancellation and does nothing. */
+static void
+stop_joining (CsCallManager *self)
+{
+  if (self->join_cancellable != NULL)
+    g_cancellable_cancel (self->join_cancellable);
+  g_clear_object (&self->joiner);
+  g_clear_object (&self->join_cancellable);
+  self->joining_circle_id = 0;
+}
+
 static void
 join_circle_now (CsCallManager *self, CsCircle *circle)
 {
@@ -472,6 +474,8 @@ on_switch_response (AdwMessageDialog *dialog, const char *response, gpointer use
   if (g_strcmp0 (response, "leave") != 0)
     return;
 
+  /* The other call may still be being found rather than going on. */
+  stop_joining (self);
   end_call (self);
   if (pending->circle_id > 0 && cs_store_find_circle (self->store, pending->circle_id) != NULL)
     join_circle_now (self, cs_store_find_circle (self->store, pending->circle_id));
@@ -542,12 +546,9 @@ cs_call_manager_dispose (GObject *object)
   CsCallManager *self = CS_CALL_MANAGER (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->join_cancellable != NULL)
-    g_cancellable_cancel (self->join_cancellable);
+  stop_joining (self);
   end_call (self);
   cs_call_manager_set_client (self, NULL);
-  g_clear_object (&self->joiner);
-  g_clear_object (&self->join_cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->store);
   g_clear_object (&self->rooms);
