@@ -9,7 +9,7 @@
 
 #include <glib/gi18n.h>
 
-#define NS_DISCO_INFO_ROOMS "http://jabber.org/protocol/disco#info"
+#define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
 
 struct _CsCircleRooms
 {
@@ -17,9 +17,8 @@ struct _CsCircleRooms
 
   CsStore *store;
   CsXmppClient *client;
-  /* room address -> GHashTable of bare addresses present */
-  GHashTable *occupants;
-  /* occupant address (room@service/nick) -> real bare address */
+  /* Who is in the circles' rooms: occupant address (room@service/nick) -> real bare address.
+   * One person may be there from several devices, under several nicknames. */
   GHashTable *occupant_addresses;
 };
 
@@ -150,7 +149,7 @@ on_client_state (CsXmppClient *client, GParamSpec *pspec, CsCircleRooms *self)
 {
   if (cs_xmpp_client_get_state (client) != CS_XMPP_STATE_ONLINE)
     {
-      g_hash_table_remove_all (self->occupants);
+      g_hash_table_remove_all (self->occupant_addresses);
       return;
     }
 
@@ -269,31 +268,17 @@ on_occupant (CsXmppClient *client,
              gboolean available,
              CsCircleRooms *self)
 {
-  GHashTable *present = g_hash_table_lookup (self->occupants, room);
+  g_autofree char *occupant = NULL;
   CsCircle *circle;
 
-  if (jid == NULL)
+  if (jid == NULL || nick == NULL)
     return;
 
-  if (present == NULL)
-    {
-      present = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      g_hash_table_insert (self->occupants, g_strdup (room), present);
-    }
-
+  occupant = g_strconcat (room, "/", nick, NULL);
   if (available)
-    g_hash_table_add (present, g_strdup (jid));
+    g_hash_table_replace (self->occupant_addresses, g_steal_pointer (&occupant), g_strdup (jid));
   else
-    g_hash_table_remove (present, jid);
-  if (nick != NULL && available)
-    g_hash_table_replace (self->occupant_addresses, g_strconcat (room, "/", nick, NULL),
-                          g_strdup (jid));
-  else if (nick != NULL)
-    {
-      g_autofree char *occupant = g_strconcat (room, "/", nick, NULL);
-
-      g_hash_table_remove (self->occupant_addresses, occupant);
-    }
+    g_hash_table_remove (self->occupant_addresses, occupant);
 
   circle = find_circle_by_room (self, room);
   if (circle != NULL && available && affiliation != NULL &&
@@ -317,7 +302,6 @@ cs_circle_rooms_dispose (GObject *object)
 
   cs_circle_rooms_set_client (self, NULL);
   g_clear_object (&self->store);
-  g_clear_pointer (&self->occupants, g_hash_table_unref);
   g_clear_pointer (&self->occupant_addresses, g_hash_table_unref);
 
   G_OBJECT_CLASS (cs_circle_rooms_parent_class)->dispose (object);
@@ -341,8 +325,6 @@ cs_circle_rooms_class_init (CsCircleRoomsClass *klass)
 static void
 cs_circle_rooms_init (CsCircleRooms *self)
 {
-  self->occupants =
-    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
   self->occupant_addresses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
@@ -371,8 +353,6 @@ cs_circle_rooms_set_client (CsCircleRooms *self, CsXmppClient *client)
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
   g_set_object (&self->client, client);
-  if (self->occupants != NULL)
-    g_hash_table_remove_all (self->occupants);
   if (self->occupant_addresses != NULL)
     g_hash_table_remove_all (self->occupant_addresses);
 
@@ -459,15 +439,22 @@ cs_circle_rooms_member_removed (CsCircleRooms *self, CsCircle *circle, CsContact
 gboolean
 cs_circle_rooms_is_online (CsCircleRooms *self, CsCircle *circle, CsContact *contact)
 {
-  GHashTable *present;
+  g_autofree char *prefix = NULL;
+  GHashTableIter iter;
+  gpointer occupant, address;
 
   g_return_val_if_fail (CS_IS_CIRCLE_ROOMS (self), FALSE);
 
   if (cs_circle_get_room_address (circle) == NULL || cs_contact_get_xmpp_address (contact) == NULL)
     return FALSE;
 
-  present = g_hash_table_lookup (self->occupants, cs_circle_get_room_address (circle));
-  return present != NULL && g_hash_table_contains (present, cs_contact_get_xmpp_address (contact));
+  prefix = g_strconcat (cs_circle_get_room_address (circle), "/", NULL);
+  g_hash_table_iter_init (&iter, self->occupant_addresses);
+  while (g_hash_table_iter_next (&iter, &occupant, &address))
+    if (g_str_has_prefix (occupant, prefix) &&
+        g_strcmp0 (address, cs_contact_get_xmpp_address (contact)) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 char *
@@ -513,7 +500,7 @@ on_room_disco_info (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  query = xmpp_stanza_get_child_by_name_and_ns (answer, "query", NS_DISCO_INFO_ROOMS);
+  query = xmpp_stanza_get_child_by_name_and_ns (answer, "query", NS_DISCO_INFO);
   for (xmpp_stanza_t *child = query != NULL ? xmpp_stanza_get_children (query) : NULL;
        child != NULL && name == NULL; child = xmpp_stanza_get_next (child))
     if (g_strcmp0 (xmpp_stanza_get_name (child), "identity") == 0 &&
@@ -588,7 +575,7 @@ cs_circle_rooms_lookup_name_async (CsCircleRooms *self,
     }
   iq = xmpp_iq_new (cs_xmpp_client_get_context (self->client), "get", NULL);
   xmpp_stanza_set_to (iq, room);
-  cs_stanza_add_child (iq, "query", NS_DISCO_INFO_ROOMS);
+  cs_stanza_add_child (iq, "query", NS_DISCO_INFO);
   cs_xmpp_client_send_iq_async (self->client, iq, cancellable, on_room_disco_info,
                                 g_steal_pointer (&task));
   xmpp_stanza_release (iq);
