@@ -673,7 +673,8 @@ cs_call_manager_dup_circle_call_names (CsCallManager *self, CsCircle *circle)
   room = cs_circle_get_room_address (circle);
   if (self->invites == NULL || room == NULL)
     return NULL;
-  invite_id = cs_call_invites_get_current (self->invites, room, &call_room);
+  /* The same rule Join follows (CsCallJoiner), so the page never offers a call that is over. */
+  invite_id = cs_call_invites_find_going_on (self->invites, room, &call_room);
   if (invite_id == NULL)
     return NULL;
   nicks = cs_call_invites_dup_participants (self->invites, room, invite_id);
