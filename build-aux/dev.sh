@@ -17,7 +17,8 @@ build_packages="meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libgli
   libqrencode-dev libical-dev libebook-contacts1.2-dev gettext appstream
   desktop-file-utils libjson-glib-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   libgstreamer-plugins-bad1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  gstreamer1.0-plugins-bad gstreamer1.0-nice"
+  gstreamer1.0-plugins-bad gstreamer1.0-nice gstreamer1.0-pipewire libportal-gtk4-dev
+  libgsound-dev sound-theme-freedesktop"
 test_packages="xvfb xauth dbus x11-utils imagemagick clang-format flatpak-builder
   prosody openssl glib-networking ca-certificates gnome-keyring profanity tmux
   iproute2 iptables coturn"

@@ -53,6 +53,36 @@ void cs_call_set_video_sink_func (CsCall *self,
  * floating or full reference; set before joining; NULL for none. */
 void cs_call_set_self_view_sink (CsCall *self, GstElement *sink);
 
+/*
+ * Devices. By default a call uses the computer's usual camera and microphone (test sources
+ * under COUSINADE_MEDIA=test). These may be called before joining or during the call; during
+ * the call the new source takes over without renegotiation (peers keep their sessions).
+ *
+ * @camera NULL: no camera, the call is sound only (peers see the camera off). A camera that
+ * fails or is unplugged during the call is dropped the same way, and "camera-lost" is
+ * emitted. @microphone NULL: no microphone, the user only listens (peers see them muted).
+ * @speakers NULL: the usual speakers.
+ */
+void cs_call_set_camera (CsCall *self, GstDevice *camera);
+void cs_call_set_microphone (CsCall *self, GstDevice *microphone);
+void cs_call_set_speakers (CsCall *self, GstDevice *speakers);
+/* Whether a camera picture is being sent (FALSE for no camera, not for camera off). */
+gboolean cs_call_get_has_camera (CsCall *self);
+/* Whether there is a microphone (FALSE: listen only). */
+gboolean cs_call_get_has_microphone (CsCall *self);
+
+/* Echo cancellation and noise suppression on the microphone (webrtcdsp, with the sound
+ * played back as its reference); on by default. Set before joining. */
+void cs_call_set_echo_cancellation (CsCall *self, gboolean enabled);
+
+/* Sends the screen (a PipeWire node from the ScreenCast portal, through @pipewire_fd, which
+ * the call takes over) in place of the camera picture, without renegotiation; under
+ * COUSINADE_MEDIA=test, @pipewire_fd -1 sends a test picture instead. Stopping brings the
+ * camera back. "notify::sharing-screen". */
+gboolean cs_call_share_screen (CsCall *self, int pipewire_fd, guint32 node_id, GError **error);
+void cs_call_stop_screen_share (CsCall *self);
+gboolean cs_call_get_sharing_screen (CsCall *self);
+
 gboolean cs_call_join (CsCall *self, GError **error);
 void cs_call_leave (CsCall *self);
 
