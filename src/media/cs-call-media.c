@@ -7,6 +7,7 @@
 #include "cs-media-file.h"
 
 #include <gst/video/video.h>
+#include <math.h>
 
 /* The call's own media, built once and kept running while peers come and go: capture, the
  * shared encoders behind their tees (see cs-call.c for the picture), and the mixer that plays
@@ -156,110 +157,137 @@ add_self_view (CsCall *self, GstElement *raw_tee, GError **error)
   return TRUE;
 }
 
+#define SPEECH_CAPS "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=1"
+
+/* Each call's probe has a name of its own: webrtcdsp finds its probe by name, among all the
+ * probes of the process (a test runs two calls in one process). */
+static char *
+new_probe_name (void)
+{
+  static gint serial;
+
+  return g_strdup_printf ("cs-echo-probe-%d", g_atomic_int_add (&serial, 1));
+}
+
+/* Echo cancellation: webrtcdsp on the microphone, comparing it with what the speakers play
+ * (the probe). Noise suppression stays on, as a laptop's fan is heard as much as an echo; the
+ * automatic gain is off: it would raise what is left of the echo, and the room's noise, in
+ * every pause (the system's mixer sets the microphone's level). */
+static GstElement *
+make_echo_canceller (CsCall *self, GError **error)
+{
+  GstElement *dsp = cs_media_make ("webrtcdsp", "echo-canceller", error);
+
+  if (dsp == NULL)
+    return NULL;
+  g_object_set (dsp, "probe", self->echo_probe_name, "gain-control", FALSE, "delay-agnostic", TRUE,
+                NULL);
+  return dsp;
+}
+
+/* Tests (COUSINADE_TEST_ECHO="delay_ms,attenuation_db"): what the speakers play comes back
+ * into the microphone, @delay_ms later and @attenuation_db quieter, as in a room. */
+static gboolean
+parse_test_echo (guint *delay_ms, double *attenuation_db)
+{
+  const char *spec = g_getenv ("COUSINADE_TEST_ECHO");
+  g_auto (GStrv) parts = NULL;
+
+  if (spec == NULL || *spec == '\0')
+    return FALSE;
+  parts = g_strsplit (spec, ",", 2);
+  *delay_ms = (guint) g_ascii_strtoull (parts[0], NULL, 10);
+  *attenuation_db = parts[1] != NULL ? g_ascii_strtod (parts[1], NULL) : 10;
+  return TRUE;
+}
+
+/* The room's echo for tests: the speakers' tee ─ queue ─ volume ─▶ (later) ─ @mixer. */
+static gboolean
+add_test_echo (CsCall *self,
+               GstElement *speakers_tee,
+               GstElement *mixer,
+               guint delay_ms,
+               double attenuation_db,
+               GError **error)
+{
+  GstElement *echo[3];
+  g_autoptr (GstPad) src = NULL;
+  g_autoptr (GstPad) sink = NULL;
+
+  echo[0] = cs_media_make ("queue", NULL, error);
+  echo[1] = echo[0] ? cs_media_make ("volume", "test-echo-volume", error) : NULL;
+  echo[2] = echo[1] ? make_capsfilter (SPEECH_CAPS, error) : NULL;
+  if (!cs_media_add_chain (GST_BIN (self->pipeline), echo, G_N_ELEMENTS (echo), error))
+    return FALSE;
+  g_object_set (echo[1], "volume", pow (10, -attenuation_db / 20), NULL);
+  if (!gst_element_link (speakers_tee, echo[0]))
+    return FALSE;
+  src = gst_element_get_static_pad (echo[2], "src");
+  /* The sound comes back later, as in its own time: the mixer places it there. */
+  gst_pad_set_offset (src, (gint64) delay_ms * GST_MSECOND);
+  sink = gst_element_request_pad_simple (mixer, "sink_%u");
+  return gst_pad_link (src, sink) == GST_PAD_LINK_OK;
+}
+
 gboolean
 cs_call_build_pipeline (CsCall *self, GError **error)
 {
-  gboolean test_devices = cs_media_use_test_devices ();
-  GstElement *video[6] = { NULL };
-  GstElement *audio[5] = { NULL };
-  GstElement *output[4] = { NULL };
+  GstElement *video[5] = { NULL };
+  GstElement *audio[8] = { NULL };
+  GstElement *output[9] = { NULL };
+  guint n_audio = 0;
+  guint n_output = 0;
+  GstElement *speakers_tee = NULL;
+  GstElement *echo_mixer = NULL;
+  guint echo_delay_ms = 0;
+  double echo_attenuation_db = 0;
+  gboolean test_echo = parse_test_echo (&echo_delay_ms, &echo_attenuation_db);
   g_autofree char *video_caps = NULL;
   g_autoptr (GstPad) raw_video_pad = NULL;
 
   self->pipeline = gst_pipeline_new ("call");
+  g_clear_pointer (&self->echo_probe_name, g_free);
+  if (self->echo_cancellation)
+    self->echo_probe_name = new_probe_name ();
 
-  if (self->media_file != NULL)
-    video[0] = cs_media_file_source_new (self->media_file, TRUE, error);
-  else if (test_devices)
-    {
-      video[0] = cs_media_make ("videotestsrc", "video-capture", error);
-      if (video[0] != NULL)
-        g_object_set (video[0], "is-live", TRUE, "pattern", 18 /* ball */, NULL);
-    }
-  else
-    video[0] = cs_media_make ("autovideosrc", "video-capture", error);
-  video_caps = g_strdup_printf ("video/x-raw,format=I420,width=%u,height=%u,framerate=%u/1",
+  /* The square pixels make a picture of another shape (a screen, a 4:3 camera) fit with
+   * borders rather than stretched. */
+  video_caps = g_strdup_printf ("video/x-raw,format=I420,width=%u,height=%u,framerate=%u/1,"
+                                "pixel-aspect-ratio=1/1",
                                 self->width, self->height, self->framerate);
-  video[1] = video[0] ? cs_media_make ("videoconvert", NULL, error) : NULL;
-  video[2] = video[1] ? cs_media_make ("videoscale", NULL, error) : NULL;
-  video[3] = video[2] ? cs_media_make ("videorate", NULL, error) : NULL;
-  video[4] = video[3] ? make_capsfilter (video_caps, error) : NULL;
-  video[5] = video[4] ? cs_media_make ("tee", "video-raw-tee", error) : NULL;
-  if (!cs_media_add_chain (GST_BIN (self->pipeline), video, G_N_ELEMENTS (video), error))
+  video[0] = cs_media_make ("videoconvert", NULL, error);
+  video[1] = video[0] ? cs_media_make ("videoscale", NULL, error) : NULL;
+  video[2] = video[1] ? cs_media_make ("videorate", NULL, error) : NULL;
+  video[3] = video[2] ? make_capsfilter (video_caps, error) : NULL;
+  video[4] = video[3] ? cs_media_make ("tee", "video-raw-tee", error) : NULL;
+  if (!cs_media_add_chain (GST_BIN (self->pipeline), video, G_N_ELEMENTS (video), error) ||
+      !cs_call_capture_add_video (self, video[0], error))
     return FALSE;
-  raw_video_pad = gst_element_get_static_pad (video[4], "src");
+  raw_video_pad = gst_element_get_static_pad (video[3], "src");
   gst_pad_add_probe (raw_video_pad, GST_PAD_PROBE_TYPE_BUFFER, on_raw_video, self, NULL);
-  if (self->self_view_sink != NULL && !add_self_view (self, video[5], error))
+  if (self->self_view_sink != NULL && !add_self_view (self, video[4], error))
     return FALSE;
 
-  if (self->media_file != NULL)
-    audio[0] = cs_media_file_source_new (self->media_file, FALSE, error);
-  else if (test_devices)
-    {
-      audio[0] = cs_media_make ("audiotestsrc", "audio-capture", error);
-      if (audio[0] != NULL)
-        g_object_set (audio[0], "is-live", TRUE, "volume", 0.3, "freq", 330.0, NULL);
-    }
-  else
-    audio[0] = cs_media_make ("autoaudiosrc", "audio-capture", error);
-  audio[1] = audio[0] ? cs_media_make ("audioconvert", NULL, error) : NULL;
-  audio[2] = audio[1] ? cs_media_make ("audioresample", NULL, error) : NULL;
-  audio[3] = audio[2] ? make_capsfilter ("audio/x-raw,rate=48000,channels=1", error) : NULL;
-  /* Muting sends silence (which DTX makes almost free): nothing to renegotiate. */
-  audio[4] = audio[3] ? cs_media_make ("volume", "mic-volume", error) : NULL;
-  if (!cs_media_add_chain (GST_BIN (self->pipeline), audio, G_N_ELEMENTS (audio), error))
-    return FALSE;
-  self->mic_volume = audio[4];
-
-  if (self->share_encoders)
-    {
-      GstElement *video_queue = cs_media_make ("queue", NULL, error);
-      GstElement *video_encoder = cs_call_make_video_encoder (self, "shared", error);
-      GstElement *audio_encoder =
-        video_encoder ? cs_call_make_audio_encoder (self, "shared", error) : NULL;
-
-      GstElement *audio_queue = audio_encoder ? cs_media_make ("queue", NULL, error) : NULL;
-
-      if (video_queue == NULL || video_encoder == NULL || audio_queue == NULL)
-        return FALSE;
-      g_object_set (video_queue, "max-size-buffers", 2, "max-size-bytes", 0, "max-size-time",
-                    (guint64) 0, "leaky", 2, NULL);
-      self->video_tee = gst_element_factory_make ("tee", "video-tee");
-      self->audio_tee = gst_element_factory_make ("tee", "audio-tee");
-      gst_bin_add_many (GST_BIN (self->pipeline), video_queue, video_encoder, self->video_tee,
-                        audio_queue, audio_encoder, self->audio_tee, NULL);
-      if (!gst_element_link_many (video[5], video_queue, video_encoder, self->video_tee, NULL) ||
-          !gst_element_link_many (audio[4], audio_queue, audio_encoder, self->audio_tee, NULL))
-        {
-          g_set_error (error, CS_MEDIA_ERROR, CS_MEDIA_ERROR_FAILED, "Could not link the encoders");
-          return FALSE;
-        }
-    }
-  else
-    {
-      self->video_tee = video[5];
-      self->audio_tee = gst_element_factory_make ("tee", "audio-raw-tee");
-      gst_bin_add (GST_BIN (self->pipeline), self->audio_tee);
-      gst_element_link (audio[4], self->audio_tee);
-    }
-  /* A peer still connecting must not hold up the others. */
-  g_object_set (self->video_tee, "allow-not-linked", TRUE, NULL);
-  g_object_set (self->audio_tee, "allow-not-linked", TRUE, NULL);
-  if (self->share_encoders)
-    g_object_set (video[5], "allow-not-linked", TRUE, NULL);
-
-  /* Always on the clock, never waiting for a voice that has not started (set at
-   * construction, as the mixer requires). */
-  output[0] =
+  /* What everyone else says, played: mixer ─ [echo probe] ─ [test echo tee] ─ speakers. Built
+   * first, as the microphone's echo canceller looks for the probe. Always on the clock, never
+   * waiting for a voice that has not started (set at construction, as the mixer requires). */
+  output[n_output] =
     gst_element_factory_make_full ("audiomixer", "name", "mixer", "force-live", TRUE, NULL);
-  if (output[0] == NULL)
-    output[0] = cs_media_make ("audiomixer", "mixer", error);
-  output[1] = output[0] ? cs_media_make ("audioconvert", NULL, error) : NULL;
-  output[2] = output[1] ? cs_media_make ("audioresample", NULL, error) : NULL;
-  output[3] = output[2]
-                ? cs_media_make (test_devices ? "fakesink" : "autoaudiosink", "speakers", error)
-                : NULL;
-  if (!cs_media_add_chain (GST_BIN (self->pipeline), output, G_N_ELEMENTS (output), error))
+  if (output[n_output] == NULL)
+    output[n_output] = cs_media_make ("audiomixer", "mixer", error);
+  n_output++;
+  output[n_output++] = cs_media_make ("audioconvert", NULL, error);
+  output[n_output++] = cs_media_make ("audioresample", NULL, error);
+  if (self->echo_cancellation || test_echo)
+    output[n_output++] = make_capsfilter (SPEECH_CAPS, error);
+  if (self->echo_cancellation)
+    output[n_output++] = cs_media_make ("webrtcechoprobe", self->echo_probe_name, error);
+  if (test_echo)
+    output[n_output++] = speakers_tee = cs_media_make ("tee", "test-echo-tee", error);
+  output[n_output++] = cs_media_make ("audioconvert", NULL, error);
+  output[n_output++] = cs_media_make ("audioresample", NULL, error);
+  if (!cs_media_add_chain (GST_BIN (self->pipeline), output, n_output, error) ||
+      !cs_call_capture_add_speakers (self, output[n_output - 1], error))
     return FALSE;
   self->mixer = output[0];
   /* Wait no longer than the jitter buffers do for a late voice. */
@@ -281,8 +309,73 @@ cs_call_build_pipeline (CsCall *self, GError **error)
     gst_bin_add_many (GST_BIN (self->pipeline), silence, silence_caps, NULL);
     gst_element_link_many (silence, silence_caps, self->mixer, NULL);
   }
-  if (test_devices)
-    g_object_set (output[3], "sync", TRUE, "async", FALSE, NULL);
+
+  /* The microphone: source (cs-call-capture.c) ─ convert ─ [test echo mixed in] ─ [echo
+   * canceller] ─ volume (mute). */
+  audio[n_audio++] = cs_media_make ("audioconvert", NULL, error);
+  audio[n_audio++] = cs_media_make ("audioresample", NULL, error);
+  audio[n_audio++] = make_capsfilter (SPEECH_CAPS, error);
+  if (test_echo)
+    {
+      echo_mixer =
+        gst_element_factory_make_full ("audiomixer", "name", "test-echo-mixer", "force-live", TRUE,
+                                       "ignore-inactive-pads", TRUE, NULL);
+      audio[n_audio++] =
+        echo_mixer != NULL ? echo_mixer : cs_media_make ("audiomixer", "test-echo-mixer", error);
+      audio[n_audio++] = make_capsfilter (SPEECH_CAPS, error);
+    }
+  if (self->echo_cancellation)
+    audio[n_audio++] = make_echo_canceller (self, error);
+  /* Muting sends silence (which DTX makes almost free): nothing to renegotiate. */
+  audio[n_audio++] = cs_media_make ("volume", "mic-volume", error);
+  if (!cs_media_add_chain (GST_BIN (self->pipeline), audio, n_audio, error) ||
+      !cs_call_capture_add_audio (self, audio[0], error))
+    return FALSE;
+  self->mic_volume = audio[n_audio - 1];
+  if (test_echo &&
+      !add_test_echo (self, speakers_tee, echo_mixer, echo_delay_ms, echo_attenuation_db, error))
+    {
+      g_set_error (error, CS_MEDIA_ERROR, CS_MEDIA_ERROR_FAILED, "Could not add the test echo");
+      return FALSE;
+    }
+
+  if (self->share_encoders)
+    {
+      GstElement *video_queue = cs_media_make ("queue", NULL, error);
+      GstElement *video_encoder = cs_call_make_video_encoder (self, "shared", error);
+      GstElement *audio_encoder =
+        video_encoder ? cs_call_make_audio_encoder (self, "shared", error) : NULL;
+
+      GstElement *audio_queue = audio_encoder ? cs_media_make ("queue", NULL, error) : NULL;
+
+      if (video_queue == NULL || video_encoder == NULL || audio_queue == NULL)
+        return FALSE;
+      g_object_set (video_queue, "max-size-buffers", 2, "max-size-bytes", 0, "max-size-time",
+                    (guint64) 0, "leaky", 2, NULL);
+      self->video_tee = gst_element_factory_make ("tee", "video-tee");
+      self->audio_tee = gst_element_factory_make ("tee", "audio-tee");
+      gst_bin_add_many (GST_BIN (self->pipeline), video_queue, video_encoder, self->video_tee,
+                        audio_queue, audio_encoder, self->audio_tee, NULL);
+      if (!gst_element_link_many (video[4], video_queue, video_encoder, self->video_tee, NULL) ||
+          !gst_element_link_many (self->mic_volume, audio_queue, audio_encoder, self->audio_tee,
+                                  NULL))
+        {
+          g_set_error (error, CS_MEDIA_ERROR, CS_MEDIA_ERROR_FAILED, "Could not link the encoders");
+          return FALSE;
+        }
+    }
+  else
+    {
+      self->video_tee = video[4];
+      self->audio_tee = gst_element_factory_make ("tee", "audio-raw-tee");
+      gst_bin_add (GST_BIN (self->pipeline), self->audio_tee);
+      gst_element_link (self->mic_volume, self->audio_tee);
+    }
+  /* A peer still connecting must not hold up the others. */
+  g_object_set (self->video_tee, "allow-not-linked", TRUE, NULL);
+  g_object_set (self->audio_tee, "allow-not-linked", TRUE, NULL);
+  if (self->share_encoders)
+    g_object_set (video[4], "allow-not-linked", TRUE, NULL);
 
   /* Talking needs speed more than lip sync to the millisecond: every sink waits the jitter
    * buffer's depth, not the longest path in the pipeline (the mixer's, ~200 ms more). */

@@ -8,7 +8,8 @@
 G_BEGIN_DECLS
 
 /* CsCall's instance, for the files that make it up: cs-call.c (the object, participants,
- * signalling, adaptation) and cs-call-media.c (capture, encoders, mixer). */
+ * signalling, adaptation), cs-call-media.c (encoders, mixer, echo cancellation) and
+ * cs-call-capture.c (camera, microphone, screen and speakers, switched while the call runs). */
 struct _CsCall
 {
   GObject parent_instance;
@@ -43,6 +44,28 @@ struct _CsCall
   guint bus_watch;
   guint poll_id;
 
+  /* Devices (cs-call-capture.c). A device is used when chosen; otherwise the usual one, unless
+   * the choice was "none" (camera_chosen or microphone_chosen with no device). */
+  gboolean camera_chosen;
+  GstDevice *camera;
+  gboolean microphone_chosen;
+  GstDevice *microphone;
+  GstDevice *speakers_device;
+  gboolean echo_cancellation;
+  char *echo_probe_name;
+  gboolean sharing_screen;
+  int screen_fd;
+  guint32 screen_node;
+  /* The first element of each fixed chain, and what feeds it now. */
+  GstElement *video_entry;
+  GstElement *video_source;
+  GstElement *audio_entry;
+  GstElement *audio_source;
+  /* The speakers, and the element that feeds them. */
+  GstElement *speakers;
+  GstElement *speakers_feed;
+  guint source_serial;
+
   GListStore *peers;
   gboolean muted;
   gboolean camera_off;
@@ -61,6 +84,25 @@ struct _CsCall
 
 /* The pipeline up to the tees and from the mixer, not yet playing. */
 gboolean cs_call_build_pipeline (CsCall *self, GError **error);
+
+/* cs-call-capture.c: the sources in front of the fixed raw chains (@entry), and the speakers
+ * after @feed. Each may be switched while the call runs. */
+gboolean cs_call_capture_add_video (CsCall *self, GstElement *entry, GError **error);
+gboolean cs_call_capture_add_audio (CsCall *self, GstElement *entry, GError **error);
+gboolean cs_call_capture_add_speakers (CsCall *self, GstElement *feed, GError **error);
+/* An error posted by a source: the source is dropped (camera lost, microphone gone, screen
+ * share over) and the call goes on. FALSE when @message is not about a source. */
+gboolean cs_call_capture_handle_error (CsCall *self, GstMessage *message);
+/* Forgets the elements of a pipeline that is gone; the devices chosen stay. */
+void cs_call_capture_clear (CsCall *self);
+gboolean cs_call_capture_has_camera (CsCall *self);
+gboolean cs_call_capture_has_microphone (CsCall *self);
+/* The state peers see: muted without a microphone, camera off without a picture. */
+void cs_call_send_media_state (CsCall *self);
+/* Whether the picture sent is painted black (the camera turned off, not a shared screen). */
+void cs_call_update_black (CsCall *self);
+/* The camera stopped working: "camera-lost", and peers see no camera. */
+void cs_call_camera_lost (CsCall *self);
 
 /* What a peer needs from its call. */
 GstElement *cs_call_get_pipeline (CsCall *self);

@@ -8,6 +8,7 @@
 #include "cs-call-private.h"
 
 #include <glib/gi18n.h>
+#include <unistd.h>
 
 /*
  * One call: one capture and one encoder per media kind, shared through a tee by every peer
@@ -35,6 +36,9 @@ enum
   PROP_MUTED,
   PROP_CAMERA_OFF,
   PROP_VIDEO_BITRATE,
+  PROP_HAS_CAMERA,
+  PROP_HAS_MICROPHONE,
+  PROP_SHARING_SCREEN,
   N_PROPS
 };
 
@@ -45,6 +49,7 @@ enum
   PEER_ADDED,
   PEER_REMOVED,
   BITRATE_CHANGED,
+  CAMERA_LOST,
   N_SIGNALS
 };
 
@@ -162,7 +167,7 @@ on_signaling_roster (CsCallSignaling *signaling, GStrv ids, GStrv names, CsCall 
    * each other at once. */
   for (guint i = 0; i < n; i++)
     add_peer (self, ids[i], names != NULL && i < g_strv_length (names) ? names[i] : ids[i], TRUE);
-  cs_call_signaling_send_media_state (self->signaling, self->muted, self->camera_off);
+  cs_call_send_media_state (self);
 }
 
 static void
@@ -183,7 +188,7 @@ on_signaling_participant_joined (CsCallSignaling *signaling,
 
   add_peer (self, id, name, FALSE);
   /* They were not there to hear the last announcement. */
-  cs_call_signaling_send_media_state (self->signaling, self->muted, self->camera_off);
+  cs_call_send_media_state (self);
 }
 
 static void
@@ -296,6 +301,9 @@ on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
         g_autofree char *debug = NULL;
         CsCallPeer *peer;
 
+        /* A camera unplugged, a screen share ended: the call goes on without it. */
+        if (cs_call_capture_handle_error (self, message))
+          break;
         gst_message_parse_error (message, &error, &debug);
         peer = find_peer_for_element (self, GST_MESSAGE_SRC (message));
         if (peer != NULL)
@@ -338,7 +346,7 @@ on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
         gst_message_parse_state_changed (message, &old_state, &new_state, NULL);
         if (new_state != GST_STATE_PLAYING || old_state == GST_STATE_PLAYING)
           break;
-        if (g_str_equal (name, "video-capture"))
+        if (g_str_has_prefix (name, "video-capture-"))
           self->capture_starts++;
         else if (g_str_has_prefix (name, "video-encoder"))
           self->encoder_starts++;
@@ -450,6 +458,15 @@ cs_call_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
     case PROP_VIDEO_BITRATE:
       g_value_set_uint (value, self->video_kbps);
       break;
+    case PROP_HAS_CAMERA:
+      g_value_set_boolean (value, cs_call_capture_has_camera (self));
+      break;
+    case PROP_HAS_MICROPHONE:
+      g_value_set_boolean (value, cs_call_capture_has_microphone (self));
+      break;
+    case PROP_SHARING_SCREEN:
+      g_value_set_boolean (value, self->sharing_screen);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -485,6 +502,12 @@ cs_call_dispose (GObject *object)
   if (self->sink_destroy != NULL)
     g_clear_pointer (&self->sink_data, self->sink_destroy);
   gst_clear_object (&self->self_view_sink);
+  gst_clear_object (&self->camera);
+  gst_clear_object (&self->microphone);
+  gst_clear_object (&self->speakers_device);
+  if (self->screen_fd >= 0)
+    close (self->screen_fd);
+  self->screen_fd = -1;
 
   G_OBJECT_CLASS (cs_call_parent_class)->dispose (object);
 }
@@ -496,6 +519,7 @@ cs_call_finalize (GObject *object)
 
   g_free (self->display_name);
   g_free (self->media_file);
+  g_free (self->echo_probe_name);
   g_strfreev (self->ice_servers);
   g_clear_error (&self->error);
   g_clear_object (&self->peers);
@@ -527,6 +551,15 @@ cs_call_class_init (CsCallClass *klass)
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_VIDEO_BITRATE] = g_param_spec_uint ("video-bitrate", NULL, NULL, 0, G_MAXUINT, 0,
                                                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* See cs_call_get_has_camera(), cs_call_get_has_microphone(), cs_call_get_sharing_screen(). */
+  properties[PROP_HAS_CAMERA] = g_param_spec_boolean ("has-camera", NULL, NULL, TRUE,
+                                                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HAS_MICROPHONE] =
+    g_param_spec_boolean ("has-microphone", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHARING_SCREEN] =
+    g_param_spec_boolean ("sharing-screen", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[PEER_ADDED] = g_signal_new ("peer-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -539,6 +572,10 @@ cs_call_class_init (CsCallClass *klass)
   signals[BITRATE_CHANGED] =
     g_signal_new ("bitrate-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+  /* The camera failed or was unplugged during the call: the call goes on without it (peers
+   * see the camera off); say so to the user. */
+  signals[CAMERA_LOST] = g_signal_new ("camera-lost", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -554,6 +591,8 @@ cs_call_init (CsCall *self)
   self->max_participants = CS_CALL_DEFAULT_MAX_PARTICIPANTS;
   self->share_encoders = TRUE;
   self->latency_ms = 60;
+  self->echo_cancellation = TRUE;
+  self->screen_fd = -1;
 }
 
 CsCall *
@@ -661,6 +700,14 @@ cs_call_set_self_view_sink (CsCall *self, GstElement *sink)
   self->self_view_sink = sink;
 }
 
+void
+cs_call_set_echo_cancellation (CsCall *self, gboolean enabled)
+{
+  g_return_if_fail (CS_IS_CALL (self));
+
+  self->echo_cancellation = !!enabled;
+}
+
 gboolean
 cs_call_join (CsCall *self, GError **error)
 {
@@ -744,6 +791,7 @@ cs_call_leave (CsCall *self)
   self->audio_tee = NULL;
   self->mixer = NULL;
   self->mic_volume = NULL;
+  cs_call_capture_clear (self);
   g_ptr_array_set_size (self->video_encoders, 0);
   g_ptr_array_set_size (self->audio_encoders, 0);
 }
@@ -796,8 +844,7 @@ cs_call_set_muted (CsCall *self, gboolean muted)
   self->muted = muted;
   if (self->mic_volume != NULL)
     g_object_set (self->mic_volume, "mute", muted, NULL);
-  if (self->state == CS_CALL_STATE_IN_CALL)
-    cs_call_signaling_send_media_state (self->signaling, self->muted, self->camera_off);
+  cs_call_send_media_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MUTED]);
 }
 
@@ -819,9 +866,8 @@ cs_call_set_camera_off (CsCall *self, gboolean camera_off)
     return;
 
   self->camera_off = camera_off;
-  g_atomic_int_set (&self->camera_off_atomic, camera_off);
-  if (self->state == CS_CALL_STATE_IN_CALL)
-    cs_call_signaling_send_media_state (self->signaling, self->muted, self->camera_off);
+  cs_call_update_black (self);
+  cs_call_send_media_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAMERA_OFF]);
 }
 
@@ -873,7 +919,36 @@ cs_call_get_join_time (CsCall *self)
   return self->join_time;
 }
 
-/* For CsCallPeer (cs-call-private.h). */
+/* For the other parts of the call (cs-call-private.h). */
+
+void
+cs_call_send_media_state (CsCall *self)
+{
+  /* A shared screen is a picture to show, whatever the camera does. */
+  gboolean no_picture =
+    !self->sharing_screen && (self->camera_off || !cs_call_capture_has_camera (self));
+
+  if (self->state != CS_CALL_STATE_IN_CALL)
+    return;
+  cs_call_signaling_send_media_state (self->signaling,
+                                      self->muted || !cs_call_capture_has_microphone (self),
+                                      no_picture);
+}
+
+void
+cs_call_update_black (CsCall *self)
+{
+  /* A shared screen is sent even with the camera off: sharing is a choice of its own. */
+  g_atomic_int_set (&self->camera_off_atomic, self->camera_off && !self->sharing_screen);
+}
+
+void
+cs_call_camera_lost (CsCall *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_CAMERA]);
+  cs_call_send_media_state (self);
+  g_signal_emit (self, signals[CAMERA_LOST], 0);
+}
 
 CsCallSignaling *
 cs_call_get_signaling (CsCall *self)

@@ -17,6 +17,9 @@ static const struct
 } element_packages[] = {
   { "webrtcbin", "gstreamer1.0-plugins-bad" },
   { "netsim", "gstreamer1.0-plugins-bad" },
+  { "webrtcdsp", "gstreamer1.0-plugins-bad" },
+  { "webrtcechoprobe", "gstreamer1.0-plugins-bad" },
+  { "pipewiresrc", "gstreamer1.0-pipewire" },
   { "nicesrc", "gstreamer1.0-nice" },
   { "vp8enc", "gstreamer1.0-plugins-good" },
   { "vp8dec", "gstreamer1.0-plugins-good" },
