@@ -14,6 +14,7 @@ struct _CsInteraction
   CsInteractionKind kind;
   GDateTime *started_at;
   guint duration_seconds;
+  gboolean missed;
   char *place;
   char *notes;
   gint64 circle_id;
@@ -346,4 +347,20 @@ cs_interaction_add_participant (CsInteraction *self, gint64 contact_id)
     }
 
   g_array_append_val (self->participants, contact_id);
+}
+
+gboolean
+cs_interaction_get_missed (CsInteraction *self)
+{
+  g_return_val_if_fail (CS_IS_INTERACTION (self), FALSE);
+
+  return self->missed;
+}
+
+void
+cs_interaction_set_missed (CsInteraction *self, gboolean missed)
+{
+  g_return_if_fail (CS_IS_INTERACTION (self));
+
+  self->missed = !!missed;
 }

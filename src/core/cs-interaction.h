@@ -32,6 +32,9 @@ const char *cs_interaction_get_notes (CsInteraction *self);
 void cs_interaction_set_notes (CsInteraction *self, const char *notes);
 gint64 cs_interaction_get_circle_id (CsInteraction *self);
 void cs_interaction_set_circle_id (CsInteraction *self, gint64 circle_id);
+/* A call that rang and that nobody answered: its duration is 0. */
+gboolean cs_interaction_get_missed (CsInteraction *self);
+void cs_interaction_set_missed (CsInteraction *self, gboolean missed);
 /* Contact ids of the participants (the user is implicit). */
 const gint64 *cs_interaction_get_participants (CsInteraction *self, gsize *n_participants);
 void cs_interaction_add_participant (CsInteraction *self, gint64 contact_id);

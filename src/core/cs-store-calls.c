@@ -161,3 +161,75 @@ rollback:
   cs_store_rollback_transaction (self);
   return 0;
 }
+
+/**
+ * cs_store_log_missed_call:
+ * @self: the store
+ * @started_at: when it began to ring
+ * @circle_id: the circle whose call it was, or 0 for a one-to-one call
+ * @caller_id: the contact who called, or 0 when they are not one
+ * @error: return location for a #GError
+ *
+ * Writes a call that rang and that nobody answered here to the contact history: an entry of
+ * kind call, marked missed, lasting nothing, with the caller as its participant.
+ *
+ * Returns: the entry's id, or 0 with @error set
+ */
+gint64
+cs_store_log_missed_call (CsStore *self,
+                          GDateTime *started_at,
+                          gint64 circle_id,
+                          gint64 caller_id,
+                          GError **error)
+{
+  g_autoptr (sqlite3_stmt) insert = NULL;
+  gint64 id;
+
+  g_return_val_if_fail (CS_IS_STORE (self), 0);
+  g_return_val_if_fail (started_at != NULL, 0);
+
+  if (!cs_store_begin_transaction (self, error))
+    return 0;
+
+  insert = cs_store_prepare (self,
+                             "INSERT INTO interactions (kind, circle_id, started_at,"
+                             " duration_seconds, missed, created_at)"
+                             " VALUES (?1, (SELECT id FROM circles WHERE id = ?2), ?3, 0, 1, ?4)",
+                             error);
+  if (insert == NULL)
+    goto rollback;
+  sqlite3_bind_int (insert, 1, CS_INTERACTION_KIND_CALL);
+  sqlite3_bind_int64 (insert, 2, circle_id);
+  sqlite3_bind_int64 (insert, 3, g_date_time_to_unix (started_at));
+  sqlite3_bind_int64 (insert, 4, cs_store_now_seconds ());
+  if (!cs_store_step_done (self, insert, error))
+    goto rollback;
+  id = sqlite3_last_insert_rowid (self->db);
+
+  if (caller_id > 0)
+    {
+      /* A caller deleted meanwhile leaves the call without them. */
+      g_autoptr (sqlite3_stmt) add = cs_store_prepare (
+        self,
+        "INSERT OR IGNORE INTO interaction_participants (interaction_id, contact_id)"
+        " SELECT ?1, id FROM contacts WHERE id = ?2",
+        error);
+
+      if (add == NULL)
+        goto rollback;
+      sqlite3_bind_int64 (add, 1, id);
+      sqlite3_bind_int64 (add, 2, caller_id);
+      if (!cs_store_step_done (self, add, error))
+        goto rollback;
+    }
+
+  if (!cs_store_commit_transaction (self, error))
+    goto rollback;
+
+  cs_store_emit_interactions_changed (self);
+  return id;
+
+rollback:
+  cs_store_rollback_transaction (self);
+  return 0;
+}

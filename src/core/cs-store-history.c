@@ -238,6 +238,7 @@ interaction_from_row (CsStore *self, CsStoreStatement *stmt, GError **error)
   cs_interaction_set_duration_seconds (interaction, sqlite3_column_int (stmt, 4));
   cs_interaction_set_place (interaction, cs_store_column_text (stmt, 5));
   cs_interaction_set_notes (interaction, cs_store_column_text (stmt, 6));
+  cs_interaction_set_missed (interaction, sqlite3_column_int (stmt, 7) != 0);
 
   participants = cs_store_get_statement (self, STMT_PARTICIPANTS_OF_INTERACTION, error);
   if (participants == NULL)
@@ -323,7 +324,7 @@ cs_store_list_interactions_for_contact (CsStore *self, CsContact *contact, guint
 }
 
 #define TIMELINE_COLUMNS \
-  "i.id, i.kind, i.circle_id, i.started_at, i.duration_seconds, i.place, i.notes"
+  "i.id, i.kind, i.circle_id, i.started_at, i.duration_seconds, i.place, i.notes, i.missed"
 
 static GListModel *
 collect_interactions (CsStore *self, sqlite3_stmt *stmt, GError **error)

@@ -25,6 +25,7 @@ typedef struct
 static int migrate_to_1 (sqlite3 *db);
 static int migrate_to_2 (sqlite3 *db);
 static int migrate_to_3 (sqlite3 *db);
+static int migrate_to_4 (sqlite3 *db);
 
 /* Step N takes a database from version N - 1 to N. Never edit a step that has
  * shipped: add a new one and bump CS_STORE_SCHEMA_VERSION. */
@@ -32,6 +33,7 @@ static const MigrationStep migration_steps[] = {
   { migrate_to_1, "PRAGMA user_version = 1" },
   { migrate_to_2, "PRAGMA user_version = 2" },
   { migrate_to_3, "PRAGMA user_version = 3" },
+  { migrate_to_4, "PRAGMA user_version = 4" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migration_steps) == CS_STORE_SCHEMA_VERSION);
@@ -156,6 +158,10 @@ static const char schema_v2[] =
 /* Version 3: each participation carries its interaction's start, kept by triggers, so that
  * "when did I last talk to X" is one index lookup per contact (the overdue list reads it for
  * every contact with a cadence: thousands of them). */
+/* Version 4: calls that rang and nobody answered stay in the history, marked as missed. */
+static const char schema_v4[] =
+  "ALTER TABLE interactions ADD COLUMN missed INTEGER NOT NULL DEFAULT 0 CHECK (missed IN (0, 1));";
+
 static const char schema_v3[] =
   "ALTER TABLE interaction_participants ADD COLUMN started_at INTEGER;"
   "UPDATE interaction_participants SET started_at ="
@@ -442,6 +448,12 @@ static int
 migrate_to_3 (sqlite3 *db)
 {
   return exec_script (db, schema_v3);
+}
+
+static int
+migrate_to_4 (sqlite3 *db)
+{
+  return exec_script (db, schema_v4);
 }
 
 /* Migrations run with foreign keys off, so that a later step can rebuild a

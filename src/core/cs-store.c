@@ -23,7 +23,7 @@
   "keep_in_touch_days"
 #define ACCOUNT_COLUMNS "id, address, host, port, pinned_fingerprint, nickname"
 #define INTERACTION_COLUMNS \
-  "i.id, i.kind, i.circle_id, i.started_at, i.duration_seconds, i.place, i.notes"
+  "i.id, i.kind, i.circle_id, i.started_at, i.duration_seconds, i.place, i.notes, i.missed"
 
 static const char *const statement_sql[N_STATEMENTS] = {
   [STMT_BEGIN] = "BEGIN IMMEDIATE",

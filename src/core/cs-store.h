@@ -28,7 +28,7 @@ typedef enum
 } CsStoreError;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define CS_STORE_SCHEMA_VERSION 3
+#define CS_STORE_SCHEMA_VERSION 4
 
 #define CS_TYPE_STORE (cs_store_get_type ())
 G_DECLARE_FINAL_TYPE (CsStore, cs_store, CS, STORE, GObject)
@@ -94,6 +94,12 @@ gint64 cs_store_record_call (CsStore *self,
                              const gint64 *participants,
                              gsize n_participants,
                              GError **error);
+/* A call that rang and that nobody answered here (see cs-store-calls.c). */
+gint64 cs_store_log_missed_call (CsStore *self,
+                                 GDateTime *started_at,
+                                 gint64 circle_id,
+                                 gint64 caller_id,
+                                 GError **error);
 /* Newest first, at most @limit (0: all). A snapshot, not live. */
 GListModel *cs_store_list_interactions_for_circle (CsStore *self, CsCircle *circle, guint limit);
 GListModel *cs_store_list_interactions_for_contact (CsStore *self, CsContact *contact, guint limit);

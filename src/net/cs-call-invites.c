@@ -75,6 +75,7 @@ enum
   INVITE,
   PARTICIPANTS_CHANGED,
   RETRACTED,
+  REJECTED,
   N_SIGNALS
 };
 
@@ -212,7 +213,11 @@ on_invite (CsCallInvites *self,
 }
 
 static void
-on_response (CsCallInvites *self, const char *address, const char *nick, xmpp_stanza_t *element)
+on_response (CsCallInvites *self,
+             const char *address,
+             const char *nick,
+             xmpp_stanza_t *element,
+             gboolean live)
 {
   const char *name = xmpp_stanza_get_name (element);
   Invite *invite = find_invite (self, address, xmpp_stanza_get_attribute (element, "id"));
@@ -243,6 +248,13 @@ on_response (CsCallInvites *self, const char *address, const char *nick, xmpp_st
         return;
       g_signal_emit (self, signals[PARTICIPANTS_CHANGED], 0, address, id);
     }
+  else if (g_str_equal (name, "reject"))
+    {
+      /* Only what is said live: a refusal from the history was heard long ago. */
+      if (!live)
+        return;
+      g_signal_emit (self, signals[REJECTED], 0, address, id, nick);
+    }
 }
 
 static void
@@ -254,12 +266,14 @@ on_stanza_received (CsXmppClient *client, xmpp_stanza_t *stanza, CsCallInvites *
   g_autoptr (CsCallInvites) hold = g_object_ref (self);
   xmpp_stanza_t *current = NULL;
   xmpp_stanza_t *earlier = NULL;
+  gboolean live;
 
   /* Only what a circle's room relays: members-only rooms let only members speak. */
   if (g_strcmp0 (xmpp_stanza_get_name (stanza), "message") != 0 ||
       g_strcmp0 (xmpp_stanza_get_type (stanza), "groupchat") != 0 || slash == NULL)
     return;
   address = cs_stanza_bare_jid (from);
+  live = xmpp_stanza_get_child_by_name_and_ns (stanza, "delay", NS_DELAY) == NULL;
 
   /* One element of each kind counts; when both come in one message (a client speaking
    * both, as we do), the XEP-0482 one says what happened and the other only lends its id. */
@@ -285,8 +299,8 @@ on_stanza_received (CsXmppClient *client, xmpp_stanza_t *stanza, CsCallInvites *
       if (g_str_equal (name, "invite"))
         on_invite (self, address, slash + 1, stanza, current, message_id (stanza, address), alias);
       else if (g_str_equal (name, "accept") || g_str_equal (name, "left") ||
-               g_str_equal (name, "retract"))
-        on_response (self, address, slash + 1, current);
+               g_str_equal (name, "retract") || g_str_equal (name, "reject"))
+        on_response (self, address, slash + 1, current, live);
     }
   else if (earlier != NULL)
     {
@@ -297,8 +311,9 @@ on_stanza_received (CsXmppClient *client, xmpp_stanza_t *stanza, CsCallInvites *
       if (g_str_equal (name, "propose") &&
           g_strcmp0 (xmpp_stanza_get_attribute (earlier, "multi"), "true") == 0)
         on_invite (self, address, slash + 1, stanza, earlier, id, id);
-      else if (g_str_equal (name, "accept") || g_str_equal (name, "retract"))
-        on_response (self, address, slash + 1, earlier);
+      else if (g_str_equal (name, "accept") || g_str_equal (name, "retract") ||
+               g_str_equal (name, "reject"))
+        on_response (self, address, slash + 1, earlier, live);
     }
 }
 
@@ -406,6 +421,8 @@ cs_call_invites_class_init (CsCallInvitesClass *klass)
                   2, G_TYPE_STRING, G_TYPE_STRING);
   signals[RETRACTED] = g_signal_new ("retracted", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                      G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[REJECTED] = g_signal_new ("rejected", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                    G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
@@ -523,6 +540,26 @@ cs_call_invites_leave (CsCallInvites *self, const char *circle_room, const char 
   g_return_if_fail (circle_room != NULL && invite_id != NULL);
 
   send_to_room (self, circle_room, "left", invite_id);
+}
+
+void
+cs_call_invites_reject (CsCallInvites *self, const char *circle_room, const char *invite_id)
+{
+  g_return_if_fail (CS_IS_CALL_INVITES (self));
+  g_return_if_fail (circle_room != NULL && invite_id != NULL);
+
+  send_to_room (self, circle_room, "reject", invite_id);
+}
+
+gboolean
+cs_call_invites_is_live (CsCallInvites *self, const char *circle_room, const char *invite_id)
+{
+  Invite *invite;
+
+  g_return_val_if_fail (CS_IS_CALL_INVITES (self), FALSE);
+
+  invite = find_invite (self, circle_room, invite_id);
+  return invite != NULL && invite->live && !invite->retracted;
 }
 
 void

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
  *  "participants-changed" (const char *circle_room, const char *invite_id): someone
  *      accepted or left; see cs_call_invites_dup_participants().
  *  "retracted" (const char *circle_room, const char *invite_id)
+ *  "rejected" (const char *circle_room, const char *invite_id, const char *nick): @nick
+ *      declined the call (said live, not replayed from the room's history).
  */
 
 #define CS_TYPE_CALL_INVITES (cs_call_invites_get_type ())
@@ -33,6 +35,13 @@ void cs_call_invites_post (CsCallInvites *self,
 void cs_call_invites_accept (CsCallInvites *self, const char *circle_room, const char *invite_id);
 void cs_call_invites_leave (CsCallInvites *self, const char *circle_room, const char *invite_id);
 void cs_call_invites_retract (CsCallInvites *self, const char *circle_room, const char *invite_id);
+/* Declines @invite_id: a XEP-0482 <reject/> in the room, with the call-message:1 one that
+ * Dino 0.4 reads, so that the caller sees it. */
+void cs_call_invites_reject (CsCallInvites *self, const char *circle_room, const char *invite_id);
+/* Whether @invite_id came live (not from the room's history) and is not retracted. */
+gboolean cs_call_invites_is_live (CsCallInvites *self,
+                                  const char *circle_room,
+                                  const char *invite_id);
 
 /* The newest call announced in @circle_room that is not retracted, or NULL. */
 const char *cs_call_invites_get_current (CsCallInvites *self,

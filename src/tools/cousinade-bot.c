@@ -34,7 +34,12 @@
  *   {"event":"waiting-for-call","seconds":30}                  (--answer: ready to answer)
  *   {"event":"ringing","from":"b@example.org","name":"B","video":true}  (a call rings us)
  *   {"event":"ringing","to":"a@example.org"}                  (--ring: the contact's device rings)
+ *   {"event":"declined","by":"b@example.org"}                 (--ring: the contact declined)
  *   {"event":"error","reason":"not-answered","message":"…"}   (declined, or no answer in time)
+ *
+ * A call it started in a circle (--start-call) also prints
+ *
+ *   {"event":"declined","by":"mamie","circle":"…","invite":"…"} (a member declined it)
  *
  * It ends when the other person hangs up. Exit status: 0 after leaving, 1 on an error (also a
  * call not answered, or no call ringing us within --wait), 2 for bad options, 3 for a full

@@ -87,6 +87,41 @@ on_dropped (CsMujiCall *call, const char *from, const char *reason, CsBotXmpp *s
   cs_bot_emit (builder);
 }
 
+/* A call we started in the circle, declined by a member (XEP-0482 or call-message:1). */
+static void
+on_invite_rejected (CsCallInvites *invites,
+                    const char *circle,
+                    const char *invite_id,
+                    const char *nick,
+                    CsBotXmpp *self)
+{
+  g_autoptr (JsonBuilder) builder = cs_bot_begin ("declined");
+
+  cs_bot_add_string (builder, "by", nick);
+  cs_bot_add_string (builder, "circle", circle);
+  cs_bot_add_string (builder, "invite", invite_id);
+  cs_bot_emit (builder);
+}
+
+/* The contact we ring declined (XEP-0353 <reject/>): said before the call fails with it. */
+static void
+on_stanza_declined (CsXmppClient *client, xmpp_stanza_t *stanza, CsBotXmpp *self)
+{
+  const char *from = xmpp_stanza_get_from (stanza);
+  g_autofree char *bare = NULL;
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  if (from == NULL || g_strcmp0 (xmpp_stanza_get_name (stanza), "message") != 0 ||
+      xmpp_stanza_get_child_by_name_and_ns (stanza, "reject", NS_JMI) == NULL)
+    return;
+  bare = cs_stanza_bare_jid (from);
+  if (g_strcmp0 (bare, self->ring) != 0)
+    return;
+  builder = cs_bot_begin ("declined");
+  cs_bot_add_string (builder, "by", bare);
+  cs_bot_emit (builder);
+}
+
 static void
 on_direct_ringing (CsDirectCall *call, CsBotXmpp *self)
 {
@@ -543,6 +578,12 @@ cs_bot_xmpp_start (CsBotXmpp *self, CsBotXmppReadyFunc ready, gpointer user_data
     {
       self->invites = cs_call_invites_new (self->client);
       g_signal_connect (self->invites, "invite", G_CALLBACK (on_invite), self);
+      g_signal_connect (self->invites, "rejected", G_CALLBACK (on_invite_rejected), self);
+    }
+  else
+    {
+      /* Before the call's own handler, which ends the call on it. */
+      g_signal_connect (self->client, "stanza-received", G_CALLBACK (on_stanza_declined), self);
     }
   self->give_up_id = g_timeout_add_seconds (self->wait_seconds * 2, on_give_up, self);
 

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cs-application.h"
+#include "cs-background.h"
 #include "cs-call-manager.h"
 #include "cs-reminders.h"
 #include "cs-schedule-sync.h"
@@ -32,6 +33,10 @@ struct _CsApplication
   GHashTable *published;
   gboolean held_for_reminders;
   gboolean background_requested;
+  /* Held while signed in, so that calls ring with the window closed. */
+  CsBackground *background;
+  /* Started with --background: the first activation opens no window. */
+  gboolean start_hidden;
 };
 
 G_DEFINE_FINAL_TYPE (CsApplication, cs_application, ADW_TYPE_APPLICATION)
@@ -290,6 +295,8 @@ on_session_client (CsAccountSession *session, GParamSpec *pspec, CsApplication *
    * history is read. */
   cs_call_manager_set_client (self->calls, client);
   cs_circle_rooms_set_client (self->rooms, client);
+  if (self->background != NULL)
+    cs_background_set_signed_in (self->background, client != NULL);
 
   g_clear_object (&self->schedule_sync);
   if (client != NULL)
@@ -494,6 +501,32 @@ on_call_contact_activated (GSimpleAction *action, GVariant *parameter, gpointer 
     cs_call_manager_call_contact (self->calls, contact);
 }
 
+/* Opens the main window to say why a call cannot be answered. */
+static void show_toast (CsApplication *self, const char *message);
+
+/* app.answer-call: Join on a call that rings (the ringer's id for it); works with the main
+ * window closed: only the call window opens. */
+static void
+on_answer_call_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  CsApplication *self = CS_APPLICATION (user_data);
+
+  if (self->calls == NULL)
+    return;
+  if (!cs_call_manager_answer (self->calls, g_variant_get_string (parameter, NULL)))
+    show_toast (self, _ ("This call has ended."));
+}
+
+/* app.decline-call: Decline on a call that rings; the caller is told. */
+static void
+on_decline_call_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  CsApplication *self = CS_APPLICATION (user_data);
+
+  if (self->calls != NULL)
+    cs_call_manager_decline (self->calls, g_variant_get_string (parameter, NULL));
+}
+
 static void
 on_snooze_reminder_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -514,6 +547,8 @@ static const GActionEntry app_actions[] = {
   { "join-circle-call", on_join_circle_call_activated, "x" },
   { "call-contact", on_call_contact_activated, "x" },
   { "snooze-reminder", on_snooze_reminder_activated, "s" },
+  { "answer-call", on_answer_call_activated, "s" },
+  { "decline-call", on_decline_call_activated, "s" },
 };
 
 /* Every keyboard shortcut of the app is set here, and listed in gtk/help-overlay.ui. */
@@ -560,6 +595,7 @@ cs_application_startup (GApplication *application)
                                            accels[i].accels);
 
   self->settings = g_settings_new ("io.github.cousinade.Cousinade");
+  self->background = cs_background_new (application, self->settings);
 
   path = cs_store_default_path ();
   self->store = cs_store_open (path, &self->store_error);
@@ -597,6 +633,8 @@ cs_application_shutdown (GApplication *application)
 
   g_clear_object (&self->reminders);
   update_reminder_hold (self);
+  if (self->background != NULL)
+    cs_background_set_signed_in (self->background, FALSE);
   /* A call going on ends, and goes to the history, before the store closes. */
   g_clear_object (&self->calls);
 
@@ -617,7 +655,34 @@ cs_application_activate (GApplication *application)
 {
   CsApplication *self = CS_APPLICATION (application);
 
+  /* Started at login: signed in, it waits for calls and reminders with no window; with no
+   * account, nothing holds it and it ends. */
+  if (self->start_hidden)
+    {
+      self->start_hidden = FALSE;
+      return;
+    }
   gtk_window_present (GTK_WINDOW (get_or_create_window (self)));
+}
+
+static int
+cs_application_handle_local_options (GApplication *application, GVariantDict *options)
+{
+  CsApplication *self = CS_APPLICATION (application);
+  g_autoptr (GError) error = NULL;
+
+  if (!g_variant_dict_contains (options, CS_BACKGROUND_OPTION))
+    return -1;
+  if (!g_application_register (application, NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  /* Already running: nothing to start, and no window to open. */
+  if (g_application_get_is_remote (application))
+    return 0;
+  self->start_hidden = TRUE;
+  return -1;
 }
 
 static void
@@ -654,6 +719,7 @@ cs_application_dispose (GObject *object)
   g_clear_object (&self->schedule_sync);
   g_clear_pointer (&self->published, g_hash_table_unref);
   g_clear_object (&self->calls);
+  g_clear_object (&self->background);
   g_clear_object (&self->rooms);
   g_clear_object (&self->session);
   g_clear_object (&self->store);
@@ -684,12 +750,17 @@ cs_application_class_init (CsApplicationClass *klass)
   app_class->startup = cs_application_startup;
   app_class->shutdown = cs_application_shutdown;
   app_class->activate = cs_application_activate;
+  app_class->handle_local_options = cs_application_handle_local_options;
   app_class->open = cs_application_open;
 }
 
 static void
 cs_application_init (CsApplication *self)
 {
+  g_application_add_main_option (G_APPLICATION (self), CS_BACKGROUND_OPTION, 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_NONE,
+                                 _ ("Start without a window, to receive calls and reminders"),
+                                 NULL);
 }
 
 CsApplication *
@@ -746,4 +817,13 @@ cs_application_get_call_manager (CsApplication *self)
   g_return_val_if_fail (CS_IS_APPLICATION (self), NULL);
 
   return self->calls;
+}
+
+/* NULL before startup. */
+CsBackground *
+cs_application_get_background (CsApplication *self)
+{
+  g_return_val_if_fail (CS_IS_APPLICATION (self), NULL);
+
+  return self->background;
 }

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "cs-account-session.h"
+#include "cs-background.h"
 #include "cs-call-manager.h"
 #include "cs-circle-rooms.h"
 #include "cs-store.h"
@@ -26,5 +27,7 @@ CsCircleRooms *cs_application_get_rooms (CsApplication *self);
 
 /* NULL when the data file could not be opened. */
 CsCallManager *cs_application_get_call_manager (CsApplication *self);
+/* Keeps the app running while signed in; NULL before startup. */
+CsBackground *cs_application_get_background (CsApplication *self);
 
 G_END_DECLS

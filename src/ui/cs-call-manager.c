@@ -10,6 +10,7 @@
 #include "cs-direct-call.h"
 #include "cs-ice-servers.h"
 #include "cs-muji-call.h"
+#include "cs-ringer.h"
 #include "cs-window.h"
 #include "cs-xmpp-signaling.h"
 
@@ -30,6 +31,8 @@ struct _CsCallManager
   CsCallInvites *invites;
   char **ice_servers;
   GCancellable *cancellable;
+  /* Calls coming to the user: they ring until taken, declined or missed. */
+  CsRinger *ringer;
 
   /* Deciding which call to join (CsCallJoiner at work). */
   CsCallJoiner *joiner;
@@ -456,6 +459,33 @@ call_contact_now (CsCallManager *self, CsContact *contact)
               cs_direct_call_get_id (self->direct), 0, cs_contact_get_name (contact));
 }
 
+/* The one who called, as the user's contacts know them, else their address. */
+static const char *
+direct_caller_name (CsCallManager *self, CsDirectCall *direct)
+{
+  CsContact *contact =
+    cs_store_find_contact_by_address (self->store, cs_direct_call_get_contact (direct));
+
+  return contact != NULL ? cs_contact_get_name (contact) : cs_direct_call_get_contact (direct);
+}
+
+/* Takes @direct (transfer full), answered from its ring. */
+static void
+answer_direct_now (CsCallManager *self, CsDirectCall *direct)
+{
+  g_autofree char *reason = cs_call_manager_dup_unavailable_reason (self, NULL);
+
+  if (reason != NULL)
+    {
+      g_object_unref (direct);
+      show_problem (self, _ ("Could Not Join the Call"), reason);
+      return;
+    }
+  self->direct = direct;
+  start_call (self, cs_xmpp_signaling_new_direct (self->direct), cs_direct_call_get_id (direct), 0,
+              direct_caller_name (self, direct));
+}
+
 /* One call at a time: another one asks first. */
 
 typedef struct
@@ -463,7 +493,20 @@ typedef struct
   CsCallManager *self;
   gint64 circle_id;
   gint64 contact_id;
+  /* A one-to-one call the user answered. */
+  CsDirectCall *direct;
 } Pending;
+
+static void
+pending_free (gpointer data, GClosure *closure)
+{
+  Pending *pending = data;
+
+  g_clear_object (&pending->direct);
+  g_free (pending);
+}
+
+static void answer_direct_now (CsCallManager *self, CsDirectCall *direct);
 
 static void
 on_switch_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
@@ -482,10 +525,16 @@ on_switch_response (AdwMessageDialog *dialog, const char *response, gpointer use
   else if (pending->contact_id > 0 &&
            cs_store_find_contact (self->store, pending->contact_id) != NULL)
     call_contact_now (self, cs_store_find_contact (self->store, pending->contact_id));
+  else if (pending->direct != NULL)
+    answer_direct_now (self, g_steal_pointer (&pending->direct));
 }
 
 static void
-ask_to_switch (CsCallManager *self, const char *other, gint64 circle_id, gint64 contact_id)
+ask_to_switch (CsCallManager *self,
+               const char *other,
+               gint64 circle_id,
+               gint64 contact_id,
+               CsDirectCall *direct)
 {
   g_autofree char *body = NULL;
   GtkWidget *dialog;
@@ -494,6 +543,7 @@ ask_to_switch (CsCallManager *self, const char *other, gint64 circle_id, gint64 
   pending->self = self;
   pending->circle_id = circle_id;
   pending->contact_id = contact_id;
+  pending->direct = direct;
 
   /* Translators: %s is a circle's or a person's name. */
   body = g_strdup_printf (_ ("You are already in a call. Leave it to call %s?"), other);
@@ -505,8 +555,8 @@ ask_to_switch (CsCallManager *self, const char *other, gint64 circle_id, gint64 
                                               ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "stay");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "stay");
-  g_signal_connect_data (dialog, "response", G_CALLBACK (on_switch_response), pending,
-                         (GClosureNotify) (void (*) (void)) g_free, 0);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_switch_response), pending, pending_free,
+                         0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -514,6 +564,18 @@ static gboolean
 busy_elsewhere (CsCallManager *self)
 {
   return self->call != NULL || self->joiner != NULL;
+}
+
+/* The ringer's question: is the user in (or joining) that circle's call already? */
+static gboolean
+is_in_circle_call (const char *circle_room, gpointer user_data)
+{
+  CsCallManager *self = user_data;
+  CsCircle *circle = cs_circle_rooms_find_circle (self->rooms, circle_room);
+  gint64 circle_id = circle != NULL ? cs_circle_get_id (circle) : -1;
+
+  return (self->call != NULL && self->circle_id == circle_id) ||
+         (self->joiner != NULL && self->joining_circle_id == circle_id);
 }
 
 static void
@@ -549,6 +611,7 @@ cs_call_manager_dispose (GObject *object)
   stop_joining (self);
   end_call (self);
   cs_call_manager_set_client (self, NULL);
+  g_clear_object (&self->ringer);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->store);
   g_clear_object (&self->rooms);
@@ -603,6 +666,8 @@ cs_call_manager_new (GtkApplication *application,
   self->store = g_object_ref (store);
   self->rooms = g_object_ref (rooms);
   self->settings = g_object_ref (settings);
+  self->ringer = cs_ringer_new (G_APPLICATION (application), store, rooms);
+  cs_ringer_set_in_call_func (self->ringer, is_in_circle_call, self);
   return self;
 }
 
@@ -619,6 +684,8 @@ cs_call_manager_set_client (CsCallManager *self, CsXmppClient *client)
     g_signal_handlers_disconnect_by_data (self->client, self);
   if (self->invites != NULL)
     g_signal_handlers_disconnect_by_data (self->invites, self);
+  if (self->ringer != NULL)
+    cs_ringer_set_client (self->ringer, NULL, NULL);
   g_clear_object (&self->invites);
   g_clear_pointer (&self->ice_servers, g_strfreev);
   g_set_object (&self->client, client);
@@ -630,6 +697,8 @@ cs_call_manager_set_client (CsCallManager *self, CsXmppClient *client)
       g_signal_connect (self->invites, "participants-changed", G_CALLBACK (on_invites_changed),
                         self);
       g_signal_connect (self->invites, "retracted", G_CALLBACK (on_invites_changed), self);
+      if (self->ringer != NULL)
+        cs_ringer_set_client (self->ringer, client, self->invites);
       g_signal_connect (client, "notify::state", G_CALLBACK (on_client_state), self);
       on_client_state (client, NULL, self);
     }
@@ -711,7 +780,7 @@ cs_call_manager_join_circle (CsCallManager *self, CsCircle *circle)
     return;
   if (busy_elsewhere (self))
     {
-      ask_to_switch (self, cs_circle_get_name (circle), cs_circle_get_id (circle), 0);
+      ask_to_switch (self, cs_circle_get_name (circle), cs_circle_get_id (circle), 0, NULL);
       return;
     }
   join_circle_now (self, circle);
@@ -725,7 +794,7 @@ cs_call_manager_call_contact (CsCallManager *self, CsContact *contact)
 
   if (busy_elsewhere (self))
     {
-      ask_to_switch (self, cs_contact_get_name (contact), 0, cs_contact_get_id (contact));
+      ask_to_switch (self, cs_contact_get_name (contact), 0, cs_contact_get_id (contact), NULL);
       return;
     }
   call_contact_now (self, contact);
@@ -761,4 +830,51 @@ cs_call_manager_get_circle_id (CsCallManager *self)
   g_return_val_if_fail (CS_IS_CALL_MANAGER (self), 0);
 
   return self->circle_id;
+}
+
+CsRinger *
+cs_call_manager_get_ringer (CsCallManager *self)
+{
+  g_return_val_if_fail (CS_IS_CALL_MANAGER (self), NULL);
+
+  return self->ringer;
+}
+
+gboolean
+cs_call_manager_answer (CsCallManager *self, const char *ring_id)
+{
+  gint64 circle_id = 0;
+  CsDirectCall *direct = NULL;
+  CsCircle *circle;
+
+  g_return_val_if_fail (CS_IS_CALL_MANAGER (self), FALSE);
+  g_return_val_if_fail (ring_id != NULL, FALSE);
+
+  if (!cs_ringer_answer (self->ringer, ring_id, &circle_id, &direct))
+    return FALSE;
+
+  if (direct != NULL)
+    {
+      if (busy_elsewhere (self))
+        ask_to_switch (self, direct_caller_name (self, direct), 0, 0, direct);
+      else
+        answer_direct_now (self, direct);
+      return TRUE;
+    }
+
+  circle = cs_store_find_circle (self->store, circle_id);
+  if (circle == NULL)
+    return FALSE;
+  /* The circle's call going on is the one that rang: Join's own rule finds it. */
+  cs_call_manager_join_circle (self, circle);
+  return TRUE;
+}
+
+void
+cs_call_manager_decline (CsCallManager *self, const char *ring_id)
+{
+  g_return_if_fail (CS_IS_CALL_MANAGER (self));
+  g_return_if_fail (ring_id != NULL);
+
+  cs_ringer_decline (self->ringer, ring_id);
 }

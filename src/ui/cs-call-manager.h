@@ -7,6 +7,7 @@
 #include "cs-call.h"
 #include "cs-call-invites.h"
 #include "cs-circle-rooms.h"
+#include "cs-ringer.h"
 #include "cs-store.h"
 
 G_BEGIN_DECLS
@@ -53,5 +54,13 @@ CsCall *cs_call_manager_get_call (CsCallManager *self);
 GtkWindow *cs_call_manager_get_window (CsCallManager *self);
 /* The circle of the call going on, or 0 (none, or a one-to-one call). */
 gint64 cs_call_manager_get_circle_id (CsCallManager *self);
+
+/* What rings for the user (see cs-ringer.h). */
+CsRinger *cs_call_manager_get_ringer (CsCallManager *self);
+/* Takes the call that rings as @ring_id: joins that circle's call, or answers the one-to-one
+ * call, one call at a time (asking first when in another). FALSE when it no longer rings. */
+gboolean cs_call_manager_answer (CsCallManager *self, const char *ring_id);
+/* Declines the call that rings as @ring_id; the caller is told. */
+void cs_call_manager_decline (CsCallManager *self, const char *ring_id);
 
 G_END_DECLS

@@ -58,8 +58,12 @@ create_entry_row (gpointer item, gpointer user_data)
   CsTimeline *self = CS_TIMELINE (user_data);
   CsInteraction *interaction = CS_INTERACTION (item);
   CsInteractionKind kind = cs_interaction_get_kind (interaction);
+  gboolean missed = cs_interaction_get_missed (interaction);
+  /* A call that rang and nobody answered: said so, rather than passed for a call. */
+  const char *label = missed ? _ ("Missed call") : cs_interaction_kind_to_label (kind);
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *icon = gtk_image_new_from_icon_name (cs_interaction_kind_to_icon_name (kind));
+  GtkWidget *icon = gtk_image_new_from_icon_name (missed ? "call-missed-symbolic"
+                                                         : cs_interaction_kind_to_icon_name (kind));
   g_autoptr (GDateTime) local = g_date_time_to_local (cs_interaction_get_started_at (interaction));
   /* Translators: a date and time in history lists; see the GDateTime format documentation. */
   g_autofree char *when = g_date_time_format (local, _ ("%-d %B %Y, %H:%M"));
@@ -76,11 +80,10 @@ create_entry_row (gpointer item, gpointer user_data)
     g_string_append_printf (subtitle, "\n%s", notes);
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cs_interaction_kind_to_label (kind));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  cs_interaction_kind_to_label (kind), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
   g_string_free (subtitle, TRUE);
 

@@ -28,6 +28,11 @@ struct _CsWindow
   CsXmppClient *client;
 
   AdwToastOverlay *toast_overlay;
+  /* The banner of a call that rings (CsRinger), above everything else. */
+  GtkRevealer *ring_revealer;
+  GtkLabel *ring_label;
+  GtkButton *ring_join_button;
+  GtkButton *ring_decline_button;
   GtkStack *main_stack;
   AdwLeaflet *leaflet;
   GtkStack *content_stack;
@@ -567,6 +572,43 @@ cs_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (cs_window_parent_class)->close_request (window);
 }
 
+/* The newest call that rings, offered with the same Join and Decline as its notification. */
+static void
+on_ringer_changed (CsRinger *ringer, CsWindow *self)
+{
+  const char *id = cs_ringer_get_latest (ringer);
+  g_autofree char *title = cs_ringer_dup_title (ringer, id);
+  g_autofree char *text = NULL;
+  g_autofree char *join_label = NULL;
+  g_autofree char *decline_label = NULL;
+
+  gtk_revealer_set_reveal_child (self->ring_revealer, id != NULL);
+  if (id == NULL)
+    return;
+
+  /* Translators: "Mamie Jeanne is calling · Famille Dupont": who calls, then the circle's
+   * name (or "Video call"). */
+  text = g_strdup_printf (_ ("%s · %s"), title, cs_ringer_get_context (ringer, id));
+  gtk_label_set_label (self->ring_label, text);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->ring_join_button), "s", id);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->ring_join_button), "app.answer-call");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->ring_decline_button), "s", id);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->ring_decline_button), "app.decline-call");
+  /* Translators: what a screen reader says for the banner's Join; %s is "Mamie Jeanne is
+   * calling". */
+  join_label = g_strdup_printf (_ ("Join: %s"), title);
+  /* Translators: what a screen reader says for the banner's Decline; %s is "Mamie Jeanne is
+   * calling". */
+  decline_label = g_strdup_printf (_ ("Decline: %s"), title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->ring_join_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, join_label, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->ring_decline_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, decline_label, -1);
+  /* Ready for the keyboard: Enter joins. */
+  if (gtk_window_is_active (GTK_WINDOW (self)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->ring_join_button));
+}
+
 /* GtkWindow:application is not a construct property, so this runs once it is set. */
 static void
 setup (CsWindow *self, CsApplication *app)
@@ -613,6 +655,14 @@ setup (CsWindow *self, CsApplication *app)
   g_signal_connect_object (self->session, "password-needed", G_CALLBACK (on_password_needed), self,
                            0);
   on_session_client_notify (self->session, NULL, self);
+
+  if (cs_application_get_call_manager (app) != NULL)
+    {
+      CsRinger *ringer = cs_call_manager_get_ringer (cs_application_get_call_manager (app));
+
+      g_signal_connect_object (ringer, "changed", G_CALLBACK (on_ringer_changed), self, 0);
+      on_ringer_changed (ringer, self);
+    }
 }
 
 static void
@@ -646,6 +696,10 @@ cs_window_class_init (CsWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/cs-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CsWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, ring_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, ring_label);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, ring_join_button);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, ring_decline_button);
   gtk_widget_class_bind_template_child (widget_class, CsWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, CsWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, CsWindow, content_stack);

@@ -1110,6 +1110,74 @@ test_calls_recorded (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpuint (g_list_model_get_n_items (timeline), ==, 2);
 }
 
+/* A call that rang unanswered: in the caller's and the circle's history, marked missed; a
+ * one-to-one call from someone not among the contacts has no participant. */
+static void
+test_missed_call (Fixture *fixture, gconstpointer user_data)
+{
+  CsContact *anne = add_contact (fixture->store, "Anne", TRUE, 0);
+  CsCircle *family = add_circle (fixture->store, "Family", 0);
+  g_autoptr (GDateTime) rang = g_date_time_new_utc (2026, 12, 6, 10, 0, 0);
+  g_autoptr (GListModel) timeline = NULL;
+  g_autoptr (CsInteraction) missed = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize n_participants = 0;
+  gint64 id;
+
+  id = cs_store_log_missed_call (fixture->store, rang, cs_circle_get_id (family),
+                                 cs_contact_get_id (anne), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+
+  timeline = cs_store_get_contact_timeline (fixture->store, anne, 0, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (timeline), ==, 1);
+  missed = g_list_model_get_item (timeline, 0);
+  g_assert_true (cs_interaction_get_missed (missed));
+  g_assert_cmpint (cs_interaction_get_kind (missed), ==, CS_INTERACTION_KIND_CALL);
+  g_assert_cmpuint (cs_interaction_get_duration_seconds (missed), ==, 0);
+  g_assert_cmpint (cs_interaction_get_circle_id (missed), ==, cs_circle_get_id (family));
+  g_assert_true (g_date_time_equal (cs_interaction_get_started_at (missed), rang));
+  cs_interaction_get_participants (missed, &n_participants);
+  g_assert_cmpuint (n_participants, ==, 1);
+  g_clear_object (&timeline);
+  g_clear_object (&missed);
+
+  /* The contact's page lists it too, missed. */
+  timeline = cs_store_list_interactions_for_contact (fixture->store, anne, 0);
+  missed = g_list_model_get_item (timeline, 0);
+  g_assert_true (cs_interaction_get_missed (missed));
+  g_clear_object (&timeline);
+  g_clear_object (&missed);
+
+  timeline = cs_store_get_circle_timeline (fixture->store, family, 0, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (timeline), ==, 1);
+  g_clear_object (&timeline);
+
+  /* A stranger's call has nobody to name, and no circle (0, or one that is gone). */
+  id = cs_store_log_missed_call (fixture->store, rang, 424242, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  timeline = cs_store_get_circle_timeline (fixture->store, family, 0, 10, &error);
+  g_assert_cmpuint (g_list_model_get_n_items (timeline), ==, 1);
+
+  /* A call that was answered is not missed. */
+  g_assert_cmpint (cs_store_record_call (fixture->store, "call-2@rooms.example.org",
+                                         cs_circle_get_id (family), rang, 60, NULL, 0, &error),
+                   >, 0);
+  g_clear_object (&timeline);
+  timeline = cs_store_get_circle_timeline (fixture->store, family, 0, 10, &error);
+  g_assert_cmpuint (g_list_model_get_n_items (timeline), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (CsInteraction) entry = g_list_model_get_item (timeline, i);
+
+      g_assert_true (cs_interaction_get_missed (entry) ==
+                     (cs_interaction_get_duration_seconds (entry) == 0));
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1122,6 +1190,7 @@ main (int argc, char *argv[])
   ADD ("/history/timeline/order-and-paging", test_timeline_order_and_paging);
   ADD ("/history/last-contact", test_last_contact);
   ADD ("/history/calls/recorded", test_calls_recorded);
+  ADD ("/history/calls/missed", test_missed_call);
   ADD ("/history/overdue/fixed-now", test_overdue_list);
   ADD ("/history/overdue/never-met", test_overdue_never_met);
   ADD ("/history/log/with-needs", test_log_with_needs);

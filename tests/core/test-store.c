@@ -325,8 +325,8 @@ assert_schema_current (const char *path)
   g_autofree char *tables = NULL;
   g_autofree char *journal_mode = NULL;
 
-  g_assert_cmpint (raw_query_int (path, "PRAGMA user_version"), ==, 3);
-  g_assert_cmpint (CS_STORE_SCHEMA_VERSION, ==, 3);
+  g_assert_cmpint (raw_query_int (path, "PRAGMA user_version"), ==, 4);
+  g_assert_cmpint (CS_STORE_SCHEMA_VERSION, ==, 4);
   /* "Cous": tells our files from other databases. */
   g_assert_cmpint (raw_query_int (path, "PRAGMA application_id"), ==, 1131376243);
 

@@ -152,6 +152,34 @@ call_lab_spawn_bot_with (const char *name,
   return bot;
 }
 
+/* A bot for @name's account, made before (no --register), in @netns (NULL: this namespace),
+ * with @args after what every bot needs (server, CA, id, name, frame rate): --circle and
+ * --start-call, say, or --ring. */
+CsBot *
+call_lab_spawn_bot_again (const char *name, const char *netns, const char *const *args)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree char *address = call_lab_address_of (name);
+  g_autofree char *fps = g_strdup_printf ("%d", FPS);
+  g_autofree char *display = g_strdup_printf ("%c%s", g_ascii_toupper (name[0]), name + 1);
+  g_auto (GStrv) argv = NULL;
+  g_autoptr (GError) error = NULL;
+  CsBot *bot;
+
+  if (netns != NULL)
+    g_strv_builder_add_many (builder, "ip", "netns", "exec", netns, NULL);
+  g_strv_builder_add_many (builder, "env", "G_DEBUG=gc-friendly", CS_BOT_PATH, "--xmpp", address,
+                           "--password", "pain-d-epices", "--server", g_getenv (ENV_SERVER),
+                           "--ca-file", g_getenv (ENV_CA), "--id", name, "--name", display, "--fps",
+                           fps, NULL);
+  if (args != NULL)
+    g_strv_builder_addv (builder, (const char **) args);
+  argv = g_strv_builder_end (builder);
+  bot = cs_bot_spawn (NULL, 0, name, (const char *const *) argv, &error);
+  g_assert_no_error (error);
+  return bot;
+}
+
 void
 call_lab_add_contact (CsStore *store, const char *name, const char *address)
 {

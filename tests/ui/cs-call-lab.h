@@ -47,6 +47,7 @@ CsBot *call_lab_spawn_bot_with (const char *name,
                                 gboolean first,
                                 const char *const *more_members,
                                 const char *const *more_args);
+CsBot *call_lab_spawn_bot_again (const char *name, const char *netns, const char *const *args);
 void call_lab_add_contact (CsStore *store, const char *name, const char *address);
 void call_lab_sign_up (GtkWindow *window);
 void call_lab_wait_bot_sees (CsBot *bot, const char *peer, const char *member);
