@@ -4,8 +4,10 @@
 #include "config.h"
 
 #include "cs-call-window.h"
+#include "cs-call-devices.h"
 #include "cs-call-grid.h"
 #include "cs-call-tile.h"
+#include "cs-device-check.h"
 
 #include <glib/gi18n.h>
 
@@ -71,6 +73,7 @@ struct _CsCallWindow
   AdwApplicationWindow parent_instance;
 
   CsCall *call;
+  CsCallDevices *devices;
   char *status;
   char *self_name;
   gboolean show_self_view;
@@ -91,6 +94,8 @@ struct _CsCallWindow
   GtkMenuButton *encryption_button;
   GtkGrid *codes_grid;
   GtkLabel *absent_label;
+  GtkLabel *device_note;
+  AdwToastOverlay *toast_overlay;
   GtkStack *stack;
   GtkOverlay *overlay;
   AdwStatusPage *status_page;
@@ -102,6 +107,9 @@ struct _CsCallWindow
   GtkWidget *controls;
   GtkWidget *microphone_button;
   GtkWidget *camera_button;
+  GtkWidget *share_button;
+  GtkWidget *devices_button;
+  CsDeviceCheck *devices_check;
   GtkWidget *self_view_button;
   GtkWidget *fullscreen_button;
 };
@@ -114,6 +122,7 @@ enum
   PROP_MUTED,
   PROP_CAMERA_OFF,
   PROP_SHOW_SELF_VIEW,
+  PROP_SHARING_SCREEN,
   N_PROPS
 };
 
@@ -449,6 +458,7 @@ update_controls (CsCallWindow *self)
   gboolean muted = cs_call_get_muted (self->call);
   gboolean camera_off = cs_call_get_camera_off (self->call);
   gboolean fullscreen = gtk_window_is_fullscreen (GTK_WINDOW (self));
+  gboolean sharing = self->devices != NULL && cs_call_devices_get_sharing_screen (self->devices);
 
   gtk_button_set_icon_name (GTK_BUTTON (self->microphone_button),
                             muted ? "microphone-disabled-symbolic"
@@ -464,6 +474,13 @@ update_controls (CsCallWindow *self)
   gtk_widget_set_tooltip_text (self->self_view_button,
                                self->show_self_view ? _ ("Hide my own picture (Ctrl+Shift+S)")
                                                     : _ ("Show my own picture (Ctrl+Shift+S)"));
+  gtk_widget_set_tooltip_text (self->share_button,
+                               sharing
+                                 ? _ ("Stop sharing my screen: the others see my camera again")
+                                 : _ ("Show my screen to the others instead of my camera"));
+  /* A screen reads the right way round; only the camera is a mirror. */
+  if (self->self_paintable != NULL)
+    cs_video_paintable_set_mirrored (self->self_paintable, !sharing);
   gtk_button_set_icon_name (GTK_BUTTON (self->fullscreen_button),
                             fullscreen ? "view-restore-symbolic" : "view-fullscreen-symbolic");
   gtk_widget_set_tooltip_text (self->fullscreen_button, fullscreen ? _ ("Leave full screen (F11)")
@@ -485,6 +502,38 @@ on_call_camera_off_changed (CsCall *call, GParamSpec *pspec, CsCallWindow *self)
 {
   update_controls (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAMERA_OFF]);
+}
+
+static void
+on_device_chosen (CsDeviceCheck *check, int kind, GstDevice *device, CsCallWindow *self)
+{
+  if (self->devices != NULL)
+    cs_call_devices_choose (self->devices, (CsDeviceKind) kind, device);
+}
+
+static void
+on_devices_notice (CsCallDevices *devices, const char *message, CsCallWindow *self)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  adw_toast_set_timeout (toast, 8);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+on_devices_note_changed (CsCallDevices *devices, GParamSpec *pspec, CsCallWindow *self)
+{
+  const char *note = cs_call_devices_get_note (devices);
+
+  gtk_label_set_label (self->device_note, note != NULL ? note : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->device_note), note != NULL);
+}
+
+static void
+on_devices_sharing_changed (CsCallDevices *devices, GParamSpec *pspec, CsCallWindow *self)
+{
+  update_controls (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARING_SCREEN]);
 }
 
 static void
@@ -584,6 +633,10 @@ cs_call_window_get_property (GObject *object, guint prop_id, GValue *value, GPar
     case PROP_SHOW_SELF_VIEW:
       g_value_set_boolean (value, self->show_self_view);
       break;
+    case PROP_SHARING_SCREEN:
+      g_value_set_boolean (value, self->devices != NULL &&
+                                    cs_call_devices_get_sharing_screen (self->devices));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -613,6 +666,15 @@ cs_call_window_set_property (GObject *object, guint prop_id, const GValue *value
       update_status (self);
       g_object_notify_by_pspec (object, pspec);
       break;
+    case PROP_SHARING_SCREEN:
+      /* The devices object notifies, and on_devices_sharing_changed() notifies this. */
+      if (self->devices == NULL)
+        break;
+      if (g_value_get_boolean (value))
+        cs_call_devices_share_screen (self->devices);
+      else
+        cs_call_devices_stop_screen_share (self->devices);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -631,6 +693,9 @@ cs_call_window_dispose (GObject *object)
       gpointer value;
 
       leave_call (self);
+      if (self->devices != NULL)
+        g_signal_handlers_disconnect_by_data (self->devices, self);
+      g_clear_object (&self->devices);
       g_signal_handlers_disconnect_by_data (self->call, self);
       g_signal_handlers_disconnect_by_data (cs_call_get_peers (self->call), self);
       g_hash_table_iter_init (&iter, self->bindings);
@@ -679,10 +744,13 @@ cs_call_window_class_init (CsCallWindowClass *klass)
   properties[PROP_CAMERA_OFF] = g_param_spec_boolean ("camera-off", NULL, NULL, FALSE, flags);
   properties[PROP_SHOW_SELF_VIEW] =
     g_param_spec_boolean ("show-self-view", NULL, NULL, TRUE, flags);
+  properties[PROP_SHARING_SCREEN] =
+    g_param_spec_boolean ("sharing-screen", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CS_TYPE_CALL_GRID);
   g_type_ensure (CS_TYPE_CALL_TILE);
+  g_type_ensure (CS_TYPE_DEVICE_CHECK);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/cousinade/Cousinade/cs-call-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CsCallWindow, header_revealer);
@@ -690,6 +758,8 @@ cs_call_window_class_init (CsCallWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsCallWindow, encryption_button);
   gtk_widget_class_bind_template_child (widget_class, CsCallWindow, codes_grid);
   gtk_widget_class_bind_template_child (widget_class, CsCallWindow, absent_label);
+  gtk_widget_class_bind_template_child (widget_class, CsCallWindow, device_note);
+  gtk_widget_class_bind_template_child (widget_class, CsCallWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CsCallWindow, overlay);
   gtk_widget_class_bind_template_child (widget_class, CsCallWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, CsCallWindow, status_page);
@@ -701,6 +771,9 @@ cs_call_window_class_init (CsCallWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsCallWindow, controls);
   gtk_widget_class_bind_template_child (widget_class, CsCallWindow, microphone_button);
   gtk_widget_class_bind_template_child (widget_class, CsCallWindow, camera_button);
+  gtk_widget_class_bind_template_child (widget_class, CsCallWindow, share_button);
+  gtk_widget_class_bind_template_child (widget_class, CsCallWindow, devices_button);
+  gtk_widget_class_bind_template_child (widget_class, CsCallWindow, devices_check);
   gtk_widget_class_bind_template_child (widget_class, CsCallWindow, self_view_button);
   gtk_widget_class_bind_template_child (widget_class, CsCallWindow, fullscreen_button);
 
@@ -709,6 +782,9 @@ cs_call_window_class_init (CsCallWindowClass *klass)
   gtk_widget_class_install_property_action (widget_class, "call.toggle-self-view",
                                             "show-self-view");
   gtk_widget_class_install_property_action (widget_class, "call.toggle-fullscreen", "fullscreened");
+  gtk_widget_class_install_property_action (widget_class, "call.toggle-screen-share",
+                                            "sharing-screen");
+  gtk_widget_class_bind_template_callback (widget_class, on_device_chosen);
   gtk_widget_class_install_action (widget_class, "call.leave", NULL, leave_activated);
 }
 
@@ -729,6 +805,8 @@ cs_call_window_init (CsCallWindow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Mute my microphone"), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->camera_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Turn my camera off"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->share_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Share my screen"), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->self_view_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Show my own picture"), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->fullscreen_button),
@@ -772,6 +850,16 @@ cs_call_window_new (GtkApplication *application, CsCall *call, const char *title
     cs_call_set_self_view_sink (call, cs_video_paintable_make_sink (self->self_paintable));
   cs_call_set_video_sink_func (call, make_video_sink, paintable_table_ref (self->table),
                                (GDestroyNotify) paintable_table_unref);
+
+  /* The chosen devices and echo setting, before the call joins. */
+  self->devices = cs_call_devices_new (call, cs_device_settings_get_default (), GTK_WINDOW (self));
+  g_signal_connect_object (self->devices, "notice", G_CALLBACK (on_devices_notice), self, 0);
+  g_signal_connect_object (self->devices, "notify::note", G_CALLBACK (on_devices_note_changed),
+                           self, 0);
+  g_signal_connect_object (self->devices, "notify::sharing-screen",
+                           G_CALLBACK (on_devices_sharing_changed), self, 0);
+  cs_device_check_set_device_settings (self->devices_check, cs_device_settings_get_default ());
+  on_devices_note_changed (self->devices, NULL, self);
 
   g_signal_connect_object (call, "notify::state", G_CALLBACK (on_call_state_changed), self, 0);
   g_signal_connect_object (call, "notify::muted", G_CALLBACK (on_call_muted_changed), self, 0);

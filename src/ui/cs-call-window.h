@@ -16,9 +16,12 @@ typedef char *(*CsCallWindowNameFunc) (CsCallPeer *peer, gpointer user_data);
  * The window of one call (its own window, not a page of the main one): a grid of tiles for
  * everyone in the call, the user's own picture small and hideable, a header with the call's
  * title, its duration, who of the circle is not in it yet and the encryption indicator with
- * everyone's verification code, and the controls (microphone, camera, full screen, leave).
+ * everyone's verification code, and the controls (microphone, camera, sharing the screen, the
+ * camera and sound menu, full screen, leave). A note says when there is no camera or no
+ * microphone; a toast when one is unplugged during the call.
  *
- * Made before cs_call_join(): it sets the call's video sink function and its self view.
+ * Made before cs_call_join(): it sets the call's video sink function and its self view, and
+ * gives the call the devices and echo setting chosen in Preferences (CsDeviceSettings).
  * Leaving (button or closing the window) calls cs_call_leave() and destroys the window.
  */
 #define CS_TYPE_CALL_WINDOW (cs_call_window_get_type ())

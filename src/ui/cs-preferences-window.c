@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cs-preferences-window.h"
+#include "cs-device-check.h"
 #include "cs-ice-servers.h"
 
 #include <glib/gi18n.h>
@@ -17,6 +18,9 @@ struct _CsPreferencesWindow
   GtkSpinButton *participants_spin;
   AdwEntryRow *relay_row;
   GtkLabel *relay_error;
+  GtkSwitch *background_switch;
+  CsDeviceCheck *device_check;
+  GtkSwitch *echo_switch;
 };
 
 G_DEFINE_FINAL_TYPE (CsPreferencesWindow, cs_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -81,11 +85,15 @@ cs_preferences_window_class_init (CsPreferencesWindowClass *klass)
 
   object_class->dispose = cs_preferences_window_dispose;
 
+  g_type_ensure (CS_TYPE_DEVICE_CHECK);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/cs-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, participants_spin);
   gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, relay_row);
   gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, relay_error);
+  gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, background_switch);
+  gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, device_check);
+  gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, echo_switch);
   gtk_widget_class_bind_template_callback (widget_class, on_relay_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_relay_changed);
 }
@@ -109,6 +117,11 @@ cs_preferences_window_new (GtkWindow *parent, GSettings *settings)
   g_settings_bind (settings, "max-call-participants",
                    gtk_spin_button_get_adjustment (self->participants_spin), "value",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "start-in-background", self->background_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "echo-cancellation", self->echo_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  cs_device_check_set_device_settings (self->device_check, cs_device_settings_get_default ());
   relay = g_settings_get_string (settings, "turn-server");
   gtk_editable_set_text (GTK_EDITABLE (self->relay_row), relay);
   show_relay_error (self, NULL);

@@ -12,7 +12,8 @@ G_DECLARE_FINAL_TYPE (CsPreferencesWindow,
                       PREFERENCES_WINDOW,
                       AdwPreferencesWindow)
 
-/* The app's settings: how many people a call may have, and a relay server of one's own. */
+/* The app's settings: how many people a call may have, a relay server of one's own, starting at
+ * login, and the camera, microphone and speakers (with a live check of them). */
 CsPreferencesWindow *cs_preferences_window_new (GtkWindow *parent, GSettings *settings);
 
 G_END_DECLS

@@ -400,8 +400,9 @@ test_window (gconstpointer data)
   gtk_window_present (GTK_WINDOW (window));
   wait_for_size (GTK_WINDOW (window), width, height);
 
-  /* The header and the five controls fit a narrow window, each with a tooltip. */
-  g_assert_cmpuint (check_controls (GTK_WIDGET (window), GTK_WIDGET (window)), ==, 5);
+  /* The header (with the camera and sound menu) and the six controls (sharing the screen
+   * among them) fit a narrow window, each with a tooltip. */
+  g_assert_cmpuint (check_controls (GTK_WIDGET (window), GTK_WIDGET (window)), ==, 6);
   g_assert_null (cs_call_window_get_tile (window, "nobody"));
   g_assert_true (CS_IS_VIDEO_PAINTABLE (cs_call_window_get_self_paintable (window)));
   name = g_strdup_printf ("call-window-%s-connecting.png", kind);
@@ -477,7 +478,7 @@ test_window (gconstpointer data)
       g_assert_cmpuint (check_controls (GTK_WIDGET (window),
                                         find_widget (GTK_WIDGET (window), GTK_TYPE_BOX,
                                                      "cs-call-controls")),
-                        ==, 5);
+                        ==, 6);
       /* Two people (the call seen in a real screenshot, where the self view sat on Bruno's
        * face) are both in view without scrolling in a narrow window; on a laptop, everyone
        * always is. */
