@@ -170,9 +170,13 @@ new_probe_name (void)
 }
 
 /* Echo cancellation: webrtcdsp on the microphone, comparing it with what the speakers play
- * (the probe). Noise suppression stays on, as a laptop's fan is heard as much as an echo; the
- * automatic gain is off: it would raise what is left of the echo, and the room's noise, in
- * every pause (the system's mixer sets the microphone's level). */
+ * (the probe). Noise suppression stays on, as a laptop's fan is heard as much as an echo, and
+ * it takes away much of what the canceller leaves (measured by test-call-devices, speech-like
+ * bursts: the canceller alone about 17 dB, with noise suppression about 33 dB). The automatic
+ * gain is off: it would raise what is left of the echo, and the room's noise, in every pause
+ * (the system's mixer sets the microphone's level). The delay between speakers and microphone
+ * is found from the sound itself: the latencies devices report are often wrong, and with them
+ * alone the canceller took off 2 dB. */
 static GstElement *
 make_echo_canceller (CsCall *self, GError **error)
 {

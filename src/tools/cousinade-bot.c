@@ -4,11 +4,13 @@
 #include "config.h"
 
 #include "cs-call.h"
+#include "cs-devices.h"
 #include "cs-local-signaling.h"
 #include "cs-bot-output.h"
 #include "cs-bot-xmpp.h"
 
 #include <glib-unix.h>
+#include <gst/video/video.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +29,11 @@
  *   {"event":"peer-left","peer":"p2","reason":"left"}         (or "lost", "untrusted")
  *   {"event":"refused","reason":"full","message":"…"}
  *   {"event":"left"}
+ *   {"event":"picture","peer":"p2","luma":16.4,"chroma":0.3,"bright":0.02}  (each peer, every
+ *       second: what its latest picture looks like, luma and chroma distance from grey 0-255,
+ *       bright the share of light pixels; black, a test pattern and colour bars differ)
+ *   {"event":"camera-lost"}                                   (the camera failed or was unplugged)
+ *   {"event":"sharing-screen","sharing":true}                 (--share-screen-at, --stop-share-at)
  *
  * A one-to-one call (--ring or --answer, XEP-0353) prints the same events, with the contact's
  * bare address as peer id, and these of its own:
@@ -86,6 +93,13 @@ static char *opt_turn;
 static char *opt_media_file;
 static char *opt_ring;
 static gboolean opt_answer;
+static char *opt_camera;
+static char *opt_microphone;
+static gboolean opt_no_camera;
+static gboolean opt_no_microphone;
+static gboolean opt_no_echo_cancellation;
+static double opt_share_screen_at = -1;
+static double opt_stop_share_at = -1;
 
 static const GOptionEntry options[] = {
   { "hub", 0, 0, G_OPTION_ARG_FILENAME, &opt_hub, "Local signalling hub socket", "PATH" },
@@ -131,8 +145,29 @@ static const GOptionEntry options[] = {
     "Seconds to wait for membership or a call (with --ring: for an answer; with --answer: for "
     "a call to ring)",
     "S" },
+  { "camera", 0, 0, G_OPTION_ARG_STRING, &opt_camera,
+    "Use this camera (a device's name or identifier, see COUSINADE_TEST_DEVICES)", "NAME" },
+  { "microphone", 0, 0, G_OPTION_ARG_STRING, &opt_microphone, "Use this microphone", "NAME" },
+  { "no-camera", 0, 0, G_OPTION_ARG_NONE, &opt_no_camera, "Join without a camera", NULL },
+  { "no-microphone", 0, 0, G_OPTION_ARG_NONE, &opt_no_microphone,
+    "Join without a microphone (listen only)", NULL },
+  { "no-echo-cancellation", 0, 0, G_OPTION_ARG_NONE, &opt_no_echo_cancellation,
+    "Leave the echo canceller out", NULL },
+  { "share-screen-at", 0, 0, G_OPTION_ARG_DOUBLE, &opt_share_screen_at,
+    "Share the screen (a test picture) after S seconds", "S" },
+  { "stop-share-at", 0, 0, G_OPTION_ARG_DOUBLE, &opt_stop_share_at,
+    "Stop sharing the screen after S seconds", "S" },
   { NULL },
 };
+
+/* What a peer's latest picture looks like, measured where it is shown. */
+typedef struct
+{
+  gint luma_x100;
+  gint chroma_x100;
+  gint bright_x1000;
+  guint frames;
+} Picture;
 
 static gint64
 ms_since_join (Bot *bot, gint64 monotonic)
@@ -304,6 +339,22 @@ on_tick (gpointer user_data)
   cs_bot_add_int (builder, "bitrate_kbps", cs_call_get_video_bitrate (bot->call));
   cs_bot_add_int (builder, "peers", g_list_model_get_n_items (cs_call_get_peers (bot->call)));
   cs_bot_emit (builder);
+
+  for (guint i = 0; i < g_list_model_get_n_items (cs_call_get_peers (bot->call)); i++)
+    {
+      g_autoptr (CsCallPeer) peer = g_list_model_get_item (cs_call_get_peers (bot->call), i);
+      Picture *picture = g_object_get_data (G_OBJECT (peer), "picture");
+      g_autoptr (JsonBuilder) seen = NULL;
+
+      if (picture == NULL || g_atomic_int_get (&picture->frames) == 0)
+        continue;
+      seen = cs_bot_begin ("picture");
+      cs_bot_add_string (seen, "peer", cs_call_peer_get_id (peer));
+      cs_bot_add_double (seen, "luma", g_atomic_int_get (&picture->luma_x100) / 100.0);
+      cs_bot_add_double (seen, "chroma", g_atomic_int_get (&picture->chroma_x100) / 100.0);
+      cs_bot_add_double (seen, "bright", g_atomic_int_get (&picture->bright_x1000) / 1000.0);
+      cs_bot_emit (seen);
+    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -369,6 +420,46 @@ on_frame_shown (GstElement *sink, GstBuffer *buffer, GstPad *pad, gpointer user_
   g_atomic_pointer_add ((gsize *) user_data, 1);
 }
 
+/* Every fifth frame, the picture's mean luma, its mean distance from grey, and its share of
+ * light pixels, from a grid of samples. */
+static void
+on_frame_measured (GstElement *sink, GstBuffer *buffer, GstPad *pad, gpointer user_data)
+{
+  Picture *picture = user_data;
+  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
+  GstVideoInfo info;
+  GstVideoFrame frame;
+  guint64 luma = 0, chroma = 0, bright = 0, n = 0;
+
+  if (g_atomic_int_add (&picture->frames, 1) % 5 != 0)
+    return;
+  if (caps == NULL || !gst_video_info_from_caps (&info, caps) ||
+      GST_VIDEO_INFO_FORMAT (&info) != GST_VIDEO_FORMAT_I420 ||
+      !gst_video_frame_map (&frame, &info, buffer, GST_MAP_READ))
+    return;
+  for (int y = 0; y < GST_VIDEO_FRAME_HEIGHT (&frame); y += 4)
+    for (int x = 0; x < GST_VIDEO_FRAME_WIDTH (&frame); x += 4)
+      {
+        const guint8 *y_row = GST_VIDEO_FRAME_COMP_DATA (&frame, 0);
+        const guint8 *u_row = GST_VIDEO_FRAME_COMP_DATA (&frame, 1);
+        const guint8 *v_row = GST_VIDEO_FRAME_COMP_DATA (&frame, 2);
+        guint8 value = y_row[y * GST_VIDEO_FRAME_COMP_STRIDE (&frame, 0) + x];
+        int u = u_row[(y / 2) * GST_VIDEO_FRAME_COMP_STRIDE (&frame, 1) + x / 2];
+        int v = v_row[(y / 2) * GST_VIDEO_FRAME_COMP_STRIDE (&frame, 2) + x / 2];
+
+        luma += value;
+        bright += value > 128;
+        chroma += ABS (u - 128) + ABS (v - 128);
+        n++;
+      }
+  gst_video_frame_unmap (&frame);
+  if (n == 0)
+    return;
+  g_atomic_int_set (&picture->luma_x100, (gint) (luma * 100 / n));
+  g_atomic_int_set (&picture->chroma_x100, (gint) (chroma * 100 / n));
+  g_atomic_int_set (&picture->bright_x1000, (gint) (bright * 1000 / n));
+}
+
 /* A sink that counts what it shows, as a window would show it (in sync with the clock). */
 static GstElement *
 make_counting_sink (CsCall *call, CsCallPeer *peer, gpointer user_data)
@@ -379,7 +470,89 @@ make_counting_sink (CsCall *call, CsCallPeer *peer, gpointer user_data)
   g_object_set_data_full (G_OBJECT (peer), "frames-shown", shown, g_free);
   g_object_set (sink, "sync", TRUE, "async", FALSE, "signal-handoffs", TRUE, "qos", TRUE, NULL);
   g_signal_connect (sink, "handoff", G_CALLBACK (on_frame_shown), shown);
+  {
+    Picture *picture = g_new0 (Picture, 1);
+
+    g_object_set_data_full (G_OBJECT (peer), "picture", picture, g_free);
+    g_signal_connect (sink, "handoff", G_CALLBACK (on_frame_measured), picture);
+  }
   return sink;
+}
+
+static void
+on_camera_lost (CsCall *call, Bot *bot)
+{
+  g_autoptr (JsonBuilder) builder = cs_bot_begin ("camera-lost");
+
+  cs_bot_emit (builder);
+}
+
+static void
+on_sharing_screen (CsCall *call, GParamSpec *pspec, Bot *bot)
+{
+  g_autoptr (JsonBuilder) builder = cs_bot_begin ("sharing-screen");
+
+  cs_bot_add_boolean (builder, "sharing", cs_call_get_sharing_screen (call));
+  cs_bot_emit (builder);
+}
+
+static gboolean
+on_share_screen (gpointer user_data)
+{
+  Bot *bot = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!cs_call_share_screen (bot->call, -1, 0, &error))
+    g_warning ("Could not share the screen: %s", error->message);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_stop_share (gpointer user_data)
+{
+  cs_call_stop_screen_share (((Bot *) user_data)->call);
+  return G_SOURCE_REMOVE;
+}
+
+/* The device of @kind whose name or identifier is @wanted (test devices, usually). */
+static GstDevice *
+find_device (CsDevices *devices, CsDeviceKind kind, const char *wanted)
+{
+  GListModel *model = cs_devices_get_model (devices, kind);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GstDevice) device = g_list_model_get_item (model, i);
+      g_autofree char *name = gst_device_get_display_name (device);
+      g_autofree char *id = cs_devices_dup_id (device);
+
+      if (g_str_equal (name, wanted) || g_str_equal (id, wanted))
+        return device;
+    }
+  g_warning ("No device called %s", wanted);
+  return NULL;
+}
+
+static void
+choose_devices (Bot *bot)
+{
+  static CsDevices *devices;
+
+  if (opt_no_echo_cancellation)
+    cs_call_set_echo_cancellation (bot->call, FALSE);
+  if (opt_no_camera)
+    cs_call_set_camera (bot->call, NULL);
+  if (opt_no_microphone)
+    cs_call_set_microphone (bot->call, NULL);
+  if (opt_camera == NULL && opt_microphone == NULL)
+    return;
+
+  /* Kept for the whole run: it watches the devices come and go. */
+  devices = cs_devices_new (-1);
+  if (opt_camera != NULL)
+    cs_call_set_camera (bot->call, find_device (devices, CS_DEVICE_CAMERA, opt_camera));
+  if (opt_microphone != NULL)
+    cs_call_set_microphone (bot->call, find_device (devices, CS_DEVICE_MICROPHONE, opt_microphone));
 }
 
 static void
@@ -402,6 +575,9 @@ start_call (Bot *bot)
   g_signal_connect (bot->call, "peer-added", G_CALLBACK (on_peer_added), bot);
   g_signal_connect (bot->call, "peer-removed", G_CALLBACK (on_peer_removed), bot);
   g_signal_connect (bot->call, "bitrate-changed", G_CALLBACK (on_bitrate_changed), bot);
+  g_signal_connect (bot->call, "camera-lost", G_CALLBACK (on_camera_lost), bot);
+  g_signal_connect (bot->call, "notify::sharing-screen", G_CALLBACK (on_sharing_screen), bot);
+  choose_devices (bot);
 
   if (!cs_call_join (bot->call, &error))
     {
@@ -421,6 +597,10 @@ start_call (Bot *bot)
     g_timeout_add (opt_mute_at * 1000, on_mute, bot);
   if (opt_camera_off_at >= 0)
     g_timeout_add (opt_camera_off_at * 1000, on_camera_off, bot);
+  if (opt_share_screen_at >= 0)
+    g_timeout_add (opt_share_screen_at * 1000, on_share_screen, bot);
+  if (opt_stop_share_at >= 0)
+    g_timeout_add (opt_stop_share_at * 1000, on_stop_share, bot);
 }
 
 static void

@@ -5,6 +5,7 @@
 
 #include <gio/gio.h>
 #include <gst/gst.h>
+#include <string.h>
 
 /*
  * A GStreamer plugin with a device provider of cameras, microphones and speakers for tests
@@ -18,6 +19,8 @@
  *   freq=440               microphones: a tone, Hz
  *   wave=pink-noise        microphones: an audiotestsrc wave (sine by default)
  *   volume=0.3             microphones
+ *   bursts=300,200         microphones: sound for 300 ms, silence for 200 ms, and again (speech
+ *                          comes in bursts, which noise suppression does not take for noise)
  *
  * The file is watched: a group added is a device plugged in, a group removed one unplugged.
  * Like a real unplugged camera, the elements made from a removed device fail: they post an
@@ -38,6 +41,8 @@ G_DECLARE_FINAL_TYPE (CsTestDeviceProvider,
 typedef struct
 {
   gint unplugged;
+  guint on_ms;
+  guint off_ms;
 } Plug;
 
 struct _CsTestDevice
@@ -74,7 +79,20 @@ on_source_buffer (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   g_autoptr (GstElement) element = NULL;
 
   if (!g_atomic_int_get (&plug->unplugged))
-    return GST_PAD_PROBE_OK;
+    {
+      GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+      GstClockTime pts = GST_BUFFER_PTS (buffer);
+
+      if (plug->on_ms > 0 && GST_CLOCK_TIME_IS_VALID (pts) &&
+          (pts / GST_MSECOND) % (plug->on_ms + plug->off_ms) >= plug->on_ms)
+        {
+          /* Zero is silence in every raw audio format a test source makes here. */
+          buffer = gst_buffer_make_writable (buffer);
+          gst_buffer_memset (buffer, 0, 0, gst_buffer_get_size (buffer));
+          GST_PAD_PROBE_INFO_DATA (info) = buffer;
+        }
+      return GST_PAD_PROBE_OK;
+    }
 
   /* As a camera's driver does when it is pulled out: an error, and the stream stops. */
   element = gst_pad_get_parent_element (pad);
@@ -200,9 +218,18 @@ device_from_group (GKeyFile *key_file, const char *group)
   device->volume = g_key_file_has_key (key_file, group, "volume", NULL)
                      ? g_key_file_get_double (key_file, group, "volume", NULL)
                      : 0.3;
+  if (g_key_file_has_key (key_file, group, "bursts", NULL))
+    {
+      g_autofree char *bursts = g_key_file_get_string (key_file, group, "bursts", NULL);
+      const char *comma = strchr (bursts, ',');
+
+      device->plug->on_ms = (guint) g_ascii_strtoull (bursts, NULL, 10);
+      device->plug->off_ms = comma != NULL ? (guint) g_ascii_strtoull (comma + 1, NULL, 10) : 0;
+    }
   /* What makes it the same device after the file is read again. */
-  device->description = g_strdup_printf ("%s|%s|%s|%s|%g|%g", device->kind, name, device->pattern,
-                                         device->wave, device->freq, device->volume);
+  device->description =
+    g_strdup_printf ("%s|%s|%s|%s|%g|%g|%u|%u", device->kind, name, device->pattern, device->wave,
+                     device->freq, device->volume, device->plug->on_ms, device->plug->off_ms);
   return device;
 }
 
