@@ -5,16 +5,11 @@
 
 #include "cs-ringer.h"
 #include "cs-incoming-calls.h"
+#include "cs-ring-sound.h"
 
 #include <glib/gi18n.h>
-#include <gsound.h>
 
 #include <string.h>
-
-/* The sound theme's ring lasts a few seconds; between two rings, a short silence. */
-#define RING_PAUSE_MS 1000
-/* With no sound played (tests), a ring counts as this long. */
-#define SILENT_RING_MS 2000
 
 typedef struct
 {
@@ -47,11 +42,7 @@ struct _CsRinger
   GHashTable *ringing; /* id -> Ring */
   guint64 last_order;
 
-  GSoundContext *sound;
-  GCancellable *sound_cancellable;
-  guint sound_timeout_id;
-  gboolean sounding;
-  guint sound_plays;
+  CsRingSound *sound;
 };
 
 G_DEFINE_FINAL_TYPE (CsRinger, cs_ringer, G_TYPE_OBJECT)
@@ -64,8 +55,6 @@ enum
 };
 
 static guint signals[N_SIGNALS];
-
-static void update_sound (CsRinger *self);
 
 static void
 ring_free (gpointer data)
@@ -105,90 +94,10 @@ ring_context (Ring *ring)
   return ring->circle_name != NULL ? ring->circle_name : _ ("Video call");
 }
 
-/* The sound. */
-
-static gboolean
-sound_disabled (void)
-{
-  /* Tests and headless bots: the code path runs, nothing is played. */
-  return g_strcmp0 (g_getenv ("COUSINADE_MEDIA"), "test") == 0;
-}
-
-static void play_once (CsRinger *self);
-
-static gboolean
-on_ring_again (gpointer user_data)
-{
-  CsRinger *self = user_data;
-
-  self->sound_timeout_id = 0;
-  play_once (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_sound_played (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  CsRinger *self = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!gsound_context_play_full_finish (GSOUND_CONTEXT (source), result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      g_debug ("The ring sound did not play: %s", error->message);
-    }
-  if (self->sounding)
-    self->sound_timeout_id = g_timeout_add (RING_PAUSE_MS, on_ring_again, self);
-}
-
-static void
-play_once (CsRinger *self)
-{
-  g_autoptr (GError) error = NULL;
-
-  if (!self->sounding)
-    return;
-  self->sound_plays++;
-
-  if (!sound_disabled () && self->sound == NULL)
-    {
-      self->sound = gsound_context_new (NULL, &error);
-      if (self->sound == NULL)
-        g_debug ("No sound for ringing: %s", error->message);
-    }
-  if (sound_disabled () || self->sound == NULL)
-    {
-      /* Counted as if it played, so that a test sees the rings go on and stop. */
-      self->sound_timeout_id = g_timeout_add (SILENT_RING_MS, on_ring_again, self);
-      return;
-    }
-
-  g_clear_object (&self->sound_cancellable);
-  self->sound_cancellable = g_cancellable_new ();
-  gsound_context_play_full (self->sound, self->sound_cancellable, on_sound_played, self,
-                            GSOUND_ATTR_EVENT_ID, "phone-incoming-call",
-                            GSOUND_ATTR_EVENT_DESCRIPTION, _ ("Incoming call"),
-                            GSOUND_ATTR_MEDIA_ROLE, "event", NULL);
-}
-
 static void
 update_sound (CsRinger *self)
 {
-  gboolean wanted = g_hash_table_size (self->ringing) > 0;
-
-  if (wanted == self->sounding)
-    return;
-  self->sounding = wanted;
-  if (wanted)
-    {
-      play_once (self);
-      return;
-    }
-  g_clear_handle_id (&self->sound_timeout_id, g_source_remove);
-  if (self->sound_cancellable != NULL)
-    g_cancellable_cancel (self->sound_cancellable);
-  g_clear_object (&self->sound_cancellable);
+  cs_ring_sound_set_playing (self->sound, g_hash_table_size (self->ringing) > 0);
 }
 
 /* Ringing starts and stops. */
@@ -544,11 +453,6 @@ cs_ringer_dispose (GObject *object)
   cs_ringer_set_client (self, NULL, NULL);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (cs_store_get_contacts (self->store), self);
-  self->sounding = FALSE;
-  g_clear_handle_id (&self->sound_timeout_id, g_source_remove);
-  if (self->sound_cancellable != NULL)
-    g_cancellable_cancel (self->sound_cancellable);
-  g_clear_object (&self->sound_cancellable);
   g_clear_object (&self->sound);
   g_clear_object (&self->clock);
   g_clear_object (&self->store);
@@ -586,6 +490,7 @@ static void
 cs_ringer_init (CsRinger *self)
 {
   self->ringing = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, ring_free);
+  self->sound = cs_ring_sound_new ();
 }
 
 CsRinger *
@@ -805,5 +710,5 @@ cs_ringer_get_sound_plays (CsRinger *self)
 {
   g_return_val_if_fail (CS_IS_RINGER (self), 0);
 
-  return self->sound_plays;
+  return cs_ring_sound_get_plays (self->sound);
 }

@@ -6,6 +6,7 @@
 #include "cs-background.h"
 #include "cs-call-lab.h"
 #include "cs-call-window.h"
+#include "cs-fake-portal.h"
 #include "cs-ringer.h"
 #include "cs-ui-test.h"
 #include "cs-window.h"
@@ -23,8 +24,9 @@
  * /ui/ringing/in-lab inside the app's namespace. /ui/ringing/in-lab checks what Mamie sees,
  * hears (the ring sound is counted, not played) and what the callers see of her answers.
  *
- * /ui/background/autostart and /ui/background/portal check how the app stays reachable:
- * the autostart file follows the setting; in a sandbox, what the Background portal answers.
+ * /ui/background/* check how the app stays reachable: the autostart file follows the setting;
+ * in a sandbox, what the app asks the Background portal and does with its answers, against
+ * the fake portal of tests/ui/cs-fake-portal.h (and against no portal at all).
  */
 
 #define RING_NOTIFICATION_PREFIX "ring:"
@@ -589,6 +591,89 @@ test_portal (void)
   g_assert_finalize_object (background);
 }
 
+typedef struct
+{
+  CsFakePortal *portal;
+  guint calls;
+} PortalCalls;
+
+static gpointer
+check_portal_called (gpointer data)
+{
+  PortalCalls *check = data;
+
+  return cs_fake_portal_count_calls (check->portal, "RequestBackground") >= check->calls ? data
+                                                                                         : NULL;
+}
+
+static gboolean
+last_autostart (CsFakePortal *portal)
+{
+  g_autoptr (GVariant) options = cs_fake_portal_dup_last_options (portal, "RequestBackground");
+  gboolean autostart = FALSE;
+
+  g_assert_nonnull (options);
+  g_assert_true (g_variant_lookup (options, "autostart", "b", &autostart));
+  return autostart;
+}
+
+/* In a sandbox, against a portal on the private bus: asked when she signs in, with autostart
+ * as the setting says and a command line that starts with no window; asked again when the
+ * setting moves; a refusal turns the setting off and says why. */
+static void
+test_fake_portal (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr (GApplication) app = new_background_app ();
+  CsFakePortal *portal = cs_fake_portal_start ();
+  g_autoptr (GVariant) options = NULL;
+  g_autoptr (GVariant) commandline = NULL;
+  PortalCalls check = { portal, 1 };
+  CsBackground *background;
+
+  g_settings_set_boolean (settings, "start-in-background", TRUE);
+  background = cs_background_new (app, settings);
+  cs_background_set_sandboxed (background, TRUE);
+  g_assert_cmpuint (cs_fake_portal_count_calls (portal, "RequestBackground"), ==, 0);
+
+  cs_background_set_signed_in (background, TRUE);
+  wait_for (check_permission, background, "the portal's answer");
+  g_assert_cmpint (cs_background_get_permission (background), ==, CS_BACKGROUND_ALLOWED);
+  g_assert_null (cs_background_get_problem (background));
+  g_assert_cmpuint (cs_fake_portal_count_calls (portal, "RequestBackground"), ==, 1);
+  g_assert_true (last_autostart (portal));
+  options = cs_fake_portal_dup_last_options (portal, "RequestBackground");
+  commandline = g_variant_lookup_value (options, "commandline", G_VARIANT_TYPE_STRING_ARRAY);
+  g_assert_nonnull (commandline);
+  {
+    g_autofree const char **argv = g_variant_get_strv (commandline, NULL);
+
+    g_assert_cmpstr (argv[0], ==, "cousinade");
+    g_assert_cmpstr (argv[1], ==, "--background");
+  }
+
+  /* She turns "start in the background" off: asked again, without autostart. */
+  g_settings_set_boolean (settings, "start-in-background", FALSE);
+  check.calls = 2;
+  wait_for (check_portal_called, &check, "the second request");
+  g_assert_false (last_autostart (portal));
+
+  /* The system refuses: the switch goes back off, and the app says why. */
+  cs_fake_portal_set_background (portal, CS_FAKE_PORTAL_DENY, FALSE, FALSE);
+  g_settings_set_boolean (settings, "start-in-background", TRUE);
+  check.calls = 3;
+  wait_for (check_portal_called, &check, "the third request");
+  g_assert_true (last_autostart (portal));
+  while (cs_background_get_permission (background) != CS_BACKGROUND_REFUSED)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (cs_background_get_problem (background));
+  g_assert_false (g_settings_get_boolean (settings, "start-in-background"));
+
+  cs_background_set_signed_in (background, FALSE);
+  g_assert_finalize_object (background);
+  cs_fake_portal_free (portal);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -598,6 +683,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/ringing/in-lab", test_in_lab);
   g_test_add_func ("/ui/background/autostart", test_autostart);
   g_test_add_func ("/ui/background/portal", test_portal);
+  g_test_add_func ("/ui/background/fake-portal", test_fake_portal);
 
   return g_test_run ();
 }
