@@ -33,7 +33,7 @@
  *       second: what its latest picture looks like, luma and chroma distance from grey 0-255,
  *       bright the share of light pixels; black, a test pattern and colour bars differ)
  *   {"event":"camera-lost"}                                   (the camera failed or was unplugged)
- *   {"event":"sharing-screen","sharing":true}                 (--share-screen-at, --stop-share-at)
+ *   {"event":"sharing-screen","sharing":true}                 (--share-screen-at, SIGHUP...)
  *
  * A one-to-one call (--ring or --answer, XEP-0353) prints the same events, with the contact's
  * bare address as peer id, and these of its own:
@@ -514,6 +514,19 @@ on_stop_share (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* SIGHUP starts sharing the screen, or stops it: tests do it at the moment they choose. */
+static gboolean
+on_share_signal (gpointer user_data)
+{
+  Bot *bot = user_data;
+
+  if (bot->call != NULL && cs_call_get_sharing_screen (bot->call))
+    on_stop_share (bot);
+  else if (bot->call != NULL)
+    on_share_screen (bot);
+  return G_SOURCE_CONTINUE;
+}
+
 /* The device of @kind whose name or identifier is @wanted (test devices, usually). */
 static GstDevice *
 find_device (CsDevices *devices, CsDeviceKind kind, const char *wanted)
@@ -672,6 +685,7 @@ main (int argc, char **argv)
   g_unix_signal_add (SIGINT, on_leave, &bot);
   g_unix_signal_add (SIGUSR1, on_camera_signal_off, &bot);
   g_unix_signal_add (SIGUSR2, on_camera_signal_on, &bot);
+  g_unix_signal_add (SIGHUP, on_share_signal, &bot);
 
   if (opt_xmpp != NULL)
     {
