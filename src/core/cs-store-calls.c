@@ -171,7 +171,8 @@ rollback:
  * @error: return location for a #GError
  *
  * Writes a call that rang and that nobody answered here to the contact history: an entry of
- * kind call, marked missed, lasting nothing, with the caller as its participant.
+ * kind call, marked missed, lasting nothing, with the caller as its participant. It is no
+ * contact: the last contact and "keep in touch" do not count it.
  *
  * Returns: the entry's id, or 0 with @error set
  */
@@ -219,6 +220,18 @@ cs_store_log_missed_call (CsStore *self,
         goto rollback;
       sqlite3_bind_int64 (add, 1, id);
       sqlite3_bind_int64 (add, 2, caller_id);
+      if (!cs_store_step_done (self, add, error))
+        goto rollback;
+      /* Nobody talked: the participation gets no time, so "keep in touch" does not count it
+       * (the trigger of schema version 3 copied the call's). */
+      g_clear_pointer (&add, sqlite3_finalize);
+      add = cs_store_prepare (self,
+                              "UPDATE interaction_participants SET started_at = NULL"
+                              " WHERE interaction_id = ?1",
+                              error);
+      if (add == NULL)
+        goto rollback;
+      sqlite3_bind_int64 (add, 1, id);
       if (!cs_store_step_done (self, add, error))
         goto rollback;
     }

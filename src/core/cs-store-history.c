@@ -478,11 +478,11 @@ cs_store_get_last_contact (CsStore *self, CsContact *contact, GError **error)
   g_return_val_if_fail (CS_IS_CONTACT (contact), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  stmt =
-    cs_store_prepare (self,
-                      "SELECT max(i.started_at) FROM interaction_participants p"
-                      " JOIN interactions i ON i.id = p.interaction_id WHERE p.contact_id = ?1",
-                      error);
+  stmt = cs_store_prepare (self,
+                           "SELECT max(i.started_at) FROM interaction_participants p"
+                           " JOIN interactions i ON i.id = p.interaction_id"
+                           " WHERE p.contact_id = ?1 AND i.missed = 0",
+                           error);
   if (stmt == NULL)
     return NULL;
 
@@ -523,7 +523,8 @@ cs_store_get_last_contacts (CsStore *self, GError **error)
 
   stmt = cs_store_prepare (self,
                            "SELECT p.contact_id, max(i.started_at) FROM interaction_participants p"
-                           " JOIN interactions i ON i.id = p.interaction_id GROUP BY p.contact_id",
+                           " JOIN interactions i ON i.id = p.interaction_id WHERE i.missed = 0"
+                           " GROUP BY p.contact_id",
                            error);
   if (stmt == NULL)
     return NULL;
@@ -567,8 +568,8 @@ cs_store_list_overdue (CsStore *self, GDateTime *now, GError **error)
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   /* Each contact's last time is one lookup in interaction_participants_contact_time (the
-   * participation's own copy of the start, schema version 3); each circle's, one in
-   * interactions_circle. */
+   * participation's own copy of the start, schema version 3, which a missed call leaves
+   * empty); each circle's, one in interactions_circle. A missed call is no contact. */
   stmt = cs_store_prepare (
     self,
     "WITH due AS MATERIALIZED ("
@@ -578,7 +579,8 @@ cs_store_list_overdue (CsStore *self, GDateTime *now, GError **error)
     "  FROM contacts c WHERE c.trashed_at IS NULL AND c.keep_in_touch_days > 0"
     "  UNION ALL"
     "  SELECT 0, k.id, k.keep_in_touch_days, k.created_at, k.name,"
-    "   (SELECT max (i.started_at) FROM interactions i WHERE i.circle_id = k.id)"
+    "   (SELECT max (i.started_at) FROM interactions i WHERE i.circle_id = k.id"
+    "    AND i.missed = 0)"
     "  FROM circles k WHERE k.trashed_at IS NULL AND k.keep_in_touch_days > 0)"
     " SELECT is_contact, id, days, last, overdue FROM ("
     "  SELECT *, ?1 - (coalesce (last, created_at) + days * 86400) AS overdue FROM due)"

@@ -502,6 +502,9 @@ pending_free (gpointer data, GClosure *closure)
 {
   Pending *pending = data;
 
+  /* Answered, then the user stayed in the other call: the caller hears it is declined. */
+  if (pending->direct != NULL)
+    cs_direct_call_leave (pending->direct);
   g_clear_object (&pending->direct);
   g_free (pending);
 }

@@ -609,6 +609,20 @@ on_ringer_changed (CsRinger *ringer, CsWindow *self)
     gtk_widget_grab_focus (GTK_WIDGET (self->ring_join_button));
 }
 
+/* The system would not let the app run with its window closed: calls may not ring then. */
+static void
+on_background_permission (CsBackground *background, GParamSpec *pspec, CsWindow *self)
+{
+  const char *problem = cs_background_get_problem (background);
+  AdwToast *toast;
+
+  if (problem == NULL)
+    return;
+  toast = adw_toast_new (problem);
+  adw_toast_set_timeout (toast, 0);
+  cs_window_add_toast (self, toast);
+}
+
 /* GtkWindow:application is not a construct property, so this runs once it is set. */
 static void
 setup (CsWindow *self, CsApplication *app)
@@ -663,6 +677,9 @@ setup (CsWindow *self, CsApplication *app)
       g_signal_connect_object (ringer, "changed", G_CALLBACK (on_ringer_changed), self, 0);
       on_ringer_changed (ringer, self);
     }
+  if (cs_application_get_background (app) != NULL)
+    g_signal_connect_object (cs_application_get_background (app), "notify::permission",
+                             G_CALLBACK (on_background_permission), self, 0);
 }
 
 static void

@@ -1143,6 +1143,10 @@ test_missed_call (Fixture *fixture, gconstpointer user_data)
   g_clear_object (&timeline);
   g_clear_object (&missed);
 
+  /* Nobody talked: it is not her last contact. */
+  g_assert_null (cs_store_get_last_contact (fixture->store, anne, &error));
+  g_assert_no_error (error);
+
   /* The contact's page lists it too, missed. */
   timeline = cs_store_list_interactions_for_contact (fixture->store, anne, 0);
   missed = g_list_model_get_item (timeline, 0);
@@ -1161,6 +1165,34 @@ test_missed_call (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (id, >, 0);
   timeline = cs_store_get_circle_timeline (fixture->store, family, 0, 10, &error);
   g_assert_cmpuint (g_list_model_get_n_items (timeline), ==, 1);
+
+  /* Bea, to be called every week, missed a call a day ago: she is still overdue, with no
+   * last contact. */
+  {
+    CsContact *bea = add_contact (fixture->store, "Bea", TRUE, 7);
+    g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr (GDateTime) later = g_date_time_add_days (now, 30);
+    g_autoptr (GDateTime) day_before = g_date_time_add_days (later, -1);
+    g_autoptr (GListModel) overdue = NULL;
+    gboolean bea_overdue = FALSE;
+
+    g_assert_cmpint (cs_store_log_missed_call (fixture->store, day_before, 0,
+                                               cs_contact_get_id (bea), &error),
+                     >, 0);
+    overdue = cs_store_list_overdue (fixture->store, later, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < g_list_model_get_n_items (overdue); i++)
+      {
+        g_autoptr (CsOverdue) entry = g_list_model_get_item (overdue, i);
+
+        if (cs_overdue_get_contact (entry) == bea)
+          {
+            bea_overdue = TRUE;
+            g_assert_cmpint (cs_overdue_get_last_contact (entry), ==, 0);
+          }
+      }
+    g_assert_true (bea_overdue);
+  }
 
   /* A call that was answered is not missed. */
   g_assert_cmpint (cs_store_record_call (fixture->store, "call-2@rooms.example.org",

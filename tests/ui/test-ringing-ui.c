@@ -24,9 +24,9 @@
  * /ui/ringing/in-lab inside the app's namespace. /ui/ringing/in-lab checks what Mamie sees,
  * hears (the ring sound is counted, not played) and what the callers see of her answers.
  *
- * /ui/background/* check how the app stays reachable: the autostart file follows the setting;
- * in a sandbox, what the app asks the Background portal and does with its answers, against
- * the fake portal of tests/ui/cs-fake-portal.h (and against no portal at all).
+ * The /ui/background/ paths check how the app stays reachable: the autostart file follows
+ * the setting; in a sandbox, what the app asks the Background portal and does with its
+ * answers, against the fake portal of tests/ui/cs-fake-portal.h (and against no portal).
  */
 
 #define RING_NOTIFICATION_PREFIX "ring:"
@@ -216,6 +216,44 @@ check_call_window (gpointer data)
   return find_window (CS_TYPE_CALL_WINDOW);
 }
 
+static gpointer
+check_switch_question (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_mapped (GTK_WIDGET (window)) &&
+          adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (window), "leave"))
+        return window;
+    }
+  return NULL;
+}
+
+/* In Anna's call, Bruno rings one to one: Join asks first, one call at a time; she stays,
+ * and Bruno hears she declined. */
+static void
+second_call_asks_first (CsApplication *app, CsCallWindow *call_window)
+{
+  g_autofree char *mamie = call_lab_address_of ("mamie");
+  g_autoptr (CsBot) bruno =
+    call_lab_spawn_bot_again ("bruno", g_getenv (ENV_NETNS_BRUNO),
+                              (const char *const[]){ "--ring", mamie, "--wait", "40", NULL });
+  g_autofree char *ring_id = wait_for_ring ();
+  AdwMessageDialog *question;
+
+  assert_ring_notification (ring_id, "Bruno Martin is calling", "Video call");
+  press_notification_button (app, "answer-call", ring_id);
+  question = wait_for (check_switch_question, NULL, "the question to leave Anna's call");
+  g_assert_cmpstr (adw_message_dialog_get_heading (question), ==, "Leave the Current Call?");
+  click (find_descendant (GTK_WIDGET (question), is_button_labelled, "_Stay in the Call"));
+  g_assert_true (cs_bot_wait_for_event (bruno, "declined", NULL, NULL, BOT_MS));
+  g_assert_true (find_window (CS_TYPE_CALL_WINDOW) == GTK_WINDOW (call_window));
+  g_assert_true (cs_bot_wait_exit (bruno, BOT_MS, NULL));
+}
+
 /* A call in her circle rings; Join takes her into it, and Anna sees and hears her. */
 static void
 ring_and_join (CsApplication *app, GtkWindow *window)
@@ -255,6 +293,7 @@ ring_and_join (CsApplication *app, GtkWindow *window)
   settle ();
   g_assert_cmpuint (cs_ringer_get_sound_plays (sound.ringer), ==, sound.plays);
 
+  second_call_asks_first (app, call_window);
   gtk_widget_activate_action (GTK_WIDGET (call_window), "call.leave", NULL);
   wait_for_window_gone (CS_TYPE_CALL_WINDOW);
   hang_up (anna);
