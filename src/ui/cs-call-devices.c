@@ -30,6 +30,8 @@ enum
   PROP_0,
   PROP_NOTE,
   PROP_SHARING_SCREEN,
+  PROP_CAMERA_ID,
+  PROP_MICROPHONE_ID,
   N_PROPS
 };
 
@@ -65,8 +67,14 @@ update_note (CsCallDevices *self)
         g_strv_builder_add (builder, problem);
       else if (self->camera_id == NULL &&
                !cs_device_settings_get_requesting_cameras (self->settings))
-        g_strv_builder_add (builder, _ ("No camera found: the others will hear you and see your "
-                                        "initials."));
+        g_strv_builder_add (
+          builder,
+          g_list_model_get_n_items (
+            cs_devices_get_model (cs_device_settings_get_devices (self->settings),
+                                  CS_DEVICE_CAMERA)) > 0
+            ? _ ("No camera in use: the others see your initials. Choose a camera in the camera "
+                 "and sound menu, at the top.")
+            : _ ("No camera found: the others will hear you and see your initials."));
       if (self->microphone_id == NULL)
         g_strv_builder_add (builder, _ ("No microphone found: you can listen, but the others "
                                         "cannot hear you."));
@@ -89,6 +97,9 @@ use_device (CsCallDevices *self, CsDeviceKind kind, GstDevice *device)
 
   g_free (*id);
   *id = device != NULL ? cs_devices_dup_id (device) : NULL;
+  if (kind != CS_DEVICE_SPEAKERS)
+    g_object_notify_by_pspec (
+      G_OBJECT (self), properties[kind == CS_DEVICE_CAMERA ? PROP_CAMERA_ID : PROP_MICROPHONE_ID]);
   if (kind == CS_DEVICE_CAMERA)
     cs_call_set_camera (self->call, device);
   else if (kind == CS_DEVICE_MICROPHONE)
@@ -116,6 +127,7 @@ on_camera_lost (CsCall *call, CsCallDevices *self)
     return;
 
   g_clear_pointer (&self->camera_id, g_free);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAMERA_ID]);
   notice (self, _ ("Your camera was unplugged or stopped: the others now see your initials."));
   update_note (self);
 }
@@ -165,6 +177,7 @@ on_devices_changed (CsDevices *devices, CsDeviceKind kind, CsCallDevices *self)
     {
       notice (self, _ ("A camera was plugged in: choose it in the camera and sound menu."));
     }
+  update_note (self);
 }
 
 static void
@@ -289,6 +302,12 @@ cs_call_devices_get_property (GObject *object, guint prop_id, GValue *value, GPa
     case PROP_SHARING_SCREEN:
       g_value_set_boolean (value, cs_call_devices_get_sharing_screen (self));
       break;
+    case PROP_CAMERA_ID:
+      g_value_set_string (value, self->camera_id);
+      break;
+    case PROP_MICROPHONE_ID:
+      g_value_set_string (value, self->microphone_id);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -348,6 +367,8 @@ cs_call_devices_class_init (CsCallDevicesClass *klass)
   properties[PROP_NOTE] = g_param_spec_string ("note", NULL, NULL, NULL, flags);
   properties[PROP_SHARING_SCREEN] =
     g_param_spec_boolean ("sharing-screen", NULL, NULL, FALSE, flags);
+  properties[PROP_CAMERA_ID] = g_param_spec_string ("camera-id", NULL, NULL, NULL, flags);
+  properties[PROP_MICROPHONE_ID] = g_param_spec_string ("microphone-id", NULL, NULL, NULL, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_NOTICE] = g_signal_new ("notice", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -413,6 +434,15 @@ cs_call_devices_choose (CsCallDevices *self, CsDeviceKind kind, GstDevice *devic
 
   use_device (self, kind, device);
   update_note (self);
+}
+
+const char *
+cs_call_devices_get_device_id (CsCallDevices *self, CsDeviceKind kind)
+{
+  g_return_val_if_fail (CS_IS_CALL_DEVICES (self), NULL);
+  g_return_val_if_fail (kind != CS_DEVICE_SPEAKERS, NULL);
+
+  return kind == CS_DEVICE_CAMERA ? self->camera_id : self->microphone_id;
 }
 
 const char *

@@ -18,6 +18,7 @@ G_BEGIN_DECLS
  * no microphone), or NULL. "notice" signal (const char *message): something that just
  * happened (the camera was unplugged, the screen could not be shared), for a toast.
  * "sharing-screen" (boolean): the screen is being sent in place of the camera.
+ * "camera-id", "microphone-id" (string): the devices the call uses (NULL: none).
  */
 
 #define CS_TYPE_CALL_DEVICES (cs_call_devices_get_type ())
@@ -29,6 +30,8 @@ CsCallDevices *cs_call_devices_new (CsCall *call, CsDeviceSettings *settings, Gt
 /* The user picked @device of @kind for this call (and the next ones). */
 void cs_call_devices_choose (CsCallDevices *self, CsDeviceKind kind, GstDevice *device);
 const char *cs_call_devices_get_note (CsCallDevices *self);
+/* The camera or microphone the call uses (cs_devices_dup_id()), NULL for none. */
+const char *cs_call_devices_get_device_id (CsCallDevices *self, CsDeviceKind kind);
 
 void cs_call_devices_share_screen (CsCallDevices *self);
 void cs_call_devices_stop_screen_share (CsCallDevices *self);

@@ -486,8 +486,12 @@ update_controls (CsCallWindow *self)
   gtk_widget_set_tooltip_text (self->fullscreen_button, fullscreen ? _ ("Leave full screen (F11)")
                                                                    : _ ("Full screen (F11)"));
 
-  cs_call_tile_set_muted (self->self_tile, muted);
-  cs_call_tile_set_camera_off (self->self_tile, camera_off);
+  /* No camera (none found, or unplugged) shows her initials too, unless her screen is sent. */
+  cs_call_tile_set_muted (self->self_tile, muted || !cs_call_get_has_microphone (self->call));
+  gtk_widget_set_sensitive (self->microphone_button, cs_call_get_has_microphone (self->call));
+  cs_call_tile_set_camera_off (self->self_tile,
+                               !sharing && (camera_off || !cs_call_get_has_camera (self->call)));
+  gtk_widget_set_sensitive (self->camera_button, sharing || cs_call_get_has_camera (self->call));
 }
 
 static void
@@ -527,6 +531,19 @@ on_devices_note_changed (CsCallDevices *devices, GParamSpec *pspec, CsCallWindow
 
   gtk_label_set_label (self->device_note, note != NULL ? note : "");
   gtk_widget_set_visible (GTK_WIDGET (self->device_note), note != NULL);
+}
+
+/* The menu's choosers show what the call uses: no camera after one was unplugged, say. */
+static void
+on_devices_in_use_changed (CsCallDevices *devices, GParamSpec *pspec, CsCallWindow *self)
+{
+  if (cs_device_settings_get_uses_call_defaults (cs_device_settings_get_default ()))
+    return;
+  cs_device_check_show_in_use (self->devices_check, CS_DEVICE_CAMERA,
+                               cs_call_devices_get_device_id (devices, CS_DEVICE_CAMERA));
+  cs_device_check_show_in_use (self->devices_check, CS_DEVICE_MICROPHONE,
+                               cs_call_devices_get_device_id (devices, CS_DEVICE_MICROPHONE));
+  update_controls (self);
 }
 
 static void
@@ -858,13 +875,22 @@ cs_call_window_new (GtkApplication *application, CsCall *call, const char *title
                            self, 0);
   g_signal_connect_object (self->devices, "notify::sharing-screen",
                            G_CALLBACK (on_devices_sharing_changed), self, 0);
+  g_signal_connect_object (self->devices, "notify::camera-id",
+                           G_CALLBACK (on_devices_in_use_changed), self, 0);
+  g_signal_connect_object (self->devices, "notify::microphone-id",
+                           G_CALLBACK (on_devices_in_use_changed), self, 0);
   cs_device_check_set_device_settings (self->devices_check, cs_device_settings_get_default ());
   on_devices_note_changed (self->devices, NULL, self);
+  on_devices_in_use_changed (self->devices, NULL, self);
 
   g_signal_connect_object (call, "notify::state", G_CALLBACK (on_call_state_changed), self, 0);
   g_signal_connect_object (call, "notify::muted", G_CALLBACK (on_call_muted_changed), self, 0);
   g_signal_connect_object (call, "notify::camera-off", G_CALLBACK (on_call_camera_off_changed),
                            self, 0);
+  g_signal_connect_object (call, "notify::has-camera", G_CALLBACK (on_call_camera_off_changed),
+                           self, 0);
+  g_signal_connect_object (call, "notify::has-microphone", G_CALLBACK (on_call_muted_changed), self,
+                           0);
   peers = cs_call_get_peers (call);
   g_signal_connect_object (peers, "items-changed", G_CALLBACK (on_peers_changed), self, 0);
 

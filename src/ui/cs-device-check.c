@@ -22,6 +22,9 @@ struct _CsDeviceCheck
   CsDevices *devices;
   gboolean show_preview;
   gboolean updating;
+  /* Per kind: whether the chooser shows in_use[kind] rather than the settings' choice. */
+  gboolean follows_use[CS_DEVICE_SPEAKERS + 1];
+  char *in_use[CS_DEVICE_SPEAKERS + 1];
 
   CsVideoPaintable *paintable;
   GstElement *camera_pipeline;
@@ -110,7 +113,8 @@ sync_row (CsDeviceCheck *self, CsDeviceKind kind)
   if (self->devices == NULL || model == NULL)
     return;
 
-  chosen = cs_device_settings_choose (self->settings, kind);
+  chosen = self->follows_use[kind] ? cs_devices_find (self->devices, kind, self->in_use[kind])
+                                   : cs_device_settings_choose (self->settings, kind);
   n = g_list_model_get_n_items (model);
   for (guint i = 0; i < n && chosen != NULL; i++)
     {
@@ -496,6 +500,8 @@ cs_device_check_dispose (GObject *object)
   g_clear_object (&self->devices);
   g_clear_object (&self->settings);
   g_clear_object (&self->paintable);
+  for (CsDeviceKind kind = CS_DEVICE_CAMERA; kind <= CS_DEVICE_SPEAKERS; kind++)
+    g_clear_pointer (&self->in_use[kind], g_free);
 
   G_OBJECT_CLASS (cs_device_check_parent_class)->dispose (object);
 }
@@ -614,6 +620,18 @@ cs_device_check_get_show_preview (CsDeviceCheck *self)
   g_return_val_if_fail (CS_IS_DEVICE_CHECK (self), FALSE);
 
   return self->show_preview;
+}
+
+void
+cs_device_check_show_in_use (CsDeviceCheck *self, CsDeviceKind kind, const char *id)
+{
+  g_return_if_fail (CS_IS_DEVICE_CHECK (self));
+  g_return_if_fail (kind <= CS_DEVICE_SPEAKERS);
+
+  self->follows_use[kind] = TRUE;
+  g_free (self->in_use[kind]);
+  self->in_use[kind] = g_strdup (id);
+  sync_row (self, kind);
 }
 
 CsVideoPaintable *

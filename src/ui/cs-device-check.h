@@ -27,6 +27,10 @@ void cs_device_check_set_device_settings (CsDeviceCheck *self, CsDeviceSettings 
 void cs_device_check_set_show_preview (CsDeviceCheck *self, gboolean show_preview);
 gboolean cs_device_check_get_show_preview (CsDeviceCheck *self);
 
+/* From now on the chooser of @kind shows the device known by @id (NULL: none), such as what a
+ * call uses, rather than the choice in the settings. */
+void cs_device_check_show_in_use (CsDeviceCheck *self, CsDeviceKind kind, const char *id);
+
 /* For tests: what the preview shows, and whether its pipelines run. */
 CsVideoPaintable *cs_device_check_get_preview (CsDeviceCheck *self);
 gboolean cs_device_check_get_previewing (CsDeviceCheck *self);

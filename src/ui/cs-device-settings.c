@@ -171,21 +171,33 @@ cs_device_settings_new (GSettings *settings, CsPortals *portals)
 CsDeviceSettings *
 cs_device_settings_get_default (void)
 {
-  static CsDeviceSettings *device_settings;
+  static CsDeviceSettings *without_app;
+  GApplication *application = g_application_get_default ();
+  CsDeviceSettings *device_settings;
 
-  if (device_settings == NULL)
+  /* One per run of the app, on the app's own settings object, so that both see each other's
+   * changes at once; it goes with the app. */
+  if (CS_IS_APPLICATION (application))
     {
-      GApplication *application = g_application_get_default ();
-      g_autoptr (GSettings) settings = NULL;
-
-      /* The app's own settings object, so that both see each other's changes at once. */
-      if (CS_IS_APPLICATION (application))
-        settings = g_object_ref (cs_application_get_settings (CS_APPLICATION (application)));
-      else
-        settings = g_settings_new (APPLICATION_ID);
-      device_settings = cs_device_settings_new (settings, cs_portals_get_default ());
+      device_settings = g_object_get_data (G_OBJECT (application), "cs-device-settings");
+      if (device_settings == NULL)
+        {
+          device_settings =
+            cs_device_settings_new (cs_application_get_settings (CS_APPLICATION (application)),
+                                    cs_portals_get_default ());
+          g_object_set_data_full (G_OBJECT (application), "cs-device-settings", device_settings,
+                                  g_object_unref);
+        }
+      return device_settings;
     }
-  return device_settings;
+
+  if (without_app == NULL)
+    {
+      g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
+
+      without_app = cs_device_settings_new (settings, cs_portals_get_default ());
+    }
+  return without_app;
 }
 
 GSettings *

@@ -23,7 +23,7 @@ G_BEGIN_DECLS
 #define CS_TYPE_DEVICE_SETTINGS (cs_device_settings_get_type ())
 G_DECLARE_FINAL_TYPE (CsDeviceSettings, cs_device_settings, CS, DEVICE_SETTINGS, GObject)
 
-/* The app's own, on the app's settings and portals. */
+/* The running app's own (one per CsApplication), on its settings and portals. */
 CsDeviceSettings *cs_device_settings_get_default (void);
 CsDeviceSettings *cs_device_settings_new (GSettings *settings, CsPortals *portals);
 
