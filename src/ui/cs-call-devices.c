@@ -20,6 +20,7 @@ struct _CsCallDevices
   /* What the call uses, as this object set it: NULL for none. */
   char *camera_id;
   char *microphone_id;
+  char *speakers_id;
   char *note;
 };
 
@@ -90,10 +91,25 @@ update_note (CsCallDevices *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTE]);
 }
 
+static char **
+id_of (CsCallDevices *self, CsDeviceKind kind)
+{
+  switch (kind)
+    {
+    case CS_DEVICE_CAMERA:
+      return &self->camera_id;
+    case CS_DEVICE_MICROPHONE:
+      return &self->microphone_id;
+    case CS_DEVICE_SPEAKERS:
+    default:
+      return &self->speakers_id;
+    }
+}
+
 static void
 use_device (CsCallDevices *self, CsDeviceKind kind, GstDevice *device)
 {
-  char **id = kind == CS_DEVICE_CAMERA ? &self->camera_id : &self->microphone_id;
+  char **id = id_of (self, kind);
 
   g_free (*id);
   *id = device != NULL ? cs_devices_dup_id (device) : NULL;
@@ -153,6 +169,12 @@ on_device_removed (CsDevices *devices, CsDeviceKind kind, const char *id, CsCall
                                  : _ ("Your microphone was unplugged: the others cannot hear you "
                                       "any more."));
       update_note (self);
+    }
+  else if (kind == CS_DEVICE_SPEAKERS && g_strcmp0 (id, self->speakers_id) == 0)
+    {
+      use_device (self, CS_DEVICE_SPEAKERS, NULL);
+      notice (self, _ ("Your speakers or headphones were unplugged: the computer's usual sound "
+                       "output is used."));
     }
 }
 
@@ -349,6 +371,7 @@ cs_call_devices_finalize (GObject *object)
 
   g_free (self->camera_id);
   g_free (self->microphone_id);
+  g_free (self->speakers_id);
   g_free (self->note);
 
   G_OBJECT_CLASS (cs_call_devices_parent_class)->finalize (object);
@@ -406,12 +429,11 @@ cs_call_devices_new (CsCall *call, CsDeviceSettings *settings, GtkWindow *parent
     return self;
 
   /* What apply() gave the call, to follow it. */
-  for (CsDeviceKind kind = CS_DEVICE_CAMERA; kind <= CS_DEVICE_MICROPHONE; kind++)
+  for (CsDeviceKind kind = CS_DEVICE_CAMERA; kind <= CS_DEVICE_SPEAKERS; kind++)
     {
       GstDevice *device = cs_device_settings_choose (settings, kind);
-      char **id = kind == CS_DEVICE_CAMERA ? &self->camera_id : &self->microphone_id;
 
-      *id = device != NULL ? cs_devices_dup_id (device) : NULL;
+      *id_of (self, kind) = device != NULL ? cs_devices_dup_id (device) : NULL;
     }
   g_signal_connect_object (call, "camera-lost", G_CALLBACK (on_camera_lost), self, 0);
   g_signal_connect_object (settings, "notify::devices", G_CALLBACK (on_settings_devices_changed),

@@ -37,6 +37,7 @@
 #define GARDEN_CAMERA "Garden Camera"
 #define MICROPHONE "Headset Microphone"
 #define SPEAKERS "Living Room Speakers"
+#define HEADPHONES "Headphones"
 #define PREVIEW_FRAMES 10
 
 static char *devices_file;
@@ -60,7 +61,8 @@ plug_devices (const char *const *cameras)
   if (with_microphone)
     g_string_append_printf (text, "[mic]\nkind=microphone\nname=%s\nfreq=440\nvolume=0.5\n\n",
                             MICROPHONE);
-  g_string_append_printf (text, "[speakers]\nkind=speakers\nname=%s\n", SPEAKERS);
+  g_string_append_printf (text, "[speakers]\nkind=speakers\nname=%s\n\n", SPEAKERS);
+  g_string_append_printf (text, "[headphones]\nkind=speakers\nname=%s\n", HEADPHONES);
   g_assert_true (g_file_set_contents (devices_file, text->str, -1, &error));
   g_assert_no_error (error);
 }
@@ -546,7 +548,7 @@ share_and_unplug (CsApplication *app)
   CsCallWindow *call_window;
   GtkWidget *share_button;
   BotCheck anna_check;
-  g_autofree char *note = NULL;
+  g_autofree char *selected = NULL;
 
   call_lab_join_circle (app, &anna, &bruno);
   click (get_widget (window, "call_button"));
@@ -597,6 +599,16 @@ share_and_unplug (CsApplication *app)
   choose_device (get_widget (GTK_WINDOW (call_window), "camera_row"), LAPTOP_CAMERA);
   wait_for (check_has_camera, call_window, "the laptop camera in the call");
   wait_self_view (call_window, is_colour_bars, "the laptop camera in the self view");
+  /* She puts her headphones on: the sound goes there, her microphone stays as it was. */
+  choose_device (get_widget (GTK_WINDOW (call_window), "speakers_row"), HEADPHONES);
+  settle ();
+  g_assert_true (cs_call_get_has_microphone (cs_call_window_get_call (call_window)));
+  g_free (selected);
+  selected = dup_selected_name (get_widget (GTK_WINDOW (call_window), "microphone_row"));
+  g_assert_cmpstr (selected, ==, MICROPHONE);
+  g_free (selected);
+  selected = dup_selected_name (get_widget (GTK_WINDOW (call_window), "speakers_row"));
+  g_assert_cmpstr (selected, ==, HEADPHONES);
   gtk_menu_button_popdown (
     GTK_MENU_BUTTON (get_widget (GTK_WINDOW (call_window), "devices_button")));
 
