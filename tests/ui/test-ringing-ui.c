@@ -6,6 +6,7 @@
 #include "cs-background.h"
 #include "cs-call-lab.h"
 #include "cs-call-window.h"
+#include "cs-contact-editor.h"
 #include "cs-fake-portal.h"
 #include "cs-ringer.h"
 #include "cs-ui-test.h"
@@ -353,6 +354,10 @@ ring_unanswered (CsApplication *app, GtkWindow *window)
   g_autofree char *ring_notification = NULL;
   g_autofree char *missed_notification = NULL;
   GVariant *missed;
+  GtkWindow *editor;
+  GtkWidget *row;
+  GtkWidget *scrolled;
+  GtkAdjustment *adjustment;
   const char *text;
 
   cs_ringer_set_clock (ringer, clock);
@@ -377,10 +382,26 @@ ring_unanswered (CsApplication *app, GtkWindow *window)
   save_notification (missed, "missed-call-notification.txt");
   wait_for (check_banner_hidden, window, "the banner to go");
 
-  /* In Anna's history, and on the circle's page. */
+  /* In Anna's history, on her page as on the circle's. */
   wait_for (check_missed_in_history, app, "the missed call in Anna's history");
   wait_for_row (get_widget (window, "timeline"), "Missed call");
-  save_screenshot (window, "missed-call-history.png");
+  click (get_widget (window, "contacts_row"));
+  click (wait_for_row (GTK_WIDGET (window), "Anna Dupont"));
+  editor = wait_for_window (CS_TYPE_CONTACT_EDITOR);
+  row = wait_for_row (GTK_WIDGET (editor), "Missed call");
+  /* Her history is at the bottom of her page: scrolled to, as she would. */
+  scrolled = gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (scrolled);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  settle ();
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
+                                          gtk_adjustment_get_page_size (adjustment));
+  settle ();
+  g_test_message ("Contact page scrolled to %.0f of %.0f", gtk_adjustment_get_value (adjustment),
+                  gtk_adjustment_get_upper (adjustment));
+  save_screenshot (editor, "missed-call-history.png");
+  gtk_window_destroy (editor);
+  wait_for_window_gone (CS_TYPE_CONTACT_EDITOR);
   hang_up (anna);
 }
 
