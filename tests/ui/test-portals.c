@@ -3,8 +3,11 @@
 
 #include "config.h"
 
+#include "cs-call-devices.h"
 #include "cs-device-settings.h"
 #include "cs-fake-portal.h"
+#include "cs-local-hub.h"
+#include "cs-local-signaling.h"
 #include "cs-portals.h"
 
 #include <string.h>
@@ -146,6 +149,64 @@ test_device_settings_denied (void)
   g_assert_finalize_object (g_steal_pointer (&device_settings));
 }
 
+static void
+on_notice (CsCallDevices *devices, const char *message, char **last)
+{
+  g_free (*last);
+  *last = g_strdup (message);
+}
+
+/* In a sandbox whose camera is refused, a call still starts: sound only, and it says why. */
+static void
+test_call_camera_refused (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr (CsPortals) portals = cs_portals_new (TRUE);
+  g_autoptr (CsDeviceSettings) device_settings = cs_device_settings_new (settings, portals);
+  g_autofree char *dir = g_dir_make_tmp ("cs-portals-XXXXXX", NULL);
+  g_autofree char *socket_path = g_build_filename (dir, "hub", NULL);
+  g_autofree char *devices_path = g_build_filename (dir, "devices.ini", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsLocalHub) hub = NULL;
+  g_autoptr (CsLocalSignaling) signaling = NULL;
+  g_autoptr (CsCall) call = NULL;
+  g_autoptr (CsCallDevices) devices = NULL;
+  g_autofree char *notice = NULL;
+  gint64 until = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  /* A microphone, and no camera outside the portal's. */
+  g_assert_true (
+    g_file_set_contents (devices_path, "[mic]\nkind=microphone\nname=Mic\n", -1, &error));
+  g_setenv ("COUSINADE_TEST_DEVICES", devices_path, TRUE);
+  cs_fake_portal_set_camera (portal, TRUE, CS_FAKE_PORTAL_DENY);
+
+  hub = cs_local_hub_new (socket_path, &error);
+  g_assert_no_error (error);
+  signaling = cs_local_signaling_new (socket_path, "famille", "mamie");
+  call = cs_call_new (CS_CALL_SIGNALING (signaling), "Mamie");
+  devices = cs_call_devices_new (call, device_settings, NULL);
+  g_signal_connect (devices, "notice", G_CALLBACK (on_notice), &notice);
+  g_assert_true (cs_device_settings_get_requesting_cameras (device_settings));
+  g_assert_true (cs_call_join (call, &error));
+  g_assert_no_error (error);
+
+  while (notice == NULL && g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (notice);
+  g_test_message ("Toast: %s", notice);
+  g_assert_nonnull (strstr (notice, "may not use the camera"));
+  g_assert_nonnull (strstr (cs_call_devices_get_note (devices), "may not use the camera"));
+  g_assert_false (cs_call_get_has_camera (call));
+  g_assert_null (cs_call_devices_get_device_id (devices, CS_DEVICE_CAMERA));
+  /* Heard all the same. */
+  g_assert_true (cs_call_get_has_microphone (call));
+  g_assert_nonnull (cs_call_devices_get_device_id (devices, CS_DEVICE_MICROPHONE));
+
+  cs_call_leave (call);
+  g_unsetenv ("COUSINADE_TEST_DEVICES");
+  g_clear_object (&devices);
+}
+
 static gboolean
 share_screen (CsPortals *portals,
               const char *token,
@@ -259,12 +320,17 @@ main (int argc, char *argv[])
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  /* The test device provider stands for the computer's devices. */
+  g_setenv ("COUSINADE_MEDIA", "test", TRUE);
+  g_setenv ("GST_PLUGIN_PATH", CS_TEST_DEVICES_PLUGIN_DIR, TRUE);
+  gst_init (&argc, &argv);
 
   g_test_add_func ("/portals/camera/unsandboxed", test_camera_unsandboxed);
   g_test_add_func ("/portals/camera/granted", test_camera_granted);
   g_test_add_func ("/portals/camera/denied", test_camera_denied);
   g_test_add_func ("/portals/camera/absent", test_camera_absent);
   g_test_add_func ("/portals/camera/device-settings-denied", test_device_settings_denied);
+  g_test_add_func ("/portals/camera/call-refused", test_call_camera_refused);
   g_test_add_func ("/portals/screencast/restore-token", test_screencast_restore_token);
   g_test_add_func ("/portals/screencast/refused", test_screencast_refused);
 
