@@ -375,18 +375,21 @@ switch_speakers (CsCall *self)
                      speakers_swap_free);
 }
 
-/* Walks up from @object to the source it belongs to, if any: its name starts with @prefix. */
+/* Walks up from @object to the pipeline's own element it belongs to, or to the element that
+ * was, if it has been taken out since: a source when its name starts with @prefix (a source
+ * may be a bin, whose elements' names start the same way). */
 static gboolean
-belongs_to (GstObject *object, const char *prefix, GstObject **source)
+belongs_to (CsCall *self, GstObject *object, const char *prefix, GstObject **source)
 {
-  for (GstObject *o = object; o != NULL; o = GST_OBJECT_PARENT (o))
-    if (GST_IS_ELEMENT (o) && GST_OBJECT_NAME (o) != NULL &&
-        g_str_has_prefix (GST_OBJECT_NAME (o), prefix))
-      {
-        *source = o;
-        return TRUE;
-      }
-  return FALSE;
+  GstObject *top = object;
+
+  while (top != NULL && GST_OBJECT_PARENT (top) != NULL &&
+         GST_OBJECT_PARENT (top) != GST_OBJECT (self->pipeline))
+    top = GST_OBJECT_PARENT (top);
+  if (top == NULL || top == GST_OBJECT (self->pipeline) || GST_OBJECT_NAME (top) == NULL)
+    return FALSE;
+  *source = top;
+  return g_str_has_prefix (GST_OBJECT_NAME (top), prefix);
 }
 
 gboolean
@@ -396,7 +399,7 @@ cs_call_capture_handle_error (CsCall *self, GstMessage *message)
   g_autoptr (GError) error = NULL;
 
   gst_message_parse_error (message, &error, NULL);
-  if (belongs_to (GST_MESSAGE_SRC (message), VIDEO_PREFIX, &source))
+  if (belongs_to (self, GST_MESSAGE_SRC (message), VIDEO_PREFIX, &source))
     {
       if (source != GST_OBJECT (self->video_source))
         return TRUE; /* One already replaced, saying goodbye. */
@@ -420,7 +423,7 @@ cs_call_capture_handle_error (CsCall *self, GstMessage *message)
       return TRUE;
     }
 
-  if (belongs_to (GST_MESSAGE_SRC (message), AUDIO_PREFIX, &source))
+  if (belongs_to (self, GST_MESSAGE_SRC (message), AUDIO_PREFIX, &source))
     {
       if (source != GST_OBJECT (self->audio_source))
         return TRUE;

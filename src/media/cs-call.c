@@ -346,7 +346,9 @@ on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
         gst_message_parse_state_changed (message, &old_state, &new_state, NULL);
         if (new_state != GST_STATE_PLAYING || old_state == GST_STATE_PLAYING)
           break;
-        if (g_str_has_prefix (name, "video-capture-"))
+        /* The source itself, not the elements of a source that is a bin. */
+        if (g_str_has_prefix (name, "video-capture-") &&
+            GST_OBJECT_PARENT (GST_MESSAGE_SRC (message)) == GST_OBJECT (self->pipeline))
           self->capture_starts++;
         else if (g_str_has_prefix (name, "video-encoder"))
           self->encoder_starts++;

@@ -87,8 +87,9 @@ family_rank (const char *family)
 {
   if (g_str_equal (family, "pipewire"))
     return 0;
-  /* ALSA sees the same sound cards as PulseAudio, without their names. */
-  if (g_str_equal (family, "alsa"))
+  /* ALSA sees the same sound cards as PulseAudio, without their names; uvch264 the same
+   * cameras as V4L2. */
+  if (g_str_equal (family, "alsa") || g_str_equal (family, "uvch264"))
     return 2;
   return 1;
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cs-call.h"
+#include "cs-call-private.h"
 #include "cs-devices.h"
 #include "cs-local-hub.h"
 #include "cs-local-signaling.h"
@@ -221,6 +222,53 @@ test_removed_order (Fixture *fixture, gconstpointer data)
   g_assert_finalize_object (devices);
 }
 
+static GstPadProbeReturn
+on_buffer_played (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  g_atomic_int_inc ((gint *) user_data);
+  return GST_PAD_PROBE_OK;
+}
+
+/* Counts, for @ms, the buffers the playing speakers get (once speakers just chosen took over,
+ * between two buffers). */
+static guint
+count_played (CsCall *call, guint ms)
+{
+  g_autoptr (GstIterator) sinks = NULL;
+  GValue item = G_VALUE_INIT;
+  gint played = 0;
+  GstPad *pad = NULL;
+  gulong probe = 0;
+  gint64 until = g_get_monotonic_time () + 200 * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  until = g_get_monotonic_time () + (gint64) ms * 1000;
+  sinks = gst_bin_iterate_sinks (GST_BIN (cs_call_get_pipeline (call)));
+
+  while (gst_iterator_next (sinks, &item) == GST_ITERATOR_OK)
+    {
+      GstElement *sink = g_value_get_object (&item);
+
+      if (g_str_has_prefix (GST_ELEMENT_NAME (sink), "speakers-") && pad == NULL)
+        {
+          pad = gst_element_get_static_pad (sink, "sink");
+          probe =
+            gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_buffer_played, &played, NULL);
+        }
+      g_value_reset (&item);
+    }
+  g_value_unset (&item);
+  g_assert_nonnull (pad);
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  gst_pad_remove_probe (pad, probe);
+  g_test_message ("%s played %d buffers in %u ms", GST_OBJECT_NAME (GST_OBJECT_PARENT (pad)),
+                  g_atomic_int_get (&played), ms);
+  gst_object_unref (pad);
+  return g_atomic_int_get (&played);
+}
+
 /* A camera pulled out of a running call: the call goes on, without a camera, and says so. */
 static void
 test_call_camera_lost (Fixture *fixture, gconstpointer data)
@@ -276,6 +324,15 @@ test_call_camera_lost (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (cs_call_get_capture_starts (call), ==, 2);
   g_assert_cmpint (cs_call_get_state (call), ==, CS_CALL_STATE_IN_CALL);
   g_assert_true (in_call);
+
+  /* Other speakers, then no microphone, while the call runs: the sound keeps playing. */
+  g_assert_cmpuint (count_played (call, 500), >, 10);
+  cs_call_set_speakers (call, NULL);
+  g_assert_cmpuint (count_played (call, 500), >, 10);
+  cs_call_set_microphone (call, NULL);
+  g_assert_false (cs_call_get_has_microphone (call));
+  g_assert_cmpuint (count_played (call, 500), >, 10);
+  g_assert_cmpint (cs_call_get_state (call), ==, CS_CALL_STATE_IN_CALL);
 
   cs_call_leave (call);
 }
