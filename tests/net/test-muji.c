@@ -848,6 +848,16 @@ on_invite_seen (CsCallInvites *invites,
 }
 
 static void
+on_rejected_seen (CsCallInvites *invites,
+                  const char *circle,
+                  const char *id,
+                  const char *nick,
+                  CsTestLog *log)
+{
+  cs_test_log_add (log, g_strdup_printf ("rejected %s %s", id, nick));
+}
+
+static void
 on_any_room_joined (CsXmppClient *client, const char *room, gboolean created, gboolean *joined)
 {
   *joined = TRUE;
@@ -967,6 +977,28 @@ test_invites_call_message (void)
       in_call = cs_call_invites_dup_participants (hana_invites, "dupont@rooms.localhost", our_id);
     }
   g_assert_cmpstr (in_call[0], ==, "Dino");
+
+  /* Dino declines it (as its Decline does, to the room): hana hears who. */
+  g_signal_connect (hana_invites, "rejected", G_CALLBACK (on_rejected_seen), hana_log);
+  send_call_message (dino, "reject", dino_saw_proposal, NULL);
+  wait.log = hana_log;
+  wait.prefix = "rejected ";
+  g_assert_true (cs_test_iterate_until (log_has, &wait, CS_TEST_TIMEOUT_SECONDS));
+  g_assert_cmpuint (cs_test_log_count (hana_log, "rejected "), ==, 1);
+  {
+    g_autofree char *expected = g_strdup_printf ("rejected %s Dino", our_id);
+
+    g_assert_true (cs_test_log_has (hana_log, expected));
+  }
+
+  /* Hana declines a call of Dino's: Dino reads a reject of its own call id. */
+  send_call_message (dino, "propose", "c0ffee-dino", "d00d@rooms.localhost");
+  wait.prefix = "invite c0ffee-dino";
+  g_assert_true (cs_test_iterate_until (log_has, &wait, CS_TEST_TIMEOUT_SECONDS));
+  cs_call_invites_reject (hana_invites, "dupont@rooms.localhost", "c0ffee-dino");
+  wait.log = dino_log;
+  wait.prefix = "reject c0ffee-dino";
+  g_assert_true (cs_test_iterate_until (log_has, &wait, CS_TEST_TIMEOUT_SECONDS));
 }
 
 static void
