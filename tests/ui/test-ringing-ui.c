@@ -8,6 +8,7 @@
 #include "cs-call-window.h"
 #include "cs-contact-editor.h"
 #include "cs-fake-portal.h"
+#include "cs-preferences-window.h"
 #include "cs-ringer.h"
 #include "cs-ui-test.h"
 #include "cs-window.h"
@@ -734,6 +735,89 @@ test_fake_portal (void)
   cs_fake_portal_free (portal);
 }
 
+static gpointer
+check_file_exists (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_EXISTS) ? data : NULL;
+}
+
+static gpointer
+check_file_gone (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_EXISTS) ? NULL : data;
+}
+
+/* Her switch in Preferences: on, the app starts at login with no window; off, it does not. */
+static void
+switch_in_preferences (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+  g_autofree char *path = cs_background_dup_autostart_path ();
+  g_autoptr (GKeyFile) entry = g_key_file_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *exec = NULL;
+  GtkWindow *preferences;
+  GtkWidget *toggle;
+
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-preferences", NULL);
+  preferences = wait_for_window (CS_TYPE_PREFERENCES_WINDOW);
+  toggle = get_widget (preferences, "background_switch");
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (toggle)));
+
+  click (toggle);
+  wait_for (check_file_exists, path, "the autostart file");
+  g_assert_true (g_key_file_load_from_file (entry, path, G_KEY_FILE_NONE, &error));
+  g_assert_no_error (error);
+  exec =
+    g_key_file_get_string (entry, G_KEY_FILE_DESKTOP_GROUP, G_KEY_FILE_DESKTOP_KEY_EXEC, &error);
+  g_assert_cmpstr (exec, ==, "cousinade --background");
+  save_screenshot (preferences, "background-preference.png");
+
+  click (toggle);
+  wait_for (check_file_gone, path, "the autostart file to go");
+  gtk_window_destroy (preferences);
+}
+
+static void
+test_preferences_switch (void)
+{
+  run_app (switch_in_preferences);
+}
+
+static gboolean
+on_too_long (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* What the autostart file runs: with no account to receive calls on, the app started in the
+ * background opens no window and does not stay. */
+static void
+test_start_hidden (void)
+{
+  const char *argv[] = { CS_APP_PATH, "--background", NULL };
+  g_autoptr (GSubprocess) app = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GCancellable) timeout = g_cancellable_new ();
+  guint timeout_id;
+
+  app = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  timeout_id = g_timeout_add_seconds (20, on_too_long, timeout);
+  g_subprocess_wait (app, timeout, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_subprocess_force_exit (app);
+      g_error ("cousinade --background with no account was still running after 20 s");
+    }
+  g_assert_no_error (error);
+  g_source_remove (timeout_id);
+  g_assert_true (g_subprocess_get_if_exited (app));
+  g_assert_cmpint (g_subprocess_get_exit_status (app), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -744,6 +828,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/background/autostart", test_autostart);
   g_test_add_func ("/ui/background/portal", test_portal);
   g_test_add_func ("/ui/background/fake-portal", test_fake_portal);
+  g_test_add_func ("/ui/background/preferences", test_preferences_switch);
+  g_test_add_func ("/ui/background/start-hidden", test_start_hidden);
 
   return g_test_run ();
 }
