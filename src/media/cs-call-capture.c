@@ -211,6 +211,25 @@ detach_source (CsCall *self, GstElement **source, GstElement *entry)
   gst_bin_remove (GST_BIN (self->pipeline), old);
 }
 
+/* Test sources count their time from zero: one started during the call starts from the
+ * call's time instead, rather than from a moment long past, which it would catch up on as fast
+ * as it could (a burst of frames the encoder refuses, of sound peers would hear late). Devices
+ * stamp what they capture with the clock already. */
+static void
+start_on_time (CsCall *self, GstElement *source)
+{
+  g_autoptr (GstClock) clock = NULL;
+
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (source), "timestamp-offset") == NULL)
+    return;
+  clock = gst_element_get_clock (self->pipeline);
+  if (clock != NULL)
+    g_object_set (source, "timestamp-offset",
+                  (gint64) (gst_clock_get_time (clock) -
+                            gst_element_get_base_time (self->pipeline)),
+                  NULL);
+}
+
 /* Puts @source (floating) in front of @entry in the running pipeline, in place of @current. */
 static gboolean
 replace_source (CsCall *self,
@@ -220,6 +239,7 @@ replace_source (CsCall *self,
                 GError **error)
 {
   detach_source (self, current, entry);
+  start_on_time (self, source);
   if (!attach_source (self, source, entry, error))
     return FALSE;
   gst_element_sync_state_with_parent (source);
