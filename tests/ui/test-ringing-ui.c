@@ -429,6 +429,65 @@ one_to_one_declined (CsApplication *app, GtkWindow *window)
   g_assert_null (find_window (CS_TYPE_CALL_WINDOW));
 }
 
+typedef struct
+{
+  char *id;
+  CsRingEnd why;
+} RingStop;
+
+static void
+on_ring_stopped (CsRinger *ringer, const char *id, int why, RingStop *stop)
+{
+  g_free (stop->id);
+  stop->id = g_strdup (id);
+  stop->why = why;
+}
+
+static gpointer
+check_ring_stopped (gpointer data)
+{
+  RingStop *stop = data;
+
+  return stop->id != NULL ? data : NULL;
+}
+
+/* Mamie's other computer (a bot signed in as her) answers Bruno first: here it stops ringing,
+ * with no missed call. */
+static void
+one_to_one_answered_elsewhere (CsApplication *app)
+{
+  g_autofree char *mamie = call_lab_address_of ("mamie");
+  g_autofree char *bruno_address = call_lab_address_of ("bruno");
+  g_autoptr (CsBot) other_device = NULL;
+  g_autoptr (CsBot) bruno = NULL;
+  g_autofree char *missed_id = NULL;
+  RingStop stop = { NULL, 0 };
+  gulong handler;
+
+  other_device = call_lab_spawn_bot_again ("mamie", g_getenv (ENV_NETNS_ANNA),
+                                           (const char *const[]){
+                                             "--password", "tricot du dimanche", "--answer",
+                                             "--members", bruno_address, "--wait", "40", NULL });
+  g_assert_true (cs_bot_wait_for_event (other_device, "waiting-for-call", NULL, NULL, BOT_MS));
+  handler = g_signal_connect (get_ringer (app), "stopped", G_CALLBACK (on_ring_stopped), &stop);
+
+  bruno = call_lab_spawn_bot_again ("bruno", g_getenv (ENV_NETNS_BRUNO),
+                                    (const char *const[]){ "--ring", mamie, "--wait", "40", NULL });
+  g_assert_true (cs_bot_wait_for_event (other_device, "joined", NULL, NULL, BOT_MS));
+  wait_for (check_ring_stopped, &stop, "the ring to stop, answered elsewhere");
+  g_assert_cmpint (stop.why, ==, CS_RING_ANSWERED_ELSEWHERE);
+  missed_id = g_strconcat ("missed:", stop.id, NULL);
+  settle ();
+  g_assert_null (g_hash_table_lookup (notifications->shown, missed_id));
+  g_assert_cmpuint (count_shown (RING_NOTIFICATION_PREFIX), ==, 0);
+  g_assert_null (find_window (CS_TYPE_CALL_WINDOW));
+
+  g_signal_handler_disconnect (get_ringer (app), handler);
+  g_free (stop.id);
+  hang_up (bruno);
+  hang_up (other_device);
+}
+
 /* Zoé is nobody she knows: her call does not ring. */
 static void
 stranger_does_not_ring (CsApplication *app)
@@ -508,6 +567,7 @@ ring_calls (CsApplication *app)
   ring_and_decline (app, window);
   ring_unanswered (app, window);
   one_to_one_declined (app, window);
+  one_to_one_answered_elsewhere (app);
   stranger_does_not_ring (app);
   ring_with_window_closed (app, window);
   /* The script ends with app.quit, from the menu: it quits although the app holds itself. */
