@@ -32,7 +32,6 @@ struct _CsApplication
   CsScheduleSync *schedule_sync;
   GHashTable *published;
   gboolean held_for_reminders;
-  gboolean background_requested;
   /* Held while signed in, so that calls ring with the window closed. */
   CsBackground *background;
   /* Started with --background: the first activation opens no window. */
@@ -356,41 +355,6 @@ on_reminder_due (CsReminders *reminders,
 }
 
 static void
-on_background_requested (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GVariant) reply = NULL;
-  g_autoptr (GError) error = NULL;
-
-  /* Without the portal (outside a sandbox, or no portal running) the app
-   * simply keeps running: nothing to tell the user. */
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-  if (reply == NULL)
-    g_debug ("No background permission from the portal: %s", error->message);
-}
-
-/* Asks the Background portal, where there is one, to let the app run with no
- * window; a sandboxed app without it may be stopped when the window closes. */
-static void
-request_background (CsApplication *self)
-{
-  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (self));
-  GVariantBuilder options;
-
-  if (bus == NULL || self->background_requested)
-    return;
-
-  self->background_requested = TRUE;
-  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&options, "{sv}", "reason",
-                         g_variant_new_string (_ ("Cousinade reminds you of scheduled calls.")));
-  g_dbus_connection_call (bus, "org.freedesktop.portal.Desktop", "/org/freedesktop/portal/desktop",
-                          "org.freedesktop.portal.Background", "RequestBackground",
-                          g_variant_new ("(sa{sv})", "", &options), G_VARIANT_TYPE ("(o)"),
-                          G_DBUS_CALL_FLAGS_NO_AUTO_START, 5000, NULL, on_background_requested,
-                          NULL);
-}
-
-static void
 update_reminder_hold (CsApplication *self)
 {
   gboolean wanted = self->reminders != NULL && cs_reminders_get_has_upcoming (self->reminders);
@@ -402,7 +366,9 @@ update_reminder_hold (CsApplication *self)
   if (wanted)
     {
       g_application_hold (G_APPLICATION (self));
-      request_background (self);
+      /* In a sandbox, the portal lets it run with no window (one request for both reasons). */
+      if (self->background != NULL)
+        cs_background_ask (self->background);
     }
   else
     {

@@ -25,6 +25,8 @@ struct _CsBackground
   gboolean held;
   CsBackgroundPermission permission;
   char *problem;
+  /* Asked with the setting as it is: not again until it changes. */
+  gboolean asked;
   /* An answer from the portal turns the setting off: not a change to pass on. */
   gboolean applying_answer;
 };
@@ -107,6 +109,7 @@ request_background (CsBackground *self)
   g_autofree char *reason = g_strdup (_ ("Cousinade rings when your family calls you, and "
                                          "reminds you of your calls, with its window closed."));
 
+  self->asked = TRUE;
   if (self->portal == NULL)
     self->portal = xdp_portal_new ();
   g_ptr_array_add (commandline, "cousinade");
@@ -128,8 +131,11 @@ apply_setting (CsBackground *self)
 
   if (self->sandboxed)
     {
-      /* The portal decides on both: asked once signed in, and again when the setting moves. */
-      if (self->held)
+      /* The portal decides on both: asked once needed, and again when the setting moves. */
+      gboolean was_asked = self->asked;
+
+      self->asked = FALSE;
+      if (self->held || was_asked)
         request_background (self);
       return;
     }
@@ -256,8 +262,7 @@ cs_background_set_signed_in (CsBackground *self, gboolean signed_in)
   if (self->held)
     {
       g_application_hold (self->application);
-      if (self->sandboxed)
-        request_background (self);
+      cs_background_ask (self);
     }
   else
     {
@@ -271,6 +276,15 @@ cs_background_get_held (CsBackground *self)
   g_return_val_if_fail (CS_IS_BACKGROUND (self), FALSE);
 
   return self->held;
+}
+
+void
+cs_background_ask (CsBackground *self)
+{
+  g_return_if_fail (CS_IS_BACKGROUND (self));
+
+  if (self->sandboxed && !self->asked)
+    request_background (self);
 }
 
 CsBackgroundPermission

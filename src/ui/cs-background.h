@@ -40,6 +40,11 @@ gboolean cs_background_get_sandboxed (CsBackground *self);
 void cs_background_set_signed_in (CsBackground *self, gboolean signed_in);
 gboolean cs_background_get_held (CsBackground *self);
 
+/* In a sandbox, asks the Background portal to let the app run with no window (and start it
+ * at login per the setting), unless it was asked already with the setting as it is. Signing
+ * in asks; so do reminders ahead (the app holds itself for them). */
+void cs_background_ask (CsBackground *self);
+
 CsBackgroundPermission cs_background_get_permission (CsBackground *self);
 /* Why the app may not ring with its window closed, in plain words, or NULL. */
 const char *cs_background_get_problem (CsBackground *self);
