@@ -467,9 +467,6 @@ on_call_contact_activated (GSimpleAction *action, GVariant *parameter, gpointer 
     cs_call_manager_call_contact (self->calls, contact);
 }
 
-/* Opens the main window to say why a call cannot be answered. */
-static void show_toast (CsApplication *self, const char *message);
-
 /* app.answer-call: Join on a call that rings (the ringer's id for it); works with the main
  * window closed: only the call window opens. */
 static void
