@@ -20,6 +20,7 @@ typedef struct
   char *circle_name;
   char *caller_name;
   gint64 contact_id;
+  gboolean video;
   GDateTime *started_at;
   guint alarm_id;
   guint64 order;
@@ -91,7 +92,9 @@ ring_title (Ring *ring)
 static const char *
 ring_context (Ring *ring)
 {
-  return ring->circle_name != NULL ? ring->circle_name : _ ("Video call");
+  if (ring->circle_name != NULL)
+    return ring->circle_name;
+  return ring->video ? _ ("Video call") : _ ("Voice call");
 }
 
 static void
@@ -296,6 +299,7 @@ on_invite (CsCallInvites *invites,
   ring->circle_room = g_strdup (circle_room);
   ring->circle_id = cs_circle_get_id (circle);
   ring->circle_name = g_strdup (cs_circle_get_name (circle));
+  ring->video = video;
   if (address != NULL)
     {
       g_autofree char *bare = g_strdup (address);
@@ -383,6 +387,7 @@ on_incoming (CsIncomingCalls *incoming,
     return;
   ring = g_new0 (Ring, 1);
   ring->id = g_strdup (id);
+  ring->video = video;
   ring->caller_name = name_for (self, from, name, &ring->contact_id);
   start_ring (self, ring);
 }

@@ -62,7 +62,8 @@ const char *cs_ringer_get_latest (CsRinger *self);
 gboolean cs_ringer_is_ringing (CsRinger *self, const char *id);
 /* "Anna Dupont is calling" (transfer full), or NULL when @id does not ring. */
 char *cs_ringer_dup_title (CsRinger *self, const char *id);
-/* The circle's name, or "Video call" for a one-to-one call; NULL when @id does not ring. */
+/* The circle's name, or "Video call" ("Voice call") for a one-to-one call; NULL when @id does
+ * not ring. */
 const char *cs_ringer_get_context (CsRinger *self, const char *id);
 
 /* Stops @id ringing because the user takes it. For a circle's call, sets @circle_id; for a
