@@ -311,6 +311,10 @@ check_and_choose (CsApplication *app)
 
   /* The switches are bound to their settings. */
   g_assert_true (g_settings_get_boolean (settings, "echo-cancellation"));
+  g_settings_set_boolean (settings, "echo-cancellation", FALSE);
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (get_widget (preferences, "echo_switch"))));
+  g_settings_set_boolean (settings, "echo-cancellation", TRUE);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (get_widget (preferences, "echo_switch"))));
   click (get_widget (preferences, "background_switch"));
   wait_for (check_starts_in_background, settings, "the background setting to be on");
   gtk_window_close (preferences);

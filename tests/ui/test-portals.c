@@ -207,6 +207,72 @@ test_call_camera_refused (void)
   g_clear_object (&devices);
 }
 
+static void
+wait_sharing (CsCall *call, gboolean sharing)
+{
+  gint64 until = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (cs_call_get_sharing_screen (call) != sharing && g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (cs_call_get_sharing_screen (call), ==, sharing);
+}
+
+/* The call window's share toggle, through the portal: the desktop's restore token is kept in
+ * the settings and offered next time; the desktop ending the share ends it in the call. */
+static void
+test_call_share_screen (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr (CsPortals) portals = cs_portals_new (FALSE);
+  g_autoptr (CsDeviceSettings) device_settings = cs_device_settings_new (settings, portals);
+  g_autofree char *dir = g_dir_make_tmp ("cs-portals-XXXXXX", NULL);
+  g_autofree char *socket_path = g_build_filename (dir, "hub", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsLocalHub) hub = NULL;
+  g_autoptr (CsLocalSignaling) signaling = NULL;
+  g_autoptr (CsCall) call = NULL;
+  g_autoptr (CsCallDevices) devices = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *seen = NULL;
+
+  g_settings_reset (settings, "screencast-restore-token");
+  cs_fake_portal_set_screencast (portal, CS_FAKE_PORTAL_GRANT, 42, "restore-1");
+  hub = cs_local_hub_new (socket_path, &error);
+  g_assert_no_error (error);
+  signaling = cs_local_signaling_new (socket_path, "famille", "mamie");
+  call = cs_call_new (CS_CALL_SIGNALING (signaling), "Mamie");
+  devices = cs_call_devices_new (call, device_settings, NULL);
+
+  /* The first time the desktop asks; its token is kept. */
+  cs_call_devices_share_screen (devices);
+  g_assert_true (cs_call_devices_get_sharing_screen (devices));
+  wait_sharing (call, TRUE);
+  seen = cs_fake_portal_dup_last_restore_token (portal);
+  g_assert_null (seen);
+  token = g_settings_get_string (settings, "screencast-restore-token");
+  g_assert_cmpstr (token, ==, "restore-1");
+
+  /* She stops; next time the token goes with the request. */
+  cs_call_devices_stop_screen_share (devices);
+  g_assert_false (cs_call_get_sharing_screen (call));
+  g_assert_false (cs_portals_get_sharing_screen (portals));
+  cs_fake_portal_set_screencast (portal, CS_FAKE_PORTAL_GRANT, 43, "restore-2");
+  cs_call_devices_share_screen (devices);
+  wait_sharing (call, TRUE);
+  g_clear_pointer (&seen, g_free);
+  seen = cs_fake_portal_dup_last_restore_token (portal);
+  g_assert_cmpstr (seen, ==, "restore-1");
+  g_clear_pointer (&token, g_free);
+  token = g_settings_get_string (settings, "screencast-restore-token");
+  g_assert_cmpstr (token, ==, "restore-2");
+
+  /* The shell's stop button: the call goes back to the camera. */
+  cs_fake_portal_close_session (portal);
+  wait_sharing (call, FALSE);
+  g_assert_false (cs_call_devices_get_sharing_screen (devices));
+  g_clear_object (&devices);
+}
+
 static gboolean
 share_screen (CsPortals *portals,
               const char *token,
@@ -333,6 +399,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/portals/camera/call-refused", test_call_camera_refused);
   g_test_add_func ("/portals/screencast/restore-token", test_screencast_restore_token);
   g_test_add_func ("/portals/screencast/refused", test_screencast_refused);
+  g_test_add_func ("/portals/screencast/call", test_call_share_screen);
 
   portal = cs_fake_portal_start ();
   status = g_test_run ();
