@@ -25,6 +25,8 @@ struct _CsDeviceCheck
   /* Per kind: whether the chooser shows in_use[kind] rather than the settings' choice. */
   gboolean follows_use[CS_DEVICE_SPEAKERS + 1];
   char *in_use[CS_DEVICE_SPEAKERS + 1];
+  /* Per kind: the device the chooser shows, as this widget last set or saw it. */
+  GstDevice *shown[CS_DEVICE_SPEAKERS + 1];
 
   CsVideoPaintable *paintable;
   GstElement *camera_pipeline;
@@ -131,6 +133,7 @@ sync_row (CsDeviceCheck *self, CsDeviceKind kind)
   if (adw_combo_row_get_selected (row) != position)
     adw_combo_row_set_selected (row, position);
   self->updating = FALSE;
+  g_set_object (&self->shown[kind], chosen);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), n == 0 ? none_found_text (kind) : NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (row), n > 0);
 }
@@ -186,9 +189,24 @@ on_row_selected (AdwComboRow *row, GParamSpec *pspec, CsDeviceCheck *self)
                       : row == self->microphone_row ? CS_DEVICE_MICROPHONE
                                                     : CS_DEVICE_SPEAKERS;
   GstDevice *device = adw_combo_row_get_selected_item (row);
+  GListModel *model = adw_combo_row_get_model (row);
+  gboolean shown_present = FALSE;
 
-  if (self->updating || self->settings == NULL || device == NULL)
+  if (self->updating || self->settings == NULL || device == NULL || device == self->shown[kind])
     return;
+
+  /* The device shown was unplugged and the list moved the selection by itself: that is no
+   * choice of hers. The list's "changed" brings the row back in line with the settings. */
+  for (guint i = 0; self->shown[kind] != NULL && i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GstDevice) item = g_list_model_get_item (model, i);
+
+      shown_present = shown_present || item == self->shown[kind];
+    }
+  if (self->shown[kind] != NULL && !shown_present)
+    return;
+
+  g_set_object (&self->shown[kind], device);
 
   cs_device_settings_set_choice (self->settings, kind, device);
   update_preview (self);
@@ -244,6 +262,14 @@ show_preview_message (CsDeviceCheck *self, const char *message)
   gtk_widget_set_visible (GTK_WIDGET (self->preview_label), message != NULL);
 }
 
+/* A call going on may hold the camera: many cameras serve one program at a time. */
+static const char *
+camera_failed_message (void)
+{
+  return _ ("This camera cannot be opened. A call or another program may be using it; "
+            "otherwise, try another camera, or plug it in again.");
+}
+
 static gboolean
 on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
 {
@@ -269,8 +295,7 @@ on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
         /* Removing the pipeline also removes this watch: nothing more is read from it. */
         if (from_camera)
           {
-            show_preview_message (self, _ ("This camera does not work. Try another one, or "
-                                           "plug it in again."));
+            show_preview_message (self, camera_failed_message ());
             stop_pipeline (&self->camera_pipeline);
           }
         else
@@ -338,8 +363,7 @@ start_camera (CsDeviceCheck *self, GstDevice *camera)
   self->camera_pipeline = start_pipeline (self, "camera check", elements, G_N_ELEMENTS (elements));
   g_set_object (&self->previewed_camera, camera);
   if (self->camera_pipeline == NULL)
-    show_preview_message (self, _ ("This camera does not work. Try another one, or plug it in "
-                                   "again."));
+    show_preview_message (self, camera_failed_message ());
 }
 
 static void
@@ -501,7 +525,10 @@ cs_device_check_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->paintable);
   for (CsDeviceKind kind = CS_DEVICE_CAMERA; kind <= CS_DEVICE_SPEAKERS; kind++)
-    g_clear_pointer (&self->in_use[kind], g_free);
+    {
+      g_clear_pointer (&self->in_use[kind], g_free);
+      g_clear_object (&self->shown[kind]);
+    }
 
   G_OBJECT_CLASS (cs_device_check_parent_class)->dispose (object);
 }

@@ -54,8 +54,11 @@ plug_devices (const char *const *cameras)
   for (guint i = 0; cameras != NULL && cameras[i] != NULL; i++)
     {
       g_auto (GStrv) parts = g_strsplit (cameras[i], "=", 2);
+      g_autofree char *group = g_strdup (parts[0]);
 
-      g_string_append_printf (text, "[camera%u]\nkind=camera\nname=%s\npattern=%s\n\n", i, parts[0],
+      /* The group names the device for good (its id): by name, not by place in the file. */
+      g_strdelimit (group, " ", '-');
+      g_string_append_printf (text, "[%s]\nkind=camera\nname=%s\npattern=%s\n\n", group, parts[0],
                               parts[1]);
     }
   if (with_microphone)
@@ -302,6 +305,25 @@ check_and_choose (CsApplication *app)
   g_free (first);
   first = dup_selected_name (camera_row);
   g_assert_cmpstr (first, ==, KITCHEN_CAMERA);
+
+  /* The kitchen camera unplugged while she looks: the laptop's takes its place in the
+   * preview, her choice stays for when it comes back. */
+  plug_devices ((const char *const[]){ LAPTOP_CAMERA "=smpte", GARDEN_CAMERA "=ball", NULL });
+  preview =
+    (PreviewCheck){ check,
+                    cs_video_paintable_get_frames_shown (cs_device_check_get_preview (check)) +
+                      PREVIEW_FRAMES,
+                    is_colour_bars };
+  wait_for (check_preview, &preview, "the laptop camera back in the preview");
+  g_free (chosen_id);
+  chosen_id = g_settings_get_string (settings, "camera");
+  g_assert_cmpstr (chosen_id, ==, kitchen_id);
+  plug_devices ((const char *const[]){ LAPTOP_CAMERA "=smpte", KITCHEN_CAMERA "=green",
+                                       GARDEN_CAMERA "=ball", NULL });
+  preview.frames =
+    cs_video_paintable_get_frames_shown (cs_device_check_get_preview (check)) + PREVIEW_FRAMES;
+  preview.looks = is_green;
+  wait_for (check_preview, &preview, "the kitchen camera plugged in again");
 
   /* The check runs only while shown: another page stops it. */
   g_assert_true (cs_device_check_get_previewing (check));
