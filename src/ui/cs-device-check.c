@@ -27,6 +27,8 @@ struct _CsDeviceCheck
   char *in_use[CS_DEVICE_SPEAKERS + 1];
   /* Per kind: the device the chooser shows, as this widget last set or saw it. */
   GstDevice *shown[CS_DEVICE_SPEAKERS + 1];
+  /* Following a call, the camera chooser offers "No camera" before the cameras. */
+  GtkFlattenListModel *with_none;
 
   CsVideoPaintable *paintable;
   GstElement *camera_pipeline;
@@ -96,10 +98,41 @@ none_found_text (CsDeviceKind kind)
     }
 }
 
+/* A device's name, or the label of the "No camera" item. */
 static char *
-dup_device_name (GstDevice *device)
+dup_item_name (GObject *item)
 {
-  return device != NULL ? gst_device_get_display_name (device) : NULL;
+  if (GST_IS_DEVICE (item))
+    return gst_device_get_display_name (GST_DEVICE (item));
+  if (GTK_IS_STRING_OBJECT (item))
+    return g_strdup (gtk_string_object_get_string (GTK_STRING_OBJECT (item)));
+  return NULL;
+}
+
+/* The devices of @kind, and in a call's camera chooser "No camera" first: with a single
+ * camera left after one was unplugged, a list of one could not be opened to choose it. */
+static void
+set_row_model (CsDeviceCheck *self, CsDeviceKind kind)
+{
+  GListModel *devices = self->devices != NULL ? cs_devices_get_model (self->devices, kind) : NULL;
+  GListModel *model = devices;
+
+  if (devices != NULL && kind == CS_DEVICE_CAMERA && self->follows_use[kind])
+    {
+      GListStore *parts = g_list_store_new (G_TYPE_LIST_MODEL);
+      g_autoptr (GtkStringList) none = gtk_string_list_new (NULL);
+
+      gtk_string_list_append (none, _ ("No camera"));
+      g_list_store_append (parts, none);
+      g_list_store_append (parts, devices);
+      g_clear_object (&self->with_none);
+      self->with_none = gtk_flatten_list_model_new (G_LIST_MODEL (parts));
+      model = G_LIST_MODEL (self->with_none);
+    }
+
+  self->updating = TRUE;
+  adw_combo_row_set_model (row_of (self, kind), model);
+  self->updating = FALSE;
 }
 
 /* The row shows the chosen device; a list without one says so in plain words. */
@@ -117,12 +150,13 @@ sync_row (CsDeviceCheck *self, CsDeviceKind kind)
 
   chosen = self->follows_use[kind] ? cs_devices_find (self->devices, kind, self->in_use[kind])
                                    : cs_device_settings_choose (self->settings, kind);
-  n = g_list_model_get_n_items (model);
-  for (guint i = 0; i < n && chosen != NULL; i++)
+  n = g_list_model_get_n_items (cs_devices_get_model (self->devices, kind));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
-      g_autoptr (GstDevice) device = g_list_model_get_item (model, i);
+      g_autoptr (GObject) item = g_list_model_get_item (model, i);
 
-      if (device == chosen)
+      /* The "No camera" item stands for none. */
+      if ((gpointer) item == (gpointer) chosen || (chosen == NULL && !GST_IS_DEVICE (item)))
         {
           position = i;
           break;
@@ -159,10 +193,7 @@ bind_devices (CsDeviceCheck *self)
   g_set_object (&self->devices, devices);
   for (CsDeviceKind kind = CS_DEVICE_CAMERA; kind <= CS_DEVICE_SPEAKERS; kind++)
     {
-      self->updating = TRUE;
-      adw_combo_row_set_model (row_of (self, kind),
-                               devices != NULL ? cs_devices_get_model (devices, kind) : NULL);
-      self->updating = FALSE;
+      set_row_model (self, kind);
       sync_row (self, kind);
     }
   if (devices != NULL)
@@ -188,27 +219,30 @@ on_row_selected (AdwComboRow *row, GParamSpec *pspec, CsDeviceCheck *self)
   CsDeviceKind kind = row == self->camera_row       ? CS_DEVICE_CAMERA
                       : row == self->microphone_row ? CS_DEVICE_MICROPHONE
                                                     : CS_DEVICE_SPEAKERS;
-  GstDevice *device = adw_combo_row_get_selected_item (row);
+  GObject *item = adw_combo_row_get_selected_item (row);
+  GstDevice *device = GST_IS_DEVICE (item) ? GST_DEVICE (item) : NULL;
   GListModel *model = adw_combo_row_get_model (row);
   gboolean shown_present = FALSE;
 
-  if (self->updating || self->settings == NULL || device == NULL || device == self->shown[kind])
+  if (self->updating || self->settings == NULL || item == NULL || device == self->shown[kind])
     return;
 
   /* The device shown was unplugged and the list moved the selection by itself: that is no
    * choice of hers. The list's "changed" brings the row back in line with the settings. */
   for (guint i = 0; self->shown[kind] != NULL && i < g_list_model_get_n_items (model); i++)
     {
-      g_autoptr (GstDevice) item = g_list_model_get_item (model, i);
+      g_autoptr (GObject) listed = g_list_model_get_item (model, i);
 
-      shown_present = shown_present || item == self->shown[kind];
+      shown_present = shown_present || (gpointer) listed == (gpointer) self->shown[kind];
     }
   if (self->shown[kind] != NULL && !shown_present)
     return;
 
   g_set_object (&self->shown[kind], device);
 
-  cs_device_settings_set_choice (self->settings, kind, device);
+  /* "No camera" is for this call only: the settings keep a camera for the next one. */
+  if (device != NULL)
+    cs_device_settings_set_choice (self->settings, kind, device);
   update_preview (self);
   g_signal_emit (self, signals[SIGNAL_DEVICE_CHOSEN], 0, kind, device);
 }
@@ -529,6 +563,7 @@ cs_device_check_dispose (GObject *object)
       g_clear_pointer (&self->in_use[kind], g_free);
       g_clear_object (&self->shown[kind]);
     }
+  g_clear_object (&self->with_none);
 
   G_OBJECT_CLASS (cs_device_check_parent_class)->dispose (object);
 }
@@ -581,7 +616,7 @@ cs_device_check_init (CsDeviceCheck *self)
   for (CsDeviceKind kind = CS_DEVICE_CAMERA; kind <= CS_DEVICE_SPEAKERS; kind++)
     adw_combo_row_set_expression (row_of (self, kind),
                                   gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
-                                                               G_CALLBACK (dup_device_name), NULL,
+                                                               G_CALLBACK (dup_item_name), NULL,
                                                                NULL));
   gtk_level_bar_add_offset_value (self->level_bar, GTK_LEVEL_BAR_OFFSET_LOW, 0.1);
   gtk_level_bar_add_offset_value (self->level_bar, GTK_LEVEL_BAR_OFFSET_HIGH, 0.9);
@@ -655,9 +690,13 @@ cs_device_check_show_in_use (CsDeviceCheck *self, CsDeviceKind kind, const char 
   g_return_if_fail (CS_IS_DEVICE_CHECK (self));
   g_return_if_fail (kind <= CS_DEVICE_SPEAKERS);
 
-  self->follows_use[kind] = TRUE;
   g_free (self->in_use[kind]);
   self->in_use[kind] = g_strdup (id);
+  if (!self->follows_use[kind])
+    {
+      self->follows_use[kind] = TRUE;
+      set_row_model (self, kind);
+    }
   sync_row (self, kind);
 }
 

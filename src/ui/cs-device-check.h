@@ -15,7 +15,9 @@ G_BEGIN_DECLS
  * only while the widget is shown. In Preferences, and (choosers only) in the call window.
  *
  * "device-chosen" (CsDeviceKind kind, GstDevice *device): the user picked @device (never
- * emitted for a change the widget made itself, such as a device unplugged).
+ * emitted for a change the widget made itself, such as a device unplugged); NULL when she
+ * picked "No camera", offered once the camera chooser follows a call
+ * (cs_device_check_show_in_use()).
  */
 
 #define CS_TYPE_DEVICE_CHECK (cs_device_check_get_type ())

@@ -83,13 +83,24 @@ use_test_devices (void)
   g_setenv ("GST_PLUGIN_PATH", CS_TEST_DEVICES_PLUGIN_DIR, TRUE);
 }
 
+/* What a chooser's item reads: a device's name, or "No camera". */
+static char *
+dup_name (GObject *item)
+{
+  if (GST_IS_DEVICE (item))
+    return gst_device_get_display_name (GST_DEVICE (item));
+  if (GTK_IS_STRING_OBJECT (item))
+    return g_strdup (gtk_string_object_get_string (GTK_STRING_OBJECT (item)));
+  return NULL;
+}
+
 static char *
 dup_item_name (GListModel *model, guint position)
 {
-  g_autoptr (GstDevice) device =
+  g_autoptr (GObject) item =
     position < g_list_model_get_n_items (model) ? g_list_model_get_item (model, position) : NULL;
 
-  return device != NULL ? gst_device_get_display_name (device) : NULL;
+  return dup_name (item);
 }
 
 static gboolean
@@ -151,9 +162,7 @@ choose_device (GtkWidget *row, const char *name)
 static char *
 dup_selected_name (GtkWidget *row)
 {
-  GstDevice *device = adw_combo_row_get_selected_item (ADW_COMBO_ROW (row));
-
-  return device != NULL ? gst_device_get_display_name (device) : NULL;
+  return dup_name (adw_combo_row_get_selected_item (ADW_COMBO_ROW (row)));
 }
 
 /* The mean colour (red, green, blue, 0-255) of a horizontal band of @texture's middle. */
@@ -620,7 +629,15 @@ share_and_unplug (CsApplication *app)
   gtk_menu_button_popup (GTK_MENU_BUTTON (get_widget (GTK_WINDOW (call_window), "devices_button")));
   wait_row_lists (get_widget (GTK_WINDOW (call_window), "camera_row"), LAPTOP_CAMERA);
   g_assert_false (row_lists (get_widget (GTK_WINDOW (call_window), "camera_row"), KITCHEN_CAMERA));
-  save_screenshot (GTK_WINDOW (call_window), "call-devices-menu.png");
+  /* It shows what the call uses: no camera, an item of its own (a list of one camera alone
+   * could not be opened). */
+  selected = dup_selected_name (get_widget (GTK_WINDOW (call_window), "camera_row"));
+  g_assert_cmpstr (selected, ==, "No camera");
+  g_assert_true (gtk_list_box_row_get_activatable (
+    GTK_LIST_BOX_ROW (get_widget (GTK_WINDOW (call_window), "camera_row"))));
+  /* The menu is a surface of its own: saved alone (save_screenshot() only needs a GtkNative). */
+  save_screenshot ((GtkWindow *) get_widget (GTK_WINDOW (call_window), "devices_popover"),
+                   "call-devices-menu.png");
   /* She picks it: her picture comes back, the laptop's colour bars. */
   choose_device (get_widget (GTK_WINDOW (call_window), "camera_row"), LAPTOP_CAMERA);
   wait_for (check_has_camera, call_window, "the laptop camera in the call");
