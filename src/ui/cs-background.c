@@ -27,6 +27,9 @@ struct _CsBackground
   char *problem;
   /* Asked with the setting as it is: not again until it changes. */
   gboolean asked;
+  /* One request at a time: the setting moved while one was out, ask again once answered. */
+  gboolean requesting;
+  gboolean ask_again;
   /* An answer from the portal turns the setting off: not a change to pass on. */
   gboolean applying_answer;
 };
@@ -88,6 +91,8 @@ remove_autostart (void)
 
 /* The portal, in a sandbox. */
 
+static void request_background (CsBackground *self);
+
 static void
 on_background_requested (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -97,7 +102,10 @@ on_background_requested (GObject *source, GAsyncResult *result, gpointer user_da
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  self->requesting = FALSE;
   cs_background_portal_answered (self, granted, error);
+  if (self->ask_again)
+    request_background (self);
 }
 
 static void
@@ -110,13 +118,17 @@ request_background (CsBackground *self)
                                          "reminds you of your calls, with its window closed."));
 
   self->asked = TRUE;
+  if (self->requesting)
+    {
+      self->ask_again = TRUE;
+      return;
+    }
+  self->requesting = TRUE;
+  self->ask_again = FALSE;
   if (self->portal == NULL)
     self->portal = xdp_portal_new ();
   g_ptr_array_add (commandline, "cousinade");
   g_ptr_array_add (commandline, "--" CS_BACKGROUND_OPTION);
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
   xdp_portal_request_background (self->portal, NULL, reason, commandline,
                                  autostart ? XDP_BACKGROUND_FLAG_AUTOSTART
                                            : XDP_BACKGROUND_FLAG_NONE,

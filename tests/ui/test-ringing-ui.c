@@ -637,6 +637,7 @@ test_autostart (void)
 
   g_assert_cmpstr (path, ==, expected);
   g_settings_set_boolean (settings, "start-in-background", FALSE);
+  settle ();
   background = cs_background_new (app, settings);
   cs_background_set_sandboxed (background, FALSE);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
@@ -680,6 +681,7 @@ test_portal (void)
   CsBackground *background;
 
   g_settings_set_boolean (settings, "start-in-background", FALSE);
+  settle ();
   background = cs_background_new (app, settings);
   cs_background_set_sandboxed (background, TRUE);
   /* In a sandbox the portal starts the app at login: no file of its own. */
@@ -727,6 +729,12 @@ check_portal_called (gpointer data)
                                                                                          : NULL;
 }
 
+static gpointer
+check_refused (gpointer data)
+{
+  return cs_background_get_permission (data) == CS_BACKGROUND_REFUSED ? data : NULL;
+}
+
 static gboolean
 last_autostart (CsFakePortal *portal)
 {
@@ -753,6 +761,8 @@ test_fake_portal (void)
   CsBackground *background;
 
   g_settings_set_boolean (settings, "start-in-background", TRUE);
+  /* A change of a setting may be told on the next iteration: told before we listen. */
+  settle ();
   background = cs_background_new (app, settings);
   cs_background_set_sandboxed (background, TRUE);
   g_assert_cmpuint (cs_fake_portal_count_calls (portal, "RequestBackground"), ==, 0);
@@ -783,6 +793,8 @@ test_fake_portal (void)
   g_settings_set_boolean (settings, "start-in-background", FALSE);
   check.calls = 2;
   wait_for (check_portal_called, &check, "the second request");
+  settle ();
+  g_assert_cmpuint (cs_fake_portal_count_calls (portal, "RequestBackground"), ==, 2);
   g_assert_false (last_autostart (portal));
 
   /* The system refuses: the switch goes back off, and the app says why. */
@@ -791,8 +803,8 @@ test_fake_portal (void)
   check.calls = 3;
   wait_for (check_portal_called, &check, "the third request");
   g_assert_true (last_autostart (portal));
-  while (cs_background_get_permission (background) != CS_BACKGROUND_REFUSED)
-    g_main_context_iteration (NULL, TRUE);
+  wait_for (check_refused, background, "the portal's refusal");
+  g_assert_cmpuint (cs_fake_portal_count_calls (portal, "RequestBackground"), ==, 3);
   g_assert_nonnull (cs_background_get_problem (background));
   g_assert_false (g_settings_get_boolean (settings, "start-in-background"));
 
