@@ -71,8 +71,7 @@ update_note (CsCallDevices *self)
         g_strv_builder_add (
           builder,
           g_list_model_get_n_items (
-            cs_devices_get_model (cs_device_settings_get_devices (self->settings),
-                                  CS_DEVICE_CAMERA)) > 0
+            cs_device_settings_get_model (self->settings, CS_DEVICE_CAMERA)) > 0
             ? _ ("No camera in use: the others see your initials. Choose a camera in the camera "
                  "and sound menu, at the top.")
             : _ ("No camera found: the others will hear you and see your initials."));

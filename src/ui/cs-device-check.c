@@ -114,7 +114,8 @@ dup_item_name (GObject *item)
 static void
 set_row_model (CsDeviceCheck *self, CsDeviceKind kind)
 {
-  GListModel *devices = self->devices != NULL ? cs_devices_get_model (self->devices, kind) : NULL;
+  GListModel *devices =
+    self->devices != NULL ? cs_device_settings_get_model (self->settings, kind) : NULL;
   GListModel *model = devices;
 
   if (devices != NULL && kind == CS_DEVICE_CAMERA && self->follows_use[kind])
@@ -150,7 +151,7 @@ sync_row (CsDeviceCheck *self, CsDeviceKind kind)
 
   chosen = self->follows_use[kind] ? cs_devices_find (self->devices, kind, self->in_use[kind])
                                    : cs_device_settings_choose (self->settings, kind);
-  n = g_list_model_get_n_items (cs_devices_get_model (self->devices, kind));
+  n = g_list_model_get_n_items (cs_device_settings_get_model (self->settings, kind));
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr (GObject) item = g_list_model_get_item (model, i);

@@ -15,6 +15,9 @@ struct _CsDeviceSettings
   GSettings *settings;
   CsPortals *portals;
   CsDevices *devices;
+  /* In a sandbox, the cameras until the Camera portal gives its own: none. */
+  GListStore *no_cameras;
+  gboolean portal_cameras;
   GCancellable *cancellable;
   gboolean asked_cameras;
   gboolean requesting_cameras;
@@ -78,6 +81,7 @@ on_cameras_opened (GObject *source, GAsyncResult *result, gpointer user_data)
       /* The portal's remote lists the cameras it allows; sound devices stay as they are. */
       g_clear_object (&self->devices);
       self->devices = cs_devices_new (fd);
+      self->portal_cameras = TRUE;
       set_camera_problem (self, NULL);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEVICES]);
     }
@@ -115,6 +119,7 @@ cs_device_settings_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->devices);
+  g_clear_object (&self->no_cameras);
   g_clear_object (&self->portals);
   g_clear_object (&self->settings);
 
@@ -152,6 +157,7 @@ static void
 cs_device_settings_init (CsDeviceSettings *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->no_cameras = g_list_store_new (GST_TYPE_DEVICE);
 }
 
 CsDeviceSettings *
@@ -259,6 +265,24 @@ cs_device_settings_get_camera_problem (CsDeviceSettings *self)
   return self->camera_problem;
 }
 
+/* A sandboxed app may use only the cameras the Camera portal gives. */
+static gboolean
+cameras_withheld (CsDeviceSettings *self, CsDeviceKind kind)
+{
+  return kind == CS_DEVICE_CAMERA && cs_portals_get_sandboxed (self->portals) &&
+         !self->portal_cameras;
+}
+
+GListModel *
+cs_device_settings_get_model (CsDeviceSettings *self, CsDeviceKind kind)
+{
+  g_return_val_if_fail (CS_IS_DEVICE_SETTINGS (self), NULL);
+
+  if (cameras_withheld (self, kind))
+    return G_LIST_MODEL (self->no_cameras);
+  return cs_devices_get_model (cs_device_settings_get_devices (self), kind);
+}
+
 GstDevice *
 cs_device_settings_choose (CsDeviceSettings *self, CsDeviceKind kind)
 {
@@ -266,6 +290,8 @@ cs_device_settings_choose (CsDeviceSettings *self, CsDeviceKind kind)
 
   g_return_val_if_fail (CS_IS_DEVICE_SETTINGS (self), NULL);
 
+  if (cameras_withheld (self, kind))
+    return NULL;
   id = g_settings_get_string (self->settings, settings_key (kind));
   return cs_devices_choose (cs_device_settings_get_devices (self), kind, *id != '\0' ? id : NULL);
 }

@@ -38,6 +38,9 @@ void cs_device_settings_request_cameras (CsDeviceSettings *self, GtkWindow *pare
 gboolean cs_device_settings_get_requesting_cameras (CsDeviceSettings *self);
 const char *cs_device_settings_get_camera_problem (CsDeviceSettings *self);
 
+/* The devices of @kind this app may use (GstDevice items): in a sandbox, no camera until the
+ * Camera portal gives access. */
+GListModel *cs_device_settings_get_model (CsDeviceSettings *self, CsDeviceKind kind);
 /* The device of @kind to use (transfer none): the chosen one when plugged in, else the first
  * one, else NULL. */
 GstDevice *cs_device_settings_choose (CsDeviceSettings *self, CsDeviceKind kind);

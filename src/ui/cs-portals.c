@@ -403,8 +403,12 @@ cs_portals_get_default (void)
 {
   static CsPortals *portals;
 
+  /* Tests of the app (COUSINADE_MEDIA=test) may stand in a sandbox with
+   * COUSINADE_TEST_SANDBOX=1, against a portal of their own on their private bus. */
   if (portals == NULL)
-    portals = cs_portals_new (xdp_portal_running_under_flatpak ());
+    portals = cs_portals_new (xdp_portal_running_under_flatpak () ||
+                              (g_strcmp0 (g_getenv ("COUSINADE_MEDIA"), "test") == 0 &&
+                               g_strcmp0 (g_getenv ("COUSINADE_TEST_SANDBOX"), "1") == 0));
   return portals;
 }
 

@@ -31,7 +31,8 @@ GQuark cs_portals_error_quark (void);
 #define CS_TYPE_PORTALS (cs_portals_get_type ())
 G_DECLARE_FINAL_TYPE (CsPortals, cs_portals, CS, PORTALS, GObject)
 
-/* The app's portals; sandboxed when running under Flatpak (xdp_portal_running_under_flatpak). */
+/* The app's portals; sandboxed when running under Flatpak (xdp_portal_running_under_flatpak),
+ * or in tests under COUSINADE_MEDIA=test with COUSINADE_TEST_SANDBOX=1. */
 CsPortals *cs_portals_get_default (void);
 /* @sandboxed: whether the camera must come through the portal; tests force it. */
 CsPortals *cs_portals_new (gboolean sandboxed);

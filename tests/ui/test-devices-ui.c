@@ -7,6 +7,7 @@
 #include "cs-call-window.h"
 #include "cs-call-tile.h"
 #include "cs-device-check.h"
+#include "cs-fake-portal.h"
 #include "cs-local-hub.h"
 #include "cs-local-signaling.h"
 #include "cs-preferences-window.h"
@@ -26,6 +27,10 @@
  *
  * /ui/devices/none: an old laptop without camera or microphone: Preferences and the call
  * window say so in plain words, and the call is sound only, listening.
+ *
+ * /ui/devices/sandbox: as in Flatpak, the camera comes through the Camera portal (a scripted
+ * one on the private bus, see cs-fake-portal.h); refused, Preferences and a call say so, and
+ * the call is sound only.
  *
  * /ui/devices/call (root): a family call in the lab, as in test-call-ui.c; Mamie shares her
  * screen (the call's test screen, COUSINADE_TEST_SCREEN=1), then stops, then her camera is
@@ -463,6 +468,79 @@ test_none (void)
   run_app (see_no_devices);
 }
 
+/* /ui/devices/sandbox */
+
+#define REFUSED "Cousinade may not use the camera"
+
+static gpointer
+check_note_says_refused (gpointer data)
+{
+  GtkLabel *note = data;
+
+  return gtk_widget_get_visible (GTK_WIDGET (note)) &&
+             strstr (gtk_label_get_label (note), REFUSED) != NULL
+           ? note
+           : NULL;
+}
+
+static CsFakePortal *portal;
+
+static void
+see_camera_refused (CsApplication *app)
+{
+  GtkWindow *preferences = open_devices_page ();
+  GtkLabel *label;
+  g_autofree char *dir = g_dir_make_tmp ("cs-devices-XXXXXX", NULL);
+  g_autofree char *socket_path = g_build_filename (dir, "hub", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsLocalHub) hub = NULL;
+  g_autoptr (CsLocalSignaling) signaling = NULL;
+  g_autoptr (CsCall) call = NULL;
+  CsCallWindow *window;
+
+  /* Looking at the camera asks the portal; she (or the system) says no. */
+  wait_row_lists (get_widget (preferences, "microphone_row"), MICROPHONE);
+  label = GTK_LABEL (wait_for_label (GTK_WIDGET (preferences),
+                                     "Cousinade may not use the camera, so the others will hear "
+                                     "you without seeing you. To allow it, open Settings, then "
+                                     "Apps, then Cousinade."));
+  g_assert_nonnull (label);
+  g_assert_cmpuint (cs_fake_portal_count_calls (portal, "AccessCamera"), ==, 1);
+  /* The cameras outside the portal are not for a sandboxed app. */
+  g_assert_false (row_lists (get_widget (preferences, "camera_row"), LAPTOP_CAMERA));
+  save_screenshot (preferences, "preferences-camera-refused.png");
+  gtk_window_close (preferences);
+  wait_for_window_gone (CS_TYPE_PREFERENCES_WINDOW);
+
+  /* A call: sound only, and the window says why. */
+  hub = cs_local_hub_new (socket_path, &error);
+  g_assert_no_error (error);
+  signaling = cs_local_signaling_new (socket_path, "cousinade-dupont", "mamie");
+  call = cs_call_new (CS_CALL_SIGNALING (signaling), "Mamie");
+  window = cs_call_window_new (GTK_APPLICATION (app), call, "Famille Dupont");
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (cs_call_join (call, &error));
+  g_assert_no_error (error);
+  wait_for (check_note_says_refused, get_widget (GTK_WINDOW (window), "device_note"),
+            "the call to say the camera was refused");
+  g_assert_false (cs_call_get_has_camera (call));
+  g_assert_true (cs_call_get_has_microphone (call));
+  save_screenshot (GTK_WINDOW (window), "call-camera-refused.png");
+  gtk_widget_activate_action (GTK_WIDGET (window), "call.leave", NULL);
+  wait_for_window_gone (CS_TYPE_CALL_WINDOW);
+}
+
+static void
+test_sandbox (void)
+{
+  use_test_devices ();
+  g_setenv ("COUSINADE_TEST_SANDBOX", "1", TRUE);
+  portal = cs_fake_portal_start ();
+  cs_fake_portal_set_camera (portal, TRUE, CS_FAKE_PORTAL_DENY);
+  run_app (see_camera_refused);
+  cs_fake_portal_free (portal);
+}
+
 /* /ui/devices/call */
 
 static void
@@ -690,6 +768,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/ui/devices/preferences", test_preferences);
   g_test_add_func ("/ui/devices/none", test_none);
+  g_test_add_func ("/ui/devices/sandbox", test_sandbox);
   g_test_add_func ("/ui/devices/call", test_call);
   g_test_add_func ("/ui/devices/call-in-lab", test_call_in_lab);
 
