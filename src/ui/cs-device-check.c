@@ -34,6 +34,8 @@ struct _CsDeviceCheck
   GstElement *camera_pipeline;
   GstDevice *previewed_camera;
   GstElement *microphone_pipeline;
+  GstElement *sound_pipeline;
+  guint sounds_played;
   GstDevice *previewed_microphone;
   double level_db;
 
@@ -42,6 +44,7 @@ struct _CsDeviceCheck
   GtkLabel *preview_label;
   GtkWidget *level_box;
   GtkLevelBar *level_bar;
+  GtkWidget *sound_button;
   AdwComboRow *camera_row;
   AdwComboRow *microphone_row;
   AdwComboRow *speakers_row;
@@ -347,7 +350,11 @@ on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
 }
 
 static GstElement *
-start_pipeline (CsDeviceCheck *self, const char *name, GstElement **elements, guint n_elements)
+start_pipeline (CsDeviceCheck *self,
+                const char *name,
+                GstElement **elements,
+                guint n_elements,
+                GstBusFunc bus_func)
 {
   GstElement *pipeline = gst_pipeline_new (name);
   g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
@@ -374,7 +381,7 @@ start_pipeline (CsDeviceCheck *self, const char *name, GstElement **elements, gu
           return NULL;
         }
     }
-  gst_bus_add_watch (bus, on_bus_message, self);
+  gst_bus_add_watch (bus, bus_func, self);
   if (gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     {
       g_message ("The %s did not start", name);
@@ -395,7 +402,8 @@ start_camera (CsDeviceCheck *self, GstDevice *camera)
     cs_video_paintable_make_sink (self->paintable),
   };
 
-  self->camera_pipeline = start_pipeline (self, "camera check", elements, G_N_ELEMENTS (elements));
+  self->camera_pipeline =
+    start_pipeline (self, "camera check", elements, G_N_ELEMENTS (elements), on_bus_message);
   g_set_object (&self->previewed_camera, camera);
   if (self->camera_pipeline == NULL)
     show_preview_message (self, camera_failed_message ());
@@ -420,8 +428,66 @@ start_microphone (CsDeviceCheck *self, GstDevice *microphone)
   if (sink != NULL)
     g_object_set (sink, "sync", TRUE, NULL);
   self->microphone_pipeline =
-    start_pipeline (self, "microphone check", elements, G_N_ELEMENTS (elements));
+    start_pipeline (self, "microphone check", elements, G_N_ELEMENTS (elements), on_bus_message);
   g_set_object (&self->previewed_microphone, microphone);
+}
+
+/* A short tone through the chosen speakers: she hears it, or knows to choose others. */
+static gboolean
+on_sound_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
+{
+  CsDeviceCheck *self = CS_DEVICE_CHECK (user_data);
+
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+    {
+      g_autoptr (GError) error = NULL;
+
+      gst_message_parse_error (message, &error, NULL);
+      g_message ("The test sound stopped: %s", error->message);
+    }
+  else if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS)
+    {
+      self->sounds_played++;
+    }
+  else
+    {
+      return G_SOURCE_CONTINUE;
+    }
+  /* Removing the pipeline also removes this watch. */
+  stop_pipeline (&self->sound_pipeline);
+  gtk_widget_set_sensitive (self->sound_button, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_sound_clicked (GtkButton *button, CsDeviceCheck *self)
+{
+  GstDevice *speakers;
+  GstElement *source = gst_element_factory_make ("audiotestsrc", NULL);
+  GstElement *sink;
+
+  if (self->sound_pipeline != NULL || self->settings == NULL)
+    return;
+
+  speakers = cs_device_settings_choose (self->settings, CS_DEVICE_SPEAKERS);
+  sink = speakers != NULL ? gst_device_create_element (speakers, NULL)
+                          : gst_element_factory_make ("autoaudiosink", NULL);
+  /* A second of a gentle 660 Hz tone: ten buffers of a tenth of a second. */
+  if (source != NULL)
+    g_object_set (source, "freq", 660.0, "volume", 0.3, "samplesperbuffer", 4800, "num-buffers", 10,
+                  NULL);
+  {
+    GstElement *elements[] = {
+      source,
+      gst_element_factory_make ("audioconvert", NULL),
+      gst_element_factory_make ("audioresample", NULL),
+      sink,
+    };
+
+    self->sound_pipeline =
+      start_pipeline (self, "test sound", elements, G_N_ELEMENTS (elements), on_sound_bus_message);
+  }
+  gtk_widget_set_sensitive (self->sound_button, self->sound_pipeline == NULL);
 }
 
 static void
@@ -429,6 +495,8 @@ stop_preview (CsDeviceCheck *self)
 {
   stop_pipeline (&self->camera_pipeline);
   stop_pipeline (&self->microphone_pipeline);
+  stop_pipeline (&self->sound_pipeline);
+  gtk_widget_set_sensitive (self->sound_button, TRUE);
   g_clear_object (&self->previewed_camera);
   g_clear_object (&self->previewed_microphone);
   cs_video_paintable_clear (self->paintable);
@@ -619,6 +687,15 @@ cs_device_check_init (CsDeviceCheck *self)
                                   gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
                                                                G_CALLBACK (dup_item_name), NULL,
                                                                NULL));
+  self->sound_button = gtk_button_new_from_icon_name ("audio-volume-high-symbolic");
+  gtk_widget_set_valign (self->sound_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (self->sound_button, "flat");
+  gtk_widget_set_tooltip_text (self->sound_button, _ ("Play a sound: you should hear it"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sound_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Play a test sound"), -1);
+  gtk_widget_set_name (self->sound_button, "sound_button");
+  g_signal_connect (self->sound_button, "clicked", G_CALLBACK (on_sound_clicked), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->speakers_row), self->sound_button);
   gtk_level_bar_add_offset_value (self->level_bar, GTK_LEVEL_BAR_OFFSET_LOW, 0.1);
   gtk_level_bar_add_offset_value (self->level_bar, GTK_LEVEL_BAR_OFFSET_HIGH, 0.9);
   set_level (self, SILENCE_DB);
@@ -673,6 +750,7 @@ cs_device_check_set_show_preview (CsDeviceCheck *self, gboolean show_preview)
   self->show_preview = show_preview;
   gtk_widget_set_visible (self->preview_box, show_preview);
   gtk_widget_set_visible (self->level_box, show_preview);
+  gtk_widget_set_visible (self->sound_button, show_preview);
   update_preview (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_PREVIEW]);
 }
@@ -715,6 +793,14 @@ cs_device_check_get_previewing (CsDeviceCheck *self)
   g_return_val_if_fail (CS_IS_DEVICE_CHECK (self), FALSE);
 
   return self->camera_pipeline != NULL || self->microphone_pipeline != NULL;
+}
+
+guint
+cs_device_check_get_sounds_played (CsDeviceCheck *self)
+{
+  g_return_val_if_fail (CS_IS_DEVICE_CHECK (self), 0);
+
+  return self->sounds_played;
 }
 
 double

@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 /*
  * Choosing and checking the camera, microphone and speakers: three choosers over the
  * computer's devices (the user's choice kept in the settings), and, with "show-preview", the
- * chosen camera's live picture and a meter of the chosen microphone's sound. The preview runs
+ * chosen camera's live picture, a meter of the chosen microphone's sound and a button playing a
+ * test sound through the chosen speakers. The preview runs
  * only while the widget is shown. In Preferences, and (choosers only) in the call window.
  *
  * "device-chosen" (CsDeviceKind kind, GstDevice *device): the user picked @device (never
@@ -36,6 +37,8 @@ void cs_device_check_show_in_use (CsDeviceCheck *self, CsDeviceKind kind, const 
 /* For tests: what the preview shows, and whether its pipelines run. */
 CsVideoPaintable *cs_device_check_get_preview (CsDeviceCheck *self);
 gboolean cs_device_check_get_previewing (CsDeviceCheck *self);
+/* Test sounds played to their end through the speakers (the button beside them). */
+guint cs_device_check_get_sounds_played (CsDeviceCheck *self);
 /* The microphone's loudest sound lately, in dB (-100 when silent or not running). */
 double cs_device_check_get_level (CsDeviceCheck *self);
 

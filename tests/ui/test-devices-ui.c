@@ -245,6 +245,12 @@ check_preview (gpointer data)
 }
 
 static gpointer
+check_sound_played (gpointer data)
+{
+  return cs_device_check_get_sounds_played (CS_DEVICE_CHECK (data)) > 0 ? data : NULL;
+}
+
+static gpointer
 check_level (gpointer data)
 {
   /* The 440 Hz tone at half volume peaks about 6 dB below full scale. */
@@ -298,6 +304,10 @@ check_and_choose (CsApplication *app)
                   cs_video_paintable_get_frames_shown (cs_device_check_get_preview (check)),
                   cs_device_check_get_level (check));
   save_screenshot (preferences, "preferences-devices.png");
+
+  /* The speakers' button plays a second of sound through them, to its end. */
+  click (find_descendant (GTK_WIDGET (preferences), has_widget_name, "sound_button"));
+  wait_for (check_sound_played, check, "the test sound to play to its end");
 
   /* She picks the kitchen's camera: the preview follows, the choice is kept. */
   choose_device (camera_row, KITCHEN_CAMERA);
