@@ -22,6 +22,8 @@ struct _CsCallDevices
   char *microphone_id;
   char *speakers_id;
   char *note;
+  /* Cameras offered, to tell one plugged in from one unplugged. */
+  guint n_cameras;
 };
 
 G_DEFINE_FINAL_TYPE (CsCallDevices, cs_call_devices, G_TYPE_OBJECT)
@@ -112,15 +114,16 @@ use_device (CsCallDevices *self, CsDeviceKind kind, GstDevice *device)
 
   g_free (*id);
   *id = device != NULL ? cs_devices_dup_id (device) : NULL;
-  if (kind != CS_DEVICE_SPEAKERS)
-    g_object_notify_by_pspec (
-      G_OBJECT (self), properties[kind == CS_DEVICE_CAMERA ? PROP_CAMERA_ID : PROP_MICROPHONE_ID]);
   if (kind == CS_DEVICE_CAMERA)
     cs_call_set_camera (self->call, device);
   else if (kind == CS_DEVICE_MICROPHONE)
     cs_call_set_microphone (self->call, device);
   else
     cs_call_set_speakers (self->call, device);
+  /* Told once the call has it, so that listeners read the call as it now is. */
+  if (kind != CS_DEVICE_SPEAKERS)
+    g_object_notify_by_pspec (
+      G_OBJECT (self), properties[kind == CS_DEVICE_CAMERA ? PROP_CAMERA_ID : PROP_MICROPHONE_ID]);
 }
 
 static void
@@ -193,10 +196,14 @@ on_devices_changed (CsDevices *devices, CsDeviceKind kind, CsCallDevices *self)
           update_note (self);
         }
     }
-  else if (kind == CS_DEVICE_CAMERA && self->camera_id == NULL &&
-           cs_device_settings_choose (self->settings, CS_DEVICE_CAMERA) != NULL)
+  else if (kind == CS_DEVICE_CAMERA)
     {
-      notice (self, _ ("A camera was plugged in: choose it in the camera and sound menu."));
+      guint n_cameras =
+        g_list_model_get_n_items (cs_device_settings_get_model (self->settings, CS_DEVICE_CAMERA));
+
+      if (self->camera_id == NULL && n_cameras > self->n_cameras)
+        notice (self, _ ("A camera was plugged in: choose it in the camera and sound menu."));
+      self->n_cameras = n_cameras;
     }
   update_note (self);
 }
@@ -221,6 +228,8 @@ on_settings_devices_changed (CsDeviceSettings *settings, GParamSpec *pspec, CsCa
   GstDevice *camera;
 
   bind_devices (self);
+  self->n_cameras =
+    g_list_model_get_n_items (cs_device_settings_get_model (settings, CS_DEVICE_CAMERA));
   /* The Camera portal's answer came during the call: its camera comes in. */
   camera = cs_device_settings_choose (settings, CS_DEVICE_CAMERA);
   if (self->camera_id == NULL && camera != NULL)
@@ -442,6 +451,8 @@ cs_call_devices_new (CsCall *call, CsDeviceSettings *settings, GtkWindow *parent
   g_signal_connect_object (settings, "notify::requesting-cameras",
                            G_CALLBACK (on_requesting_cameras_changed), self, 0);
   bind_devices (self);
+  self->n_cameras =
+    g_list_model_get_n_items (cs_device_settings_get_model (settings, CS_DEVICE_CAMERA));
   cs_device_settings_request_cameras (settings, parent);
   update_note (self);
   return self;

@@ -656,6 +656,20 @@ check_not_sharing (gpointer data)
   return !cs_call_get_sharing_screen (cs_call_window_get_call (data)) ? data : NULL;
 }
 
+/* What the call window tells her in toasts, also logged by CsCallDevices. */
+static gboolean told_plugged_in;
+
+static void
+on_call_devices_log (const char *domain,
+                     GLogLevelFlags level,
+                     const char *message,
+                     gpointer user_data)
+{
+  if (strstr (message, "A camera was plugged in") != NULL)
+    told_plugged_in = TRUE;
+  g_log_default_handler (domain, level, message, user_data);
+}
+
 static gpointer
 check_has_camera (gpointer data)
 {
@@ -711,6 +725,8 @@ share_and_unplug (CsApplication *app)
   wait_for_label (GTK_WIDGET (call_window),
                   "Your camera was unplugged or stopped: the others now see your initials.");
   save_screenshot (GTK_WINDOW (call_window), "call-camera-unplugged.png");
+  /* An unplug is no camera plugged in (toasts queue up: what the window told is in its log). */
+  g_assert_false (told_plugged_in);
   call_lab_wait_bot_sees (anna, "mamie", "camera_off");
   g_assert_false (cs_call_get_has_camera (cs_call_window_get_call (call_window)));
   /* The other camera is still there to choose, in the camera and sound menu. */
@@ -766,6 +782,7 @@ test_call_in_lab (void)
   g_setenv ("COUSINADE_TEST_SCREEN", "1", TRUE);
   use_test_devices ();
   g_test_log_set_fatal_handler (on_fatal_log, NULL);
+  g_log_set_handler ("cs-call-devices", G_LOG_LEVEL_MESSAGE, on_call_devices_log, NULL);
   /* Her choice from Preferences: the kitchen's camera. */
   run_app (choose_kitchen_camera);
   run_app (share_and_unplug);
