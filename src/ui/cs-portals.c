@@ -224,6 +224,13 @@ on_session_started (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
+  /* Asked for, then given up (the call ended meanwhile): the desktop stops sharing at once. */
+  if (g_task_return_error_if_cancelled (task))
+    {
+      xdp_session_close (data->session);
+      return;
+    }
+
   share = g_new0 (ShareResult, 1);
   share->fd = -1;
   streams = xdp_session_get_streams (data->session);
