@@ -312,14 +312,20 @@ cs_devices_dispose (GObject *object)
 
       g_signal_handler_disconnect (provider_bus, g_array_index (self->handlers, gulong, i));
       gst_bus_disable_sync_message_emission (provider_bus);
-      gst_device_provider_stop (provider);
+      /* PipeWire's keeps running for the process (the next CsDevices finds it started):
+       * stopping it corrupts the heap now and then as its thread ends (PipeWire 0.3.65,
+       * "tcache_thread_shutdown(): unaligned tcache chunk detected", in 3 runs of 11 of
+       * test-pipewire-devices). */
+      if (!g_str_equal (GST_OBJECT_NAME (gst_device_provider_get_factory (provider)),
+                        PIPEWIRE_PROVIDER))
+        gst_device_provider_stop (provider);
     }
+  for (guint k = 0; k < 3; k++)
+    g_clear_object (&self->lists[k]);
   g_clear_pointer (&self->providers, g_ptr_array_unref);
   g_clear_pointer (&self->handlers, g_array_unref);
   g_clear_handle_id (&self->bus_watch, g_source_remove);
   gst_clear_object (&self->bus);
-  for (guint k = 0; k < 3; k++)
-    g_clear_object (&self->lists[k]);
   if (self->pipewire_fd >= 0)
     close (self->pipewire_fd);
   self->pipewire_fd = -1;
