@@ -66,9 +66,10 @@ void cs_call_set_self_view_sink (CsCall *self, GstElement *sink);
 void cs_call_set_camera (CsCall *self, GstDevice *camera);
 void cs_call_set_microphone (CsCall *self, GstDevice *microphone);
 void cs_call_set_speakers (CsCall *self, GstDevice *speakers);
-/* Whether a camera picture is being sent (FALSE for no camera, not for camera off). */
+/* Whether a camera picture is being sent (FALSE for no camera, not for camera off).
+ * "notify::has-camera". */
 gboolean cs_call_get_has_camera (CsCall *self);
-/* Whether there is a microphone (FALSE: listen only). */
+/* Whether there is a microphone (FALSE: listen only). "notify::has-microphone". */
 gboolean cs_call_get_has_microphone (CsCall *self);
 
 /* Echo cancellation and noise suppression on the microphone (webrtcdsp, with the sound

@@ -35,7 +35,8 @@ CsDevices *cs_devices_new (int pipewire_fd);
 
 /* The devices of @kind (GstDevice items), in the order they should be offered. */
 GListModel *cs_devices_get_model (CsDevices *self, CsDeviceKind kind);
-/* The device of @kind known by @id, or NULL when it is not plugged in. */
+/* The device of @kind known by @id, or NULL when it is not plugged in (transfer none, as for
+ * cs_devices_choose()). */
 GstDevice *cs_devices_find (CsDevices *self, CsDeviceKind kind, const char *id);
 /* The device to use when the user chose @id: that one when present, else the first of
  * @kind, else NULL (none at all). */
