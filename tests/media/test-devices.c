@@ -325,6 +325,23 @@ test_call_camera_lost (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (cs_call_get_state (call), ==, CS_CALL_STATE_IN_CALL);
   g_assert_true (in_call);
 
+  /* Another camera chosen during the call: it takes over, and the call has a camera again. */
+  {
+    gboolean notified = FALSE;
+    guint64 before;
+    gint64 deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+
+    g_signal_connect_swapped (call, "notify::has-camera", G_CALLBACK (timed_out), &notified);
+    cs_call_set_camera (call, cs_devices_find (devices, CS_DEVICE_CAMERA, "cstest:cs-test.front"));
+    g_assert_true (notified);
+    g_assert_true (cs_call_get_has_camera (call));
+    before = cs_call_get_frames_sent (call);
+    while (cs_call_get_frames_sent (call) < before + 15 && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_cmpuint (cs_call_get_frames_sent (call), >=, before + 15);
+    g_assert_cmpuint (cs_call_get_capture_starts (call), ==, 3);
+  }
+
   /* Other speakers, then no microphone, while the call runs: the sound keeps playing. */
   g_assert_cmpuint (count_played (call, 500), >, 10);
   cs_call_set_speakers (call, NULL);
