@@ -16,8 +16,12 @@
  *
  *   video capture ─ convert/scale/rate ─ [camera off: black] ─ tee ─ vp8enc ─ tee ─┬─ peer…
  *                                     self view ─ leaky queue ─┘                   │
- *   audio capture ─ convert/resample ─ volume (mute) ─ opusenc ─ tee ──────────────┴─ peer…
- *   peer… ─ audiomixer ─ speakers
+ *   audio capture ─ convert/resample ─ echo canceller ─ volume (mute) ─ opusenc ─ tee ┴─ peer…
+ *   peer… ─ audiomixer ─ echo probe ─ speakers
+ *
+ * The capture sources and the speakers can be switched while the call runs, in front of and
+ * after fixed chains (cs-call-capture.c): a new camera, none, or a shared screen never
+ * reaches the encoders as a change.
  *
  * Each peer packetizes for itself (cheap): its webrtcbin owns the RTP session, SSRC and
  * sequence numbers of what it sends.
