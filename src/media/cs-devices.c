@@ -272,6 +272,28 @@ is_wanted_factory (GstDeviceProviderFactory *factory)
   return strstr (klass, "Video/Source") != NULL || strstr (klass, "Audio") != NULL;
 }
 
+/* PipeWire's provider runs once for the process, never stopped but to move to another remote
+ * (see cs_devices_dispose()): on the computer's own PipeWire, or on the last remote the Camera
+ * portal gave. */
+static gboolean
+start_pipewire (GstDeviceProvider *provider, int fd)
+{
+  static gboolean started;
+  static gboolean on_portal_remote;
+
+  if (started && !on_portal_remote && fd < 0)
+    return TRUE;
+  if (started)
+    gst_device_provider_stop (provider);
+  started = FALSE;
+  g_object_set (provider, "fd", fd, NULL);
+  if (!gst_device_provider_start (provider))
+    return FALSE;
+  started = TRUE;
+  on_portal_remote = fd >= 0;
+  return TRUE;
+}
+
 static void
 start_provider (CsDevices *self, GstDeviceProviderFactory *factory)
 {
@@ -282,14 +304,13 @@ start_provider (CsDevices *self, GstDeviceProviderFactory *factory)
   if (provider == NULL)
     return;
 
-  if (self->pipewire_fd >= 0 && g_str_equal (GST_OBJECT_NAME (factory), PIPEWIRE_PROVIDER))
-    g_object_set (provider, "fd", self->pipewire_fd, NULL);
-
   provider_bus = gst_device_provider_get_bus (provider);
   gst_bus_enable_sync_message_emission (provider_bus);
   handler = g_signal_connect_data (provider_bus, "sync-message", G_CALLBACK (on_provider_message),
                                    gst_object_ref (self->bus), unref_bus, 0);
-  if (!gst_device_provider_start (provider))
+  if (g_str_equal (GST_OBJECT_NAME (factory), PIPEWIRE_PROVIDER)
+        ? !start_pipewire (provider, self->pipewire_fd)
+        : !gst_device_provider_start (provider))
     {
       g_debug ("The %s device provider did not start", GST_OBJECT_NAME (factory));
       g_signal_handler_disconnect (provider_bus, handler);
