@@ -6,10 +6,9 @@
 #include "cs-ringer.h"
 #include "cs-incoming-calls.h"
 #include "cs-ring-sound.h"
+#include "cs-xmpp-stanza-util.h"
 
 #include <glib/gi18n.h>
-
-#include <string.h>
 
 typedef struct
 {
@@ -255,13 +254,11 @@ is_own (CsRinger *self, const char *circle_room, const char *nick)
 {
   const char *address = cs_circle_rooms_get_occupant_address (self->rooms, circle_room, nick);
   g_autofree char *own_nick = cs_circle_rooms_dup_own_nickname (self->rooms);
-  g_autofree char *bare = NULL;
 
   if (address != NULL && self->client != NULL)
     {
-      const char *slash = strchr (address, '/');
+      g_autofree char *bare = cs_stanza_bare_jid (address);
 
-      bare = slash != NULL ? g_strndup (address, slash - address) : g_strdup (address);
       return g_strcmp0 (bare, cs_xmpp_client_get_address (self->client)) == 0;
     }
   return g_strcmp0 (nick, own_nick) == 0;
@@ -302,11 +299,8 @@ on_invite (CsCallInvites *invites,
   ring->video = video;
   if (address != NULL)
     {
-      g_autofree char *bare = g_strdup (address);
-      char *slash = strchr (bare, '/');
+      g_autofree char *bare = cs_stanza_bare_jid (address);
 
-      if (slash != NULL)
-        *slash = '\0';
       ring->caller_name = name_for (self, bare, from_nick, &ring->contact_id);
     }
   else
