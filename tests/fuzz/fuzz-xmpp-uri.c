@@ -31,5 +31,22 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       g_assert_null (action);
     }
 
+  /* The same bytes as an account invite: a yes has a token, a server and valid addresses. */
+  {
+    g_autoptr (CsXmppInvite) invite = cs_xmpp_invite_parse (text, NULL);
+
+    if (invite != NULL)
+      {
+        g_assert_nonnull (invite->token);
+        g_assert_nonnull (invite->domain);
+        if (invite->room != NULL)
+          {
+            g_autofree char *room = cs_xmpp_address_normalize (invite->room, NULL);
+
+            g_assert_cmpstr (room, ==, invite->room);
+          }
+      }
+  }
+
   return 0;
 }
