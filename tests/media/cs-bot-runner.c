@@ -544,3 +544,49 @@ cs_bot_get_cpu_seconds (CsBot *self)
 
   return self->cpu_seconds;
 }
+
+CsBot *
+cs_bot_spawn_participant (CsLab *lab,
+                          guint host,
+                          const char *bot_path,
+                          const char *hub_path,
+                          int fps,
+                          const char *const *env,
+                          const char *const *extra,
+                          GError **error)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) argv = NULL;
+  g_autofree char *name = g_strdup_printf ("Participant %u", host);
+  g_autofree char *fps_string = g_strdup_printf ("%d", fps);
+  const char *id = cs_bot_participant_id (host);
+
+  g_return_val_if_fail (lab != NULL, NULL);
+  g_return_val_if_fail (bot_path != NULL && hub_path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* Participants are not held to fatal warnings: GStreamer 1.22's webrtcbin can print a
+   * critical from a race between its own threads under load (a hash table changed while
+   * read), which must fail a participant's media, not kill the process. */
+  g_strv_builder_add_many (builder, "env", "G_DEBUG=gc-friendly", NULL);
+  if (env != NULL)
+    g_strv_builder_addv (builder, (const char **) env);
+  g_strv_builder_add_many (builder, bot_path, "--hub", hub_path, "--id", id, "--name", name,
+                           "--fps", fps_string, NULL);
+  if (extra != NULL)
+    g_strv_builder_addv (builder, (const char **) extra);
+  argv = g_strv_builder_end (builder);
+
+  return cs_bot_spawn (lab, host, id, (const char *const *) argv, error);
+}
+
+const char *
+cs_bot_participant_id (guint host)
+{
+  static char ids[8][4];
+
+  g_return_val_if_fail (host < G_N_ELEMENTS (ids), NULL);
+
+  g_snprintf (ids[host], sizeof ids[host], "p%u", host);
+  return ids[host];
+}

@@ -88,4 +88,33 @@ void cs_bot_kill (CsBot *self, int signum);
  * exited), or else by a background poll up to a second older. */
 double cs_bot_get_cpu_seconds (CsBot *self);
 
+/**
+ * cs_bot_spawn_participant:
+ * @lab: the lab whose host @host runs the bot
+ * @host: the host index in @lab, which names the participant (see cs_bot_participant_id())
+ * @bot_path: the cousinade-bot program
+ * @hub_path: the socket of the local signalling hub (CsLocalHub) the call goes through
+ * @fps: the frame rate the bot sends at
+ * @env: (array zero-terminated=1) (nullable): VARIABLE=value settings for the bot, or %NULL
+ * @extra: (array zero-terminated=1) (nullable): more arguments for the bot, or %NULL
+ * @error: return location for a #GError
+ *
+ * Starts a call participant of the local hub, "p<host>" named "Participant <host>". It is
+ * not held to fatal warnings: what a test checks is what a user sees (pictures, sound and
+ * events).
+ *
+ * Returns: (transfer full): the running bot, or %NULL with @error set
+ */
+CsBot *cs_bot_spawn_participant (CsLab *lab,
+                                 guint host,
+                                 const char *bot_path,
+                                 const char *hub_path,
+                                 int fps,
+                                 const char *const *env,
+                                 const char *const *extra,
+                                 GError **error);
+
+/* The participant id cs_bot_spawn_participant() gives the bot on @host (below 8), "p<host>". */
+const char *cs_bot_participant_id (guint host);
+
 G_END_DECLS

@@ -90,38 +90,22 @@ static CsBot *
 spawn_bot (Fixture *fixture, guint host, const char *const *extra, const char *const *env)
 {
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto (GStrv) argv = NULL;
-  g_autofree char *id = g_strdup_printf ("p%u", host);
-  g_autofree char *name = g_strdup_printf ("Participant %u", host);
-  g_autofree char *fps = g_strdup_printf ("%d", FPS);
+  g_auto (GStrv) all_env = NULL;
   g_autofree char *devices = g_strdup_printf ("COUSINADE_TEST_DEVICES=%s", fixture->devices);
   g_autoptr (GError) error = NULL;
   CsBot *bot;
 
-  /* Not held to fatal warnings, as in test-call.c: what counts is what users see. */
-  g_strv_builder_add_many (builder, "env", "G_DEBUG=gc-friendly",
-                           "GST_PLUGIN_PATH=" CS_TEST_DEVICES_PLUGIN_DIR, devices, NULL);
+  g_strv_builder_add_many (builder, "GST_PLUGIN_PATH=" CS_TEST_DEVICES_PLUGIN_DIR, devices, NULL);
   if (env != NULL)
     g_strv_builder_addv (builder, (const char **) env);
-  g_strv_builder_add_many (builder, CS_BOT_PATH, "--hub", cs_local_hub_get_path (fixture->hub),
-                           "--id", id, "--name", name, "--fps", fps, NULL);
-  if (extra != NULL)
-    g_strv_builder_addv (builder, (const char **) extra);
-  argv = g_strv_builder_end (builder);
+  all_env = g_strv_builder_end (builder);
 
-  bot = cs_bot_spawn (fixture->lab, host, id, (const char *const *) argv, &error);
+  bot =
+    cs_bot_spawn_participant (fixture->lab, host, CS_BOT_PATH, cs_local_hub_get_path (fixture->hub),
+                              FPS, (const char *const *) all_env, extra, &error);
   g_assert_no_error (error);
   g_ptr_array_add (fixture->bots, bot);
   return bot;
-}
-
-static const char *
-peer_id (guint host)
-{
-  static char ids[8][4];
-
-  g_snprintf (ids[host], sizeof ids[host], "p%u", host);
-  return ids[host];
 }
 
 static CsBot *
@@ -143,18 +127,18 @@ wait_ms (guint ms)
 static JsonObject *
 fresh_event (CsBot *bot, const char *event, guint peer)
 {
-  guint seen = cs_bot_count_events (bot, event, "peer", peer_id (peer));
+  guint seen = cs_bot_count_events (bot, event, "peer", cs_bot_participant_id (peer));
   gint64 deadline = g_get_monotonic_time () + 6 * G_TIME_SPAN_SECOND;
 
   /* Every second normally; the margin is for a machine busy with other tests. */
-  while (cs_bot_count_events (bot, event, "peer", peer_id (peer)) == seen)
+  while (cs_bot_count_events (bot, event, "peer", cs_bot_participant_id (peer)) == seen)
     {
       if (g_get_monotonic_time () > deadline)
         g_error ("Participant %s printed no %s about p%u for 6 s", cs_bot_get_name (bot), event,
                  peer);
       g_main_context_iteration (NULL, TRUE);
     }
-  return cs_bot_find_event (bot, event, "peer", peer_id (peer));
+  return cs_bot_find_event (bot, event, "peer", cs_bot_participant_id (peer));
 }
 
 static void
@@ -164,8 +148,8 @@ join_all (Fixture *fixture, guint n)
     g_assert_true (cs_bot_wait_for_event (bot_at (fixture, i), "joined", NULL, NULL, 10000));
   for (guint i = 0; i < n; i++)
     for (guint j = 0; j < n; j++)
-      if (i != j &&
-          !cs_bot_wait_for_event (bot_at (fixture, i), "first-frame", "peer", peer_id (j), 20000))
+      if (i != j && !cs_bot_wait_for_event (bot_at (fixture, i), "first-frame", "peer",
+                                            cs_bot_participant_id (j), 20000))
         g_error ("Participant %u never decoded a picture from participant %u", i, j);
 }
 

@@ -68,47 +68,21 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
 static CsBot *
 spawn_bot (Fixture *fixture, guint host, const char *const *extra, const char *const *env)
 {
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto (GStrv) argv = NULL;
-  g_autofree char *id = g_strdup_printf ("p%u", host);
-  g_autofree char *name = g_strdup_printf ("Participant %u", host);
-  g_autofree char *fps = g_strdup_printf ("%d", FPS);
   g_autoptr (GError) error = NULL;
-  CsBot *bot;
+  CsBot *bot =
+    cs_bot_spawn_participant (fixture->lab, host, CS_BOT_PATH, cs_local_hub_get_path (fixture->hub),
+                              FPS, env, extra, &error);
 
-  /* Participants are not held to fatal warnings: GStreamer 1.22's webrtcbin can print a
-   * critical from a race between its own threads under load (a hash table changed while
-   * read), which must fail a participant's media, not kill the process. What the test
-   * checks is what a user sees: pictures, sound, and events. */
-  g_strv_builder_add_many (builder, "env", "G_DEBUG=gc-friendly", NULL);
-  if (env != NULL)
-    g_strv_builder_addv (builder, (const char **) env);
-  g_strv_builder_add_many (builder, CS_BOT_PATH, "--hub", cs_local_hub_get_path (fixture->hub),
-                           "--id", id, "--name", name, "--fps", fps, NULL);
-  if (extra != NULL)
-    g_strv_builder_addv (builder, (const char **) extra);
-  argv = g_strv_builder_end (builder);
-
-  bot = cs_bot_spawn (fixture->lab, host, id, (const char *const *) argv, &error);
   g_assert_no_error (error);
   g_ptr_array_add (fixture->bots, bot);
   return bot;
-}
-
-static const char *
-peer_id (guint host)
-{
-  static char ids[8][4];
-
-  g_snprintf (ids[host], sizeof ids[host], "p%u", host);
-  return ids[host];
 }
 
 /* The latest statistics @bot printed about @peer. */
 static JsonObject *
 last_stats (CsBot *bot, guint peer)
 {
-  return cs_bot_find_event (bot, "stats", "peer", peer_id (peer));
+  return cs_bot_find_event (bot, "stats", "peer", cs_bot_participant_id (peer));
 }
 
 static gint64
@@ -171,7 +145,8 @@ assert_full_mesh (Fixture *fixture, const guint *hosts, guint n, guint timeout_m
 
         if (i == j)
           continue;
-        if (!cs_bot_wait_for_event (bot, "first-frame", "peer", peer_id (hosts[j]), timeout_ms))
+        if (!cs_bot_wait_for_event (bot, "first-frame", "peer", cs_bot_participant_id (hosts[j]),
+                                    timeout_ms))
           g_error ("Participant %u never decoded a picture from participant %u", hosts[i],
                    hosts[j]);
       }
@@ -182,10 +157,10 @@ assert_full_mesh (Fixture *fixture, const guint *hosts, guint n, guint timeout_m
 static JsonObject *
 fresh_stats (CsBot *bot, guint peer)
 {
-  guint seen = cs_bot_count_events (bot, "stats", "peer", peer_id (peer));
+  guint seen = cs_bot_count_events (bot, "stats", "peer", cs_bot_participant_id (peer));
   gint64 deadline = g_get_monotonic_time () + 3 * G_TIME_SPAN_SECOND;
 
-  while (cs_bot_count_events (bot, "stats", "peer", peer_id (peer)) == seen)
+  while (cs_bot_count_events (bot, "stats", "peer", cs_bot_participant_id (peer)) == seen)
     {
       if (g_get_monotonic_time () > deadline)
         g_error ("Participant %s printed no statistics about p%u for 3 s", cs_bot_get_name (bot),
@@ -253,10 +228,12 @@ assert_verification_codes (Fixture *fixture, const guint *hosts, guint n)
         JsonObject *b_saw;
         const char *code;
 
-        g_assert_true (cs_bot_wait_for_event (a, "verified", "peer", peer_id (hosts[j]), 5000));
-        g_assert_true (cs_bot_wait_for_event (b, "verified", "peer", peer_id (hosts[i]), 5000));
-        a_saw = cs_bot_find_event (a, "verified", "peer", peer_id (hosts[j]));
-        b_saw = cs_bot_find_event (b, "verified", "peer", peer_id (hosts[i]));
+        g_assert_true (
+          cs_bot_wait_for_event (a, "verified", "peer", cs_bot_participant_id (hosts[j]), 5000));
+        g_assert_true (
+          cs_bot_wait_for_event (b, "verified", "peer", cs_bot_participant_id (hosts[i]), 5000));
+        a_saw = cs_bot_find_event (a, "verified", "peer", cs_bot_participant_id (hosts[j]));
+        b_saw = cs_bot_find_event (b, "verified", "peer", cs_bot_participant_id (hosts[i]));
         code = json_object_get_string_member (a_saw, "code");
         g_assert_true (g_regex_match_simple ("^[0-9]{3} [0-9]{3}$", code, 0, 0));
         g_assert_cmpstr (code, ==, json_object_get_string_member (b_saw, "code"));
