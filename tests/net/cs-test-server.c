@@ -27,6 +27,8 @@ struct _CsTestServer
   /* XEP-0215 through mod_turn_external; turn_host is NULL when disabled. */
   char *turn_host;
   guint16 turn_port;
+  gboolean invites;
+  guint invite_expiry;
   char *turn_secret;
 
   char *dir;
@@ -175,6 +177,23 @@ write_config (CsTestServer *self, GError **error)
       replace_literal (config, "TURN_OPTIONS", "-- (none: this server announces no TURN server)");
     }
 
+  if (self->invites)
+    {
+      g_autofree char *options =
+        self->invite_expiry != 0
+          ? g_strdup_printf ("allow_user_invites = true\ninvite_expiry = %u\n", self->invite_expiry)
+          : g_strdup ("allow_user_invites = true\n");
+
+      replace_literal (config, "INVITE_MODULES",
+                       "\"invites\"; \"invites_adhoc\"; \"invites_register\";");
+      replace_literal (config, "INVITE_OPTIONS", options);
+    }
+  else
+    {
+      replace_literal (config, "INVITE_MODULES", "");
+      replace_literal (config, "INVITE_OPTIONS", "-- (none: this server makes no account invites)");
+    }
+
   placeholder = g_regex_new ("@[A-Z_]+@", 0, 0, NULL);
   if (g_regex_match (placeholder, config->str, 0, &left))
     {
@@ -321,6 +340,40 @@ launch (CsTestServer *self, GError **error)
   return FALSE;
 }
 
+gboolean
+cs_test_server_add_user (CsTestServer *self,
+                         const char *local,
+                         const char *password,
+                         GError **error)
+{
+  g_autofree char *prosodyctl = NULL;
+  g_autofree char *output = NULL;
+  int status;
+
+  g_return_val_if_fail (self != NULL && local != NULL && password != NULL, FALSE);
+
+  prosodyctl = cs_test_process_find_program ("prosodyctl", "prosody", error);
+  if (prosodyctl == NULL)
+    return FALSE;
+
+  {
+    const char *argv[] = {
+      prosodyctl, "--config", self->config_file, "register", local, DOMAIN, password, NULL,
+    };
+
+    if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &output,
+                       NULL, &status, error))
+      return FALSE;
+  }
+  if (!g_spawn_check_wait_status (status, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "prosodyctl register %s failed: %s", local,
+                   output);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 CsTestServer *
 cs_test_server_start (const CsTestServerOptions *options, GError **error)
 {
@@ -329,6 +382,8 @@ cs_test_server_start (const CsTestServerOptions *options, GError **error)
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   self->allow_registration = options != NULL ? options->allow_registration : TRUE;
+  self->invites = options != NULL && options->invites;
+  self->invite_expiry = options != NULL ? options->invite_expiry : 0;
   self->address =
     g_strdup (options != NULL && options->address != NULL ? options->address : DEFAULT_ADDRESS);
   if (options != NULL && options->turn_host != NULL)

@@ -24,6 +24,12 @@ typedef struct
   const char *turn_host;
   guint16 turn_port;
   const char *turn_secret;
+  /* When set, the server makes account invites (XEP-0401) as a deployment would: Prosody's
+   * mod_invites, mod_invites_adhoc and mod_invites_register, normal users allowed to invite
+   * (allow_user_invites), registration by invitation only unless allow_registration is set.
+   * invite_expiry is the invites' lifetime in seconds, 0 for Prosody's default (7 days). */
+  gboolean invites;
+  guint invite_expiry;
 } CsTestServerOptions;
 
 /**
@@ -50,6 +56,13 @@ const char *cs_test_server_get_dir (CsTestServer *self);
 const char *cs_test_server_get_turn_host (CsTestServer *self);
 guint16 cs_test_server_get_turn_port (CsTestServer *self);
 const char *cs_test_server_get_turn_secret (CsTestServer *self);
+
+/* Creates the account @local@domain as the server's administrator would (prosodyctl), for
+ * servers where only invitations let people register. */
+gboolean cs_test_server_add_user (CsTestServer *self,
+                                  const char *local,
+                                  const char *password,
+                                  GError **error);
 
 /* Stops the server and keeps its data, certificate and port for a restart. */
 gboolean cs_test_server_stop (CsTestServer *self, GError **error);
