@@ -488,6 +488,106 @@ one_to_one_answered_elsewhere (CsApplication *app)
   hang_up (other_device);
 }
 
+static void
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static gpointer
+check_flag (gpointer data)
+{
+  return *(gboolean *) data ? data : NULL;
+}
+
+static guint
+count_missed_from_anna (CsApplication *app)
+{
+  CsStore *store = cs_application_get_store (app);
+  g_autofree char *anna_address = call_lab_address_of ("anna");
+  CsContact *anna = cs_store_find_contact_by_address (store, anna_address);
+  g_autoptr (GListModel) history = cs_store_list_interactions_for_contact (store, anna, 0);
+  guint missed = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (history); i++)
+    {
+      g_autoptr (CsInteraction) entry = g_list_model_get_item (history, i);
+
+      missed += cs_interaction_get_missed (entry);
+    }
+  return missed;
+}
+
+/* Anna calls the circle; Mamie's other computer (a bot signed in as her, from another
+ * resource) joins the call first: here it stops ringing, with no missed call, now or when the
+ * call ends. */
+static void
+circle_answered_elsewhere (CsApplication *app, GtkWindow *window)
+{
+  CsRinger *ringer = get_ringer (app);
+  g_autofree char *room = circle_room ();
+  g_autofree char *mamie = call_lab_address_of ("mamie");
+  g_autofree char *anna_address = call_lab_address_of ("anna");
+  g_autofree char *bruno_address = call_lab_address_of ("bruno");
+  g_autofree char *members = g_strdup_printf ("%s,%s,%s", mamie, anna_address, bruno_address);
+  g_autoptr (CsBot) anna = NULL;
+  g_autoptr (CsBot) other_device = NULL;
+  g_autofree char *ring_id = NULL;
+  g_autofree char *ring_notification = NULL;
+  g_autofree char *missed_notification = NULL;
+  guint missed_before = count_missed_from_anna (app);
+  RingStop stop = { NULL, 0 };
+  gboolean waited = FALSE;
+  guint plays;
+  gulong handler;
+
+  handler = g_signal_connect (ringer, "stopped", G_CALLBACK (on_ring_stopped), &stop);
+  anna = anna_starts_call ();
+  ring_id = wait_for_ring ();
+  ring_notification = g_strconcat (RING_NOTIFICATION_PREFIX, ring_id, NULL);
+  missed_notification = g_strconcat ("missed:", ring_id, NULL);
+  assert_ring_notification (ring_id, "Anna Dupont is calling", "Famille Dupont");
+  wait_for (check_banner_shown, window, "the ringing banner");
+  g_assert_null (stop.id);
+
+  /* Without --start-call, the bot joins the call going on in the circle. */
+  other_device = call_lab_spawn_bot_again ("mamie", g_getenv (ENV_NETNS_BRUNO),
+                                           (const char *const[]){
+                                             "--password", "tricot du dimanche", "--circle", room,
+                                             "--members", members, "--wait", "40", NULL });
+  g_assert_true (cs_bot_wait_for_event (other_device, "joined", NULL, NULL, BOT_MS));
+  wait_for (check_ring_stopped, &stop, "the ring to stop, answered on her other computer");
+  g_assert_cmpstr (stop.id, ==, ring_id);
+  g_assert_cmpint (stop.why, ==, CS_RING_ANSWERED_ELSEWHERE);
+  g_assert_false (cs_ringer_is_ringing (ringer, ring_id));
+  test_notifications_wait_gone (notifications, ring_notification);
+  wait_for (check_banner_hidden, window, "the banner to go");
+  g_assert_null (find_window (CS_TYPE_CALL_WINDOW));
+  save_screenshot (window, "circle-answered-elsewhere.png");
+
+  /* The sound stopped too. */
+  plays = cs_ringer_get_sound_plays (ringer);
+  g_usleep (2500 * G_TIME_SPAN_MILLISECOND);
+  settle ();
+  g_assert_cmpuint (cs_ringer_get_sound_plays (ringer), ==, plays);
+
+  /* Nothing missed, neither now nor once the call is over. */
+  g_assert_null (g_hash_table_lookup (notifications->shown, missed_notification));
+  g_assert_cmpuint (count_missed_from_anna (app), ==, missed_before);
+  hang_up (other_device);
+  hang_up (anna);
+  /* The room tells the app the call is over within a moment; a ring still going would end
+   * there as missed. */
+  g_timeout_add_once (3000, set_flag, &waited);
+  wait_for (check_flag, &waited, "the end of the call to reach the app");
+  g_assert_null (g_hash_table_lookup (notifications->shown, missed_notification));
+  g_assert_cmpuint (count_shown (RING_NOTIFICATION_PREFIX), ==, 0);
+  g_assert_cmpuint (count_missed_from_anna (app), ==, missed_before);
+
+  g_signal_handler_disconnect (ringer, handler);
+  g_free (stop.id);
+}
+
 /* Zoé is nobody she knows: her call does not ring. */
 static void
 stranger_does_not_ring (CsApplication *app)
@@ -568,6 +668,7 @@ ring_calls (CsApplication *app)
   ring_unanswered (app, window);
   one_to_one_declined (app, window);
   one_to_one_answered_elsewhere (app);
+  circle_answered_elsewhere (app, window);
   stranger_does_not_ring (app);
   ring_with_window_closed (app, window);
   /* The script ends with app.quit, from the menu: it quits although the app holds itself. */
