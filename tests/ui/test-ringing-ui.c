@@ -187,6 +187,16 @@ anna_starts_call (void)
   return bot;
 }
 
+/* Bruno, on his own computer, rings her one to one. */
+static CsBot *
+bruno_rings (void)
+{
+  g_autofree char *mamie = call_lab_address_of ("mamie");
+
+  return call_lab_spawn_bot_again ("bruno", g_getenv (ENV_NETNS_BRUNO),
+                                   (const char *const[]){ "--ring", mamie, "--wait", "40", NULL });
+}
+
 static void
 hang_up (CsBot *bot)
 {
@@ -239,10 +249,7 @@ check_switch_question (gpointer data)
 static void
 second_call_asks_first (CsApplication *app, CsCallWindow *call_window)
 {
-  g_autofree char *mamie = call_lab_address_of ("mamie");
-  g_autoptr (CsBot) bruno =
-    call_lab_spawn_bot_again ("bruno", g_getenv (ENV_NETNS_BRUNO),
-                              (const char *const[]){ "--ring", mamie, "--wait", "40", NULL });
+  g_autoptr (CsBot) bruno = bruno_rings ();
   g_autofree char *ring_id = wait_for_ring ();
   AdwMessageDialog *question;
 
@@ -410,10 +417,7 @@ ring_unanswered (CsApplication *app, GtkWindow *window)
 static void
 one_to_one_declined (CsApplication *app, GtkWindow *window)
 {
-  g_autofree char *mamie = call_lab_address_of ("mamie");
-  g_autoptr (CsBot) bruno =
-    call_lab_spawn_bot_again ("bruno", g_getenv (ENV_NETNS_BRUNO),
-                              (const char *const[]){ "--ring", mamie, "--wait", "40", NULL });
+  g_autoptr (CsBot) bruno = bruno_rings ();
   g_autofree char *ring_id = wait_for_ring ();
   int status = 0;
 
@@ -456,7 +460,6 @@ check_ring_stopped (gpointer data)
 static void
 one_to_one_answered_elsewhere (CsApplication *app)
 {
-  g_autofree char *mamie = call_lab_address_of ("mamie");
   g_autofree char *bruno_address = call_lab_address_of ("bruno");
   g_autoptr (CsBot) other_device = NULL;
   g_autoptr (CsBot) bruno = NULL;
@@ -471,8 +474,7 @@ one_to_one_answered_elsewhere (CsApplication *app)
   g_assert_true (cs_bot_wait_for_event (other_device, "waiting-for-call", NULL, NULL, BOT_MS));
   handler = g_signal_connect (get_ringer (app), "stopped", G_CALLBACK (on_ring_stopped), &stop);
 
-  bruno = call_lab_spawn_bot_again ("bruno", g_getenv (ENV_NETNS_BRUNO),
-                                    (const char *const[]){ "--ring", mamie, "--wait", "40", NULL });
+  bruno = bruno_rings ();
   g_assert_true (cs_bot_wait_for_event (other_device, "joined", NULL, NULL, BOT_MS));
   wait_for (check_ring_stopped, &stop, "the ring to stop, answered elsewhere");
   g_assert_cmpint (stop.why, ==, CS_RING_ANSWERED_ELSEWHERE);
