@@ -154,13 +154,15 @@ cs_xmpp_invite_parse (const char *uri, GError **error)
 
   g_return_val_if_fail (uri != NULL, NULL);
 
-  if (g_ascii_strncasecmp (uri, "xmpp:", 5) != 0 || g_str_has_prefix (uri + 5, "//") ||
-      strchr (uri, '?') == NULL)
+  if (g_ascii_strncasecmp (uri, "xmpp:", 5) != 0 || g_str_has_prefix (uri + 5, "//"))
     return refuse_invite (error);
 
   body = g_strdup (uri + 5);
   if (strchr (body, '#') != NULL)
     *strchr (body, '#') = '\0';
+  /* The query must come before any fragment ("xmpp:a#b?roster" has none). */
+  if (strchr (body, '?') == NULL)
+    return refuse_invite (error);
   *strchr (body, '?') = '\0';
   path = g_uri_unescape_string (body, NULL);
   if (path == NULL || *path == '\0')

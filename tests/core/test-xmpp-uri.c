@@ -166,6 +166,8 @@ test_invite_refused (void)
     "xmpp:exa mple.org?register;preauth=abc",
     "xmpp://papy@example.org/x@example.org?register;preauth=abc",
     "https://example.org/?register;preauth=abc",
+    /* Found by the fuzzer: a fragment before the query. */
+    "xmpp:papy#example.org;preauth=abc?roster;preauth=abc;ibr=y",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
