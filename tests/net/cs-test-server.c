@@ -29,6 +29,7 @@ struct _CsTestServer
   guint16 turn_port;
   gboolean invites;
   guint invite_expiry;
+  gboolean invites_admins_only;
   char *turn_secret;
 
   char *dir;
@@ -180,9 +181,11 @@ write_config (CsTestServer *self, GError **error)
   if (self->invites)
     {
       g_autofree char *options =
-        self->invite_expiry != 0
-          ? g_strdup_printf ("allow_user_invites = true\ninvite_expiry = %u\n", self->invite_expiry)
-          : g_strdup ("allow_user_invites = true\n");
+        g_strdup_printf ("allow_user_invites = %s\n%s%u\n",
+                         self->invites_admins_only ? "false" : "true",
+                         self->invite_expiry != 0 ? "invite_expiry = "
+                                                  : "-- invite_expiry: Prosody's default, ",
+                         self->invite_expiry != 0 ? self->invite_expiry : 7 * 86400);
 
       replace_literal (config, "INVITE_MODULES",
                        "\"invites\"; \"invites_adhoc\"; \"invites_register\";");
@@ -384,6 +387,7 @@ cs_test_server_start (const CsTestServerOptions *options, GError **error)
   self->allow_registration = options != NULL ? options->allow_registration : TRUE;
   self->invites = options != NULL && options->invites;
   self->invite_expiry = options != NULL ? options->invite_expiry : 0;
+  self->invites_admins_only = options != NULL && options->invites_admins_only;
   self->address =
     g_strdup (options != NULL && options->address != NULL ? options->address : DEFAULT_ADDRESS);
   if (options != NULL && options->turn_host != NULL)

@@ -30,6 +30,8 @@ typedef struct
    * invite_expiry is the invites' lifetime in seconds, 0 for Prosody's default (7 days). */
   gboolean invites;
   guint invite_expiry;
+  /* With invites: only administrators may invite new users (allow_user_invites = false). */
+  gboolean invites_admins_only;
 } CsTestServerOptions;
 
 /**

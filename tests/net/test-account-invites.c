@@ -27,11 +27,13 @@ typedef struct
 {
   gboolean invites;
   guint invite_expiry;
+  gboolean admins_only;
 } ServerKind;
 
-static const ServerKind with_invites = { TRUE, 0 };
-static const ServerKind short_invites = { TRUE, 3 };
-static const ServerKind without_invites = { FALSE, 0 };
+static const ServerKind with_invites = { TRUE, 0, FALSE };
+static const ServerKind short_invites = { TRUE, 3, FALSE };
+static const ServerKind without_invites = { FALSE, 0, FALSE };
+static const ServerKind admins_invite = { TRUE, 0, TRUE };
 
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
@@ -42,6 +44,7 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
     .allow_registration = FALSE,
     .invites = kind->invites,
     .invite_expiry = kind->invite_expiry,
+    .invites_admins_only = kind->admins_only,
   };
   g_autoptr (GError) error = NULL;
 
@@ -273,6 +276,26 @@ test_not_offered (Fixture *fixture, gconstpointer data)
 }
 
 static void
+test_users_may_not_invite (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsAccountInvite) invite = NULL;
+
+  /* The command is there (a contact invite for people who have an account)... */
+  cs_account_invites_check_async (fixture->organiser, NULL, cs_test_on_done, &result);
+  g_assert_true (
+    cs_account_invites_check_finish (fixture->organiser, cs_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+
+  /* ...but what it makes cannot create an account: said so, no link handed out. */
+  invite = create_invite (fixture, &error);
+  g_assert_null (invite);
+  g_assert_error (error, CS_ACCOUNT_INVITES_ERROR, CS_ACCOUNT_INVITES_ERROR_NOT_ALLOWED);
+  g_assert_nonnull (strstr (error->message, "only people who already have an account"));
+}
+
+static void
 test_unreachable (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
@@ -365,6 +388,8 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/account-invites/not-offered", Fixture, &without_invites, fixture_set_up,
               test_not_offered, fixture_tear_down);
+  g_test_add ("/account-invites/users-may-not-invite", Fixture, &admins_invite, fixture_set_up,
+              test_users_may_not_invite, fixture_tear_down);
   g_test_add ("/account-invites/unreachable", Fixture, &with_invites, fixture_set_up,
               test_unreachable, fixture_tear_down);
   g_test_add ("/account-invites/untrusted-certificate", Fixture, &with_invites, fixture_set_up,
