@@ -33,16 +33,10 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 {
   guint n_hosts = GPOINTER_TO_UINT (data);
   g_autoptr (GError) error = NULL;
-  g_autofree char *why = NULL;
   g_autofree char *socket_path = NULL;
 
-  if (!cs_lab_available (&why))
-    {
-      if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
-        g_error ("Network namespaces are needed and unavailable: %s", why);
-      g_test_skip (why);
-      return;
-    }
+  if (!cs_lab_require_for_test ())
+    return;
 
   fixture->dir = g_dir_make_tmp ("cs-call-XXXXXX", &error);
   g_assert_no_error (error);
