@@ -46,12 +46,16 @@ typedef struct
   char *ca_file;
   char *base_username;
   char *password;
+  GCancellable *cancellable;
 
   xmpp_ctx_t *ctx;
   Step step;
   guint tries;
   char *username;
   gboolean finished;
+  /* Cancelled or out of time: the stream is closing and no handler goes further. */
+  gboolean stopping;
+  gboolean registered;
   gboolean certificate_refused;
   GError *error;
 } Registration;
@@ -71,6 +75,7 @@ registration_free (Registration *self)
     memset (self->password, 0, strlen (self->password));
   g_free (self->password);
   g_free (self->username);
+  g_clear_object (&self->cancellable);
   g_clear_error (&self->error);
   g_free (self);
 }
@@ -146,8 +151,18 @@ on_register_result (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 
   if (g_strcmp0 (xmpp_stanza_get_type (stanza), "result") == 0)
     {
+      self->registered = TRUE;
       self->step = STEP_DONE;
       xmpp_disconnect (conn);
+      return 0;
+    }
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      GError *error = NULL;
+
+      g_cancellable_set_error_if_cancelled (self->cancellable, &error);
+      fail (self, conn, error);
       return 0;
     }
 
@@ -194,6 +209,9 @@ on_preauth_result (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
   Registration *self = userdata;
 
+  if (self->stopping)
+    return 0;
+
   if (g_strcmp0 (xmpp_stanza_get_type (stanza), "result") != 0)
     {
       /* Prosody answers forbidden, "The invite token is invalid or expired". */
@@ -223,6 +241,9 @@ static int
 on_stream_features (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
   Registration *self = userdata;
+
+  if (self->stopping)
+    return 0;
 
   if (!xmpp_conn_is_secured (conn))
     {
@@ -257,6 +278,8 @@ on_tls_proceed (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
   Registration *self = userdata;
 
+  if (self->stopping)
+    return 0;
   if (self->step != STEP_STARTTLS)
     return 1;
 
@@ -297,6 +320,11 @@ on_connection_event (xmpp_conn_t *conn,
   switch (event)
     {
     case XMPP_CONN_RAW_CONNECT:
+      if (self->stopping)
+        {
+          xmpp_disconnect (conn);
+          return;
+        }
       xmpp_handler_add (conn, on_stream_features, XMPP_NS_STREAMS, "features", NULL, self);
       xmpp_handler_add (conn, on_tls_proceed, NS_TLS, "proceed", NULL, self);
       xmpp_conn_open_stream_default (conn);
@@ -313,7 +341,7 @@ on_connection_event (xmpp_conn_t *conn,
     }
 
   self->finished = TRUE;
-  if (self->error != NULL || (self->step == STEP_DONE && !self->certificate_refused))
+  if (self->error != NULL || self->registered || (self->stopping && !self->certificate_refused))
     return;
 
   if (self->certificate_refused)
@@ -340,7 +368,7 @@ run_registration (GTask *task, gpointer source, gpointer task_data, GCancellable
   Registration *self = task_data;
   xmpp_conn_t *conn;
   gint64 deadline = g_get_monotonic_time () + TIMEOUT_SECONDS * G_TIME_SPAN_SECOND;
-  gboolean stopping = FALSE;
+  gint64 stop_deadline = 0;
 
   if (g_once_init_enter (&initialized))
     {
@@ -363,17 +391,21 @@ run_registration (GTask *task, gpointer source, gpointer task_data, GCancellable
 
   while (!self->finished)
     {
-      if (!stopping &&
-          (g_cancellable_is_cancelled (cancellable) || g_get_monotonic_time () > deadline))
+      gboolean cancelled = g_cancellable_is_cancelled (cancellable);
+      gint64 now = g_get_monotonic_time ();
+
+      /* Once the registration is sent its answer is awaited (in time): an account the server
+       * made must reach the caller, cancelled or not. */
+      if (!self->stopping && ((cancelled && self->step != STEP_REGISTER) || now > deadline))
         {
-          stopping = TRUE;
-          if (g_cancellable_set_error_if_cancelled (cancellable, &self->error))
-            self->step = STEP_DONE;
+          self->stopping = TRUE;
+          if (self->error == NULL)
+            g_cancellable_set_error_if_cancelled (cancellable, &self->error);
           xmpp_disconnect (conn);
-          /* A connection that never opened ends at once, not through the handler. */
-          deadline = g_get_monotonic_time () + 2 * G_TIME_SPAN_SECOND;
+          /* A connection still opening may not end through the handler at once. */
+          stop_deadline = now + 3 * G_TIME_SPAN_SECOND;
         }
-      else if (stopping && g_get_monotonic_time () > deadline)
+      else if (self->stopping && now > stop_deadline)
         {
           break;
         }
@@ -385,7 +417,7 @@ run_registration (GTask *task, gpointer source, gpointer task_data, GCancellable
   self->ctx = NULL;
   thread_registration = NULL;
 
-  if (self->error == NULL && self->step == STEP_DONE && self->username != NULL)
+  if (self->registered)
     {
       CsInviteAccount *account = g_new0 (CsInviteAccount, 1);
 
@@ -478,6 +510,8 @@ cs_invite_registration_register_async (const CsXmppInvite *invite,
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, cs_invite_registration_register_async);
+  /* A late cancellation must not hide an account that was made (run_registration decides). */
+  g_task_set_check_cancellable (task, FALSE);
 
   self = g_new0 (Registration, 1);
   self->domain = g_strdup (invite->domain);
@@ -489,6 +523,7 @@ cs_invite_registration_register_async (const CsXmppInvite *invite,
   self->ca_file = g_strdup (g_getenv ("COUSINADE_CA_FILE"));
   self->base_username = cs_invite_registration_username_for (person_name);
   self->password = strong_password ();
+  self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   g_task_set_task_data (task, self, (GDestroyNotify) registration_free);
   g_task_run_in_thread (task, run_registration);
 }
