@@ -92,13 +92,6 @@ cs_invite_account_free (CsInviteAccount *account)
   g_free (account);
 }
 
-static char *
-ask_for_new_link (const char *inviter_name)
-{
-  return inviter_name != NULL ? g_strdup_printf (_ ("Ask %s for a new link."), inviter_name)
-                              : g_strdup (_ ("Ask the person who invited you for a new link."));
-}
-
 /* Keeps the first reason, ends the stream; the connection handler finishes. */
 static void
 fail (Registration *self, xmpp_conn_t *conn, GError *error)
@@ -114,24 +107,38 @@ fail (Registration *self, xmpp_conn_t *conn, GError *error)
 static void
 fail_expired (Registration *self, xmpp_conn_t *conn)
 {
-  g_autofree char *ask = ask_for_new_link (self->inviter_name);
+  GError *error;
 
-  /* TRANSLATORS: the second sentence says whom to ask, e.g. "Ask Papy Jean for a new link." */
-  fail (self, conn,
-        g_error_new (CS_INVITE_REGISTRATION_ERROR, CS_INVITE_REGISTRATION_ERROR_EXPIRED,
-                     _ ("This invitation has expired or was already used. %s"), ask));
+  if (self->inviter_name != NULL)
+    error = g_error_new (CS_INVITE_REGISTRATION_ERROR, CS_INVITE_REGISTRATION_ERROR_EXPIRED,
+                         /* TRANSLATORS: %s is the name of the person who sent the link,
+                          * e.g. "Papy Jean". */
+                         _ ("This invitation has expired or was already used. Ask %s for a "
+                            "new link."),
+                         self->inviter_name);
+  else
+    error = g_error_new (CS_INVITE_REGISTRATION_ERROR, CS_INVITE_REGISTRATION_ERROR_EXPIRED, "%s",
+                         _ ("This invitation has expired or was already used. Ask the person "
+                            "who invited you for a new link."));
+  fail (self, conn, error);
 }
 
 static void
 fail_refused (Registration *self, xmpp_conn_t *conn)
 {
-  g_autofree char *ask = ask_for_new_link (self->inviter_name);
+  GError *error;
 
-  fail (self, conn,
-        g_error_new (CS_INVITE_REGISTRATION_ERROR, CS_INVITE_REGISTRATION_ERROR_REFUSED,
-                     _ ("The server of this invitation did not let Cousinade create your "
-                        "account. %s"),
-                     ask));
+  if (self->inviter_name != NULL)
+    error = g_error_new (CS_INVITE_REGISTRATION_ERROR, CS_INVITE_REGISTRATION_ERROR_REFUSED,
+                         /* TRANSLATORS: %s is the name of the person who sent the link. */
+                         _ ("The server of this invitation did not let Cousinade create your "
+                            "account. Ask %s for a new link."),
+                         self->inviter_name);
+  else
+    error = g_error_new (CS_INVITE_REGISTRATION_ERROR, CS_INVITE_REGISTRATION_ERROR_REFUSED, "%s",
+                         _ ("The server of this invitation did not let Cousinade create your "
+                            "account. Ask the person who invited you for a new link."));
+  fail (self, conn, error);
 }
 
 static gboolean

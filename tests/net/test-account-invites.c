@@ -278,6 +278,22 @@ test_not_offered (Fixture *fixture, gconstpointer data)
   g_assert_null (invite);
   g_assert_error (error, CS_ACCOUNT_INVITES_ERROR, CS_ACCOUNT_INVITES_ERROR_NOT_OFFERED);
   g_assert_nonnull (strstr (error->message, "does not offer invitations"));
+
+  /* A link from elsewhere, with no name in it, on a server that takes no invitations. */
+  {
+    g_autoptr (CsXmppInvite) link =
+      cs_xmpp_invite_parse ("xmpp:papy@localhost?roster;preauth=abc;ibr=y", NULL);
+    g_autoptr (CsInviteAccount) account = NULL;
+
+    g_clear_error (&error);
+    account = register_with (fixture, link, "Mamie Jeanne", &error);
+    g_assert_null (account);
+    g_assert_error (error, CS_INVITE_REGISTRATION_ERROR, CS_INVITE_REGISTRATION_ERROR_REFUSED);
+    g_assert_cmpstr (error->message, ==,
+                     "The server of this invitation did not let Cousinade create your account. "
+                     "Ask the person who invited you for a new link.");
+    g_assert_false (account_exists (fixture, "mamie.jeanne"));
+  }
 }
 
 static void
