@@ -144,9 +144,11 @@ static void
 answer_iq (CsXmppClient *self, const char *id, const char *xml)
 {
   g_autoptr (GTask) task = NULL;
+  g_autofree char *key = NULL;
   xmpp_stanza_t *answer;
 
-  if (!g_hash_table_steal_extended (self->iqs, id, NULL, (gpointer *) &task))
+  /* Stolen, the key is ours to free as well. */
+  if (!g_hash_table_steal_extended (self->iqs, id, (gpointer *) &key, (gpointer *) &task))
     return;
   iq_request_finish (task);
 
@@ -706,8 +708,9 @@ on_iq_timeout (gpointer user_data)
   CsXmppClient *self = g_task_get_source_object (task);
   const char *id = ((IqRequest *) g_task_get_task_data (task))->id;
   g_autoptr (GTask) owned = NULL;
+  g_autofree char *key = NULL;
 
-  if (!g_hash_table_steal_extended (self->iqs, id, NULL, (gpointer *) &owned))
+  if (!g_hash_table_steal_extended (self->iqs, id, (gpointer *) &key, (gpointer *) &owned))
     return G_SOURCE_REMOVE;
   iq_request_finish (owned);
   g_task_return_new_error (owned, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
