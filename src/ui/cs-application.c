@@ -6,6 +6,7 @@
 #include "cs-application.h"
 #include "cs-background.h"
 #include "cs-call-manager.h"
+#include "cs-invite-page.h"
 #include "cs-reminders.h"
 #include "cs-schedule-sync.h"
 #include "cs-window.h"
@@ -649,6 +650,59 @@ cs_application_handle_local_options (GApplication *application, GVariantDict *op
 }
 
 static void
+on_invite_joined (CsInvitePage *page, const char *room, const char *name, CsApplication *self)
+{
+  CsWindow *window = get_or_create_window (self);
+  g_autoptr (GError) error = NULL;
+  CsCircle *circle;
+
+  /* The new account was invited into the circle's room: it enters at once, as after a Join
+   * on an invitation. */
+  if (room == NULL || self->rooms == NULL)
+    return;
+  circle = cs_circle_rooms_accept (self->rooms, room, name, &error);
+  if (circle == NULL)
+    cs_window_add_toast (window, adw_toast_new (error->message));
+  else
+    cs_window_show_circle (window, circle);
+}
+
+/* An account invite link (XEP-0401): with no account yet, the page that creates one. */
+static void
+open_account_invite (CsApplication *self, CsWindow *window, const char *uri)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsXmppInvite) invite = cs_xmpp_invite_parse (uri, &error);
+  g_autofree char *message = NULL;
+  CsInvitePage *page;
+
+  if (invite == NULL)
+    {
+      cs_window_add_toast (window, adw_toast_new (error->message));
+      return;
+    }
+
+  /* The link makes a new account, and the circle let that account in, not this one. */
+  if (cs_account_session_get_client (self->session) != NULL)
+    {
+      if (invite->inviter_name != NULL)
+        /* Translators: %s is the name of the person who sent the link, such as "Papy Jean". */
+        message = g_strdup_printf (_ ("This link is for someone new to Cousinade. You already "
+                                      "have an account: ask %s to add you to the circle."),
+                                   invite->inviter_name);
+      else
+        message = g_strdup (_ ("This link is for someone new to Cousinade. You already have "
+                               "an account: ask the person who sent it to add you."));
+      cs_window_add_toast (window, adw_toast_new (message));
+      return;
+    }
+
+  page = cs_invite_page_new (GTK_WINDOW (window), self->session, invite);
+  g_signal_connect_object (page, "joined", G_CALLBACK (on_invite_joined), self, 0);
+  gtk_window_present (GTK_WINDOW (page));
+}
+
+static void
 cs_application_open (GApplication *application, GFile **files, int n_files, const char *hint)
 {
   CsApplication *self = CS_APPLICATION (application);
@@ -668,6 +722,8 @@ cs_application_open (GApplication *application, GFile **files, int n_files, cons
 
       if (!cs_xmpp_uri_parse (uri, &room, &action, &error))
         cs_window_add_toast (window, adw_toast_new (error->message));
+      else if (g_strcmp0 (action, "roster") == 0 || g_strcmp0 (action, "register") == 0)
+        open_account_invite (self, window, uri);
       else
         ask_to_join (self, NULL, room, NULL);
     }

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The invited person's side of an account invite link (issue 12, item 3): the real app, a
+ * Prosody that makes invites as a deployment would, the Secret Service of the private bus. */
+
+#define _GNU_SOURCE
+#include "config.h"
+
+#include <string.h>
+
+#include "cs-account-invites.h"
+#include "cs-account-secrets.h"
+#include "cs-account-session.h"
+#include "cs-application.h"
+#include "cs-invite-page.h"
+#include "cs-store.h"
+#include "cs-test-client.h"
+#include "cs-test-server.h"
+#include "cs-ui-test.h"
+#include "cs-window.h"
+
+#define ORGANISER "papy"
+#define ORGANISER_PASSWORD "confiture de mirabelles"
+
+static CsTestServer *server;
+static char *invite_link;
+static char *new_address;
+static guint actions;
+
+static gpointer
+check_online (gpointer data)
+{
+  GtkWindow *window = data;
+  GtkLabel *label = GTK_LABEL (get_widget (window, "account_label"));
+  g_autofree char *expected = g_strdup_printf ("Online as %s", new_address);
+
+  return g_strcmp0 (gtk_label_get_label (label), expected) == 0 ? label : NULL;
+}
+
+static gboolean
+has_at_sign (GtkWidget *widget, const char *unused)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+         strchr (gtk_label_get_label (GTK_LABEL (widget)), '@') != NULL;
+}
+
+static void
+open_link (CsApplication *app)
+{
+  g_autoptr (GFile) file = g_file_new_for_uri (invite_link);
+
+  /* As the command line does: "cousinade 'xmpp:…'". */
+  g_application_open (G_APPLICATION (app), &file, 1, "");
+}
+
+static GtkWindow *
+wait_for_page (void)
+{
+  GtkWindow *page = wait_for_window (CS_TYPE_INVITE_PAGE);
+
+  settle ();
+  wait_for_label (GTK_WIDGET (page), "Famille Dupont");
+  wait_for_label (GTK_WIDGET (page),
+                  "Papy Jean invites you to join, to see each other in video calls.");
+  /* No address, server or password on the page. */
+  g_assert_null (find_descendant (GTK_WIDGET (page), has_at_sign, NULL));
+  return page;
+}
+
+static void
+join_with_link (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+  GtkWindow *page;
+
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget (window, "account_label"))), ==,
+                   "Sign in to share circles");
+  open_link (app);
+  page = wait_for_page ();
+  save_screenshot (page, "onboarding-invite.png");
+
+  /* The test's user has no real name on the system: she types hers. */
+  if (*gtk_editable_get_text (GTK_EDITABLE (get_widget (page, "name_row"))) == '\0')
+    {
+      type_text (get_widget (page, "name_row"), "Mamie Jeanne");
+      actions++;
+    }
+  click (get_widget (page, "join_button"));
+  actions++;
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (get_widget (page, "stack"))), ==,
+                   "working");
+  save_screenshot (page, "onboarding-setting-up.png");
+
+  wait_for_window_gone (CS_TYPE_INVITE_PAGE);
+  wait_for (check_online, window, "the new account to be online");
+  save_screenshot (window, "onboarding-online.png");
+  g_test_message ("Actions from opening the link to signed in: %u", actions);
+}
+
+static void
+reuse_link (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+  GtkWindow *page;
+
+  /* A profile without an account, as on another computer. */
+  cs_account_session_sign_out (cs_application_get_session (app));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget (window, "account_label"))), ==,
+                   "Sign in to share circles");
+  open_link (app);
+  page = wait_for_page ();
+  type_text (get_widget (page, "name_row"), "Tante Odile");
+  click (get_widget (page, "join_button"));
+  wait_for_label (GTK_WIDGET (page), "This invitation has expired or was already used. Ask "
+                                     "Papy Jean for a new link.");
+  g_assert_true (gtk_widget_get_sensitive (get_widget (page, "join_button")));
+  save_screenshot (page, "onboarding-used.png");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget (window, "account_label"))), ==,
+                   "Sign in to share circles");
+  gtk_window_close (page);
+}
+
+static void
+assert_no_password_in (const char *dir, const char *password)
+{
+  g_autoptr (GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (listing == NULL)
+    return;
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        continue;
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          /* The keyring's own files are where it belongs (and are encrypted). */
+          if (g_strcmp0 (name, "keyrings") != 0)
+            assert_no_password_in (path, password);
+          continue;
+        }
+      if (!g_file_get_contents (path, &contents, &length, NULL))
+        continue;
+      if (memmem (contents, length, password, strlen (password)) != NULL)
+        g_error ("The password is in %s", path);
+    }
+}
+
+static void
+on_looked_up (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  *(char **) user_data = cs_account_secrets_lookup_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_onboarding (void)
+{
+  CsTestServerOptions options = { .allow_registration = FALSE, .invites = TRUE };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsXmppClient) organiser = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (CsAccountInvite) invite = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *password = NULL;
+
+  server = cs_test_server_start (&options, &error);
+  g_assert_no_error (error);
+  g_setenv ("COUSINADE_CA_FILE", cs_test_server_get_ca_file (server), TRUE);
+  host = g_strdup_printf ("127.0.0.1:%u", cs_test_server_get_port (server));
+  g_setenv ("COUSINADE_SERVER", host, TRUE);
+
+  /* The organiser asks his server for an invite and sends the link. */
+  g_assert_true (cs_test_server_add_user (server, ORGANISER, ORGANISER_PASSWORD, &error));
+  g_assert_no_error (error);
+  organiser = cs_test_client_new (server, ORGANISER);
+  g_assert_true (cs_test_client_sign_in (organiser, ORGANISER_PASSWORD, FALSE, &error));
+  g_assert_no_error (error);
+  cs_account_invites_create_async (organiser, NULL, cs_test_on_done, &result);
+  invite = cs_account_invites_create_finish (organiser, cs_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  invite_link = cs_xmpp_invite_build_link (invite->uri, NULL, "Famille Dupont", "Papy Jean");
+  new_address = g_strdup_printf ("mamie.jeanne@%s", cs_test_server_get_domain (server));
+
+  run_app (join_with_link);
+  g_assert_cmpuint (actions, <=, 2);
+
+  /* The password is in the Secret Service, and nowhere in the profile. */
+  cs_account_secrets_lookup_async (new_address, NULL, on_looked_up, &password);
+  while (password == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (strlen (password), >=, 16);
+  assert_no_password_in (g_get_home_dir (), password);
+  assert_no_password_in (g_get_user_data_dir (), password);
+  assert_no_password_in (g_get_user_config_dir (), password);
+
+  run_app (reuse_link);
+
+  cs_xmpp_client_disconnect (organiser);
+  g_unsetenv ("COUSINADE_SERVER");
+  g_unsetenv ("COUSINADE_CA_FILE");
+  g_clear_pointer (&invite_link, g_free);
+  g_clear_pointer (&new_address, g_free);
+  g_clear_pointer (&server, cs_test_server_free);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/ui/onboarding/invite-link", test_onboarding);
+  return g_test_run ();
+}
