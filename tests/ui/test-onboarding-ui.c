@@ -11,6 +11,7 @@
 #include "cs-account-secrets.h"
 #include "cs-account-session.h"
 #include "cs-application.h"
+#include "cs-circle-rooms.h"
 #include "cs-invite-page.h"
 #include "cs-store.h"
 #include "cs-test-client.h"
@@ -24,6 +25,7 @@
 static CsTestServer *server;
 static char *invite_link;
 static char *new_address;
+static char *room;
 static guint actions;
 
 static gpointer
@@ -34,6 +36,16 @@ check_online (gpointer data)
   g_autofree char *expected = g_strdup_printf ("Online as %s", new_address);
 
   return g_strcmp0 (gtk_label_get_label (label), expected) == 0 ? label : NULL;
+}
+
+static gpointer
+check_in_room (gpointer data)
+{
+  CsApplication *app = data;
+  CsCircleRooms *rooms = cs_application_get_rooms (app);
+  CsCircle *circle = cs_circle_rooms_find_circle (rooms, room);
+
+  return circle != NULL && cs_circle_rooms_is_in_room (rooms, circle) ? circle : NULL;
 }
 
 static gboolean
@@ -92,6 +104,10 @@ join_with_link (CsApplication *app)
 
   wait_for_window_gone (CS_TYPE_INVITE_PAGE);
   wait_for (check_online, window, "the new account to be online");
+  /* She is in the circle the link leads to, under its name, with no further question. */
+  wait_for_label (get_widget (window, "circles_list"), "Famille Dupont");
+  wait_for (check_in_room, app, "the new account to enter the circle's room");
+  settle ();
   save_screenshot (window, "onboarding-online.png");
   g_test_message ("Actions from opening the link to signed in: %u", actions);
 }
@@ -184,7 +200,8 @@ test_onboarding (void)
   cs_account_invites_create_async (organiser, NULL, cs_test_on_done, &result);
   invite = cs_account_invites_create_finish (organiser, cs_test_wait_result (&result), &error);
   g_assert_no_error (error);
-  invite_link = cs_xmpp_invite_build_link (invite->uri, NULL, "Famille Dupont", "Papy Jean");
+  room = g_strdup_printf ("famille-dupont-3fa9c1@%s", cs_test_server_get_muc_domain (server));
+  invite_link = cs_xmpp_invite_build_link (invite->uri, room, "Famille Dupont", "Papy Jean");
   new_address = g_strdup_printf ("mamie.jeanne@%s", cs_test_server_get_domain (server));
 
   run_app (join_with_link);
@@ -206,6 +223,7 @@ test_onboarding (void)
   g_unsetenv ("COUSINADE_CA_FILE");
   g_clear_pointer (&invite_link, g_free);
   g_clear_pointer (&new_address, g_free);
+  g_clear_pointer (&room, g_free);
   g_clear_pointer (&server, cs_test_server_free);
 }
 
