@@ -118,6 +118,13 @@ reuse_link (CsApplication *app)
   GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
   GtkWindow *page;
 
+  /* Signed in already: the link is for someone new, and nothing changes. */
+  wait_for (check_online, window, "the account to be online again");
+  open_link (app);
+  wait_for_label (GTK_WIDGET (window), "This link is for someone new to Cousinade. You already "
+                                       "have an account: ask Papy Jean to add you to the circle.");
+  g_assert_null (find_window (CS_TYPE_INVITE_PAGE));
+
   /* A profile without an account, as on another computer. */
   cs_account_session_sign_out (cs_application_get_session (app));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget (window, "account_label"))), ==,
