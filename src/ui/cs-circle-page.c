@@ -227,12 +227,16 @@ on_copy_invite_clicked (GtkButton *button, CsCirclePage *self)
   cs_window_add_toast (window, adw_toast_new (_ ("Invite link copied")));
 }
 
+static void update_call_row (CsCirclePage *self);
+
 static void
 on_rooms_presence_changed (CsCircleRooms *rooms, CsCircle *circle, CsCirclePage *self)
 {
   if (circle != self->circle)
     return;
 
+  /* Entering the room (shown before, from an invitation) makes the circle callable. */
+  update_call_row (self);
   for (int i = 0;; i++)
     {
       GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->members_list, i);

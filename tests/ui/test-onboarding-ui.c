@@ -48,6 +48,14 @@ check_in_room (gpointer data)
   return circle != NULL && cs_circle_rooms_is_in_room (rooms, circle) ? circle : NULL;
 }
 
+static gpointer
+check_callable (gpointer data)
+{
+  GtkWidget *button = find_widget (GTK_WIDGET (data), "call_button");
+
+  return button != NULL && gtk_widget_get_sensitive (button) ? button : NULL;
+}
+
 static gboolean
 has_at_sign (GtkWidget *widget, const char *unused)
 {
@@ -108,6 +116,8 @@ join_with_link (CsApplication *app)
   /* She is in the circle the link leads to, under its name, with no further question. */
   wait_for_label (get_widget (window, "circles_list"), "Famille Dupont");
   wait_for (check_in_room, app, "the new account to enter the circle's room");
+  /* The circle page shown at once follows: its call button works without going elsewhere. */
+  wait_for (check_callable, window, "the circle's call button to be usable");
   settle ();
   save_screenshot (window, "onboarding-online.png");
   g_test_message ("Actions from opening the link to signed in: %u", actions);
