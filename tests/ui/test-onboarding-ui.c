@@ -5,6 +5,8 @@
 #define _GNU_SOURCE
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <string.h>
 
 #include "cs-account-invites.h"
@@ -27,15 +29,25 @@ static char *invite_link;
 static char *new_address;
 static char *room;
 static guint actions;
+/* "-fr" when the test runs in French (LANG=fr_FR.UTF-8), for the screenshots' names. */
+static const char *suffix = "";
 
 static gpointer
 check_online (gpointer data)
 {
   GtkWindow *window = data;
   GtkLabel *label = GTK_LABEL (get_widget (window, "account_label"));
-  g_autofree char *expected = g_strdup_printf ("Online as %s", new_address);
+  g_autofree char *expected = g_strdup_printf (_ ("Online as %s"), new_address);
 
   return g_strcmp0 (gtk_label_get_label (label), expected) == 0 ? label : NULL;
+}
+
+static void
+shoot (GtkWindow *window, const char *name)
+{
+  g_autofree char *file = g_strdup_printf ("%s%s.png", name, suffix);
+
+  save_screenshot (window, file);
 }
 
 static gpointer
@@ -76,11 +88,12 @@ static GtkWindow *
 wait_for_page (void)
 {
   GtkWindow *page = wait_for_window (CS_TYPE_INVITE_PAGE);
+  g_autofree char *invites =
+    g_strdup_printf (_ ("%s invites you to join, to see each other in video calls."), "Papy Jean");
 
   settle ();
   wait_for_label (GTK_WIDGET (page), "Famille Dupont");
-  wait_for_label (GTK_WIDGET (page),
-                  "Papy Jean invites you to join, to see each other in video calls.");
+  wait_for_label (GTK_WIDGET (page), invites);
   /* No address, server or password on the page. */
   g_assert_null (find_descendant (GTK_WIDGET (page), has_at_sign, NULL));
   return page;
@@ -93,10 +106,10 @@ join_with_link (CsApplication *app)
   GtkWindow *page;
 
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget (window, "account_label"))), ==,
-                   "Sign in to share circles");
+                   _ ("Sign in to share circles"));
   open_link (app);
   page = wait_for_page ();
-  save_screenshot (page, "onboarding-invite.png");
+  shoot (page, "onboarding-invite");
 
   /* The test's user has no real name on the system: she types hers. */
   if (*gtk_editable_get_text (GTK_EDITABLE (get_widget (page, "name_row"))) == '\0')
@@ -119,7 +132,7 @@ join_with_link (CsApplication *app)
   /* The circle page shown at once follows: its call button works without going elsewhere. */
   wait_for (check_callable, window, "the circle's call button to be usable");
   settle ();
-  save_screenshot (window, "onboarding-online.png");
+  shoot (window, "onboarding-online");
   g_test_message ("Actions from opening the link to signed in: %u", actions);
 }
 
@@ -128,28 +141,33 @@ reuse_link (CsApplication *app)
 {
   GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
   GtkWindow *page;
+  g_autofree char *someone_new =
+    g_strdup_printf (_ ("This link is for someone new to Cousinade. You already have an "
+                        "account: ask %s to add you to the circle."),
+                     "Papy Jean");
+  g_autofree char *used =
+    g_strdup_printf (_ ("This invitation has expired or was already used. Ask %s for a new link."),
+                     "Papy Jean");
 
   /* Signed in already: the link is for someone new, and nothing changes. */
   wait_for (check_online, window, "the account to be online again");
   open_link (app);
-  wait_for_label (GTK_WIDGET (window), "This link is for someone new to Cousinade. You already "
-                                       "have an account: ask Papy Jean to add you to the circle.");
+  wait_for_label (GTK_WIDGET (window), someone_new);
   g_assert_null (find_window (CS_TYPE_INVITE_PAGE));
 
   /* A profile without an account, as on another computer. */
   cs_account_session_sign_out (cs_application_get_session (app));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget (window, "account_label"))), ==,
-                   "Sign in to share circles");
+                   _ ("Sign in to share circles"));
   open_link (app);
   page = wait_for_page ();
   type_text (get_widget (page, "name_row"), "Tante Odile");
   click (get_widget (page, "join_button"));
-  wait_for_label (GTK_WIDGET (page), "This invitation has expired or was already used. Ask "
-                                     "Papy Jean for a new link.");
+  wait_for_label (GTK_WIDGET (page), used);
   g_assert_true (gtk_widget_get_sensitive (get_widget (page, "join_button")));
-  save_screenshot (page, "onboarding-used.png");
+  shoot (page, "onboarding-used");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget (window, "account_label"))), ==,
-                   "Sign in to share circles");
+                   _ ("Sign in to share circles"));
   gtk_window_close (page);
 }
 
@@ -257,15 +275,15 @@ join_unreachable (CsApplication *app)
   page = wait_for_page ();
   type_text (get_widget (page, "name_row"), "Mamie Jeanne");
   click (get_widget (page, "join_button"));
-  wait_for_label (GTK_WIDGET (page), "Cousinade could not reach the server of this invitation. "
-                                     "Check that this computer is connected to the internet, "
-                                     "then try again.");
+  wait_for_label (GTK_WIDGET (page), _ ("Cousinade could not reach the server of this "
+                                        "invitation. Check that this computer is connected to "
+                                        "the internet, then try again."));
   /* She can try again, and nothing was kept. */
   g_assert_true (gtk_widget_get_sensitive (get_widget (page, "join_button")));
-  save_screenshot (page, "onboarding-unreachable.png");
+  shoot (page, "onboarding-unreachable");
   g_assert_null (cs_account_session_get_client (cs_application_get_session (app)));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget (window, "account_label"))), ==,
-                   "Sign in to share circles");
+                   _ ("Sign in to share circles"));
   gtk_window_close (page);
 }
 
@@ -301,6 +319,15 @@ test_unreachable (void)
 int
 main (int argc, char *argv[])
 {
+  const char *locale_dir = g_getenv ("CS_LOCALE_DIR");
+
+  /* The expected texts in the language the test runs in, from the build's translations. */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, locale_dir != NULL ? locale_dir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  if (g_str_has_prefix (g_getenv ("LANG") != NULL ? g_getenv ("LANG") : "", "fr"))
+    suffix = "-fr";
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/ui/onboarding/invite-link", test_onboarding);
   g_test_add_func ("/ui/onboarding/unreachable", test_unreachable);
