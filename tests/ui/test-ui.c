@@ -378,6 +378,9 @@ set_preferences (CsApplication *app)
   spin = find_widget (GTK_WIDGET (preferences), "participants_spin");
   g_assert_nonnull (relay);
   g_assert_false (gtk_widget_get_visible (error));
+  /* Without an account, the Account group says so and offers no password. */
+  g_assert_true (gtk_widget_get_visible (find_widget (GTK_WIDGET (preferences), "no_account_row")));
+  g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (preferences), "password_row")));
 
   /* A relay written wrong is explained, and nothing is saved. */
   type_text (relay, "turn.example.org");
@@ -548,6 +551,110 @@ test_account (void)
     g_main_context_iteration (NULL, TRUE);
   run_app (reenter_password);
   run_app (resume_account);
+
+  g_unsetenv ("COUSINADE_CA_FILE");
+  g_clear_pointer (&account_server, cs_test_server_free);
+}
+
+/* /ui/account/preferences-password */
+
+static void
+on_password_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  *(char **) user_data = cs_account_secrets_lookup_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static gpointer
+check_password_shown (gpointer data)
+{
+  GtkWidget *label = data;
+
+  return gtk_widget_get_mapped (label) ? label : NULL;
+}
+
+/* Opens the confirmation under Preferences' “Show Password” and answers it as a click would. */
+static void
+answer_show_password (GtkWindow *preferences, const char *response)
+{
+  GtkWindow *dialog;
+
+  click (get_widget (preferences, "show_password_button"));
+  dialog = wait_for_window (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "Anyone who sees this password can use your account. Show it?");
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "cancel"));
+  save_screenshot (dialog, "account-password-confirm.png");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  gtk_window_close (dialog);
+  wait_for_window_gone (ADW_TYPE_MESSAGE_DIALOG);
+}
+
+static void
+show_account_password (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+  GtkWindow *preferences;
+  GtkWidget *label;
+  g_autofree char *stored = NULL;
+
+  sign_up (window);
+  cs_account_secrets_lookup_async ("mamie@localhost", NULL, on_password_read, &stored);
+  while (stored == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (stored, ==, "tricot du dimanche");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-preferences", NULL);
+  preferences = wait_for_window (CS_TYPE_PREFERENCES_WINDOW);
+  settle ();
+  g_assert_true (gtk_widget_get_mapped (get_widget (preferences, "address_row")));
+  g_assert_cmpstr (adw_action_row_get_subtitle (
+                     ADW_ACTION_ROW (get_widget (preferences, "address_row"))),
+                   ==, "mamie@localhost");
+  g_assert_false (gtk_widget_get_mapped (get_widget (preferences, "no_account_row")));
+  label = get_widget (preferences, "password_label");
+  g_assert_false (gtk_widget_get_mapped (label));
+  g_assert_null (find_label (GTK_WIDGET (preferences), stored));
+
+  /* Cancel: nothing appears. */
+  answer_show_password (preferences, "cancel");
+  settle ();
+  g_assert_false (gtk_widget_get_mapped (label));
+  g_assert_null (find_label (GTK_WIDGET (preferences), stored));
+
+  /* Show: the password from the keyring, the one she can type on her phone. */
+  answer_show_password (preferences, "show");
+  wait_for (check_password_shown, label, "the password to be shown");
+  g_assert_nonnull (find_label (GTK_WIDGET (preferences), stored));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, stored);
+  g_assert_true (gtk_widget_get_mapped (get_widget (preferences, "copy_password_button")));
+  g_assert_false (gtk_widget_get_mapped (get_widget (preferences, "show_password_button")));
+  save_screenshot (preferences, "account-preferences-password.png");
+  gtk_window_close (preferences);
+  wait_for_window_gone (CS_TYPE_PREFERENCES_WINDOW);
+
+  /* Opened again, it is hidden again. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-preferences", NULL);
+  preferences = wait_for_window (CS_TYPE_PREFERENCES_WINDOW);
+  settle ();
+  g_assert_false (gtk_widget_get_mapped (get_widget (preferences, "password_label")));
+  g_assert_null (find_label (GTK_WIDGET (preferences), stored));
+  save_screenshot (preferences, "account-preferences.png");
+  gtk_window_close (preferences);
+}
+
+static void
+test_account_preferences (void)
+{
+  g_autoptr (GError) error = NULL;
+
+  account_server = cs_test_server_start (NULL, &error);
+  g_assert_no_error (error);
+  g_setenv ("COUSINADE_CA_FILE", cs_test_server_get_ca_file (account_server), TRUE);
+
+  run_app (show_account_password);
 
   g_unsetenv ("COUSINADE_CA_FILE");
   g_clear_pointer (&account_server, cs_test_server_free);
@@ -1757,6 +1864,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/preferences/relay-server", test_preferences);
   g_test_add_func ("/ui/schedule/organised-elsewhere", test_organised_elsewhere);
   g_test_add_func ("/ui/account/create-and-resume", test_account);
+  g_test_add_func ("/ui/account/preferences-password", test_account_preferences);
   g_test_add_func ("/ui/circle/room-online", test_room_online);
   g_test_add_func ("/ui/account/trust-certificate", test_trust_certificate);
   g_test_add_func ("/ui/history/log-encounter", test_log_encounter);
