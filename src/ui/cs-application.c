@@ -504,6 +504,8 @@ on_snooze_reminder_activated (GSimpleAction *action, GVariant *parameter, gpoint
     g_warning ("Could not snooze the reminder of %s: %s", call_id, error->message);
 }
 
+static void on_open_link_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
+
 static const GActionEntry app_actions[] = {
   { "quit", on_quit_activated },
   { "about", on_about_activated },
@@ -513,6 +515,7 @@ static const GActionEntry app_actions[] = {
   { "snooze-reminder", on_snooze_reminder_activated, "s" },
   { "answer-call", on_answer_call_activated, "s" },
   { "decline-call", on_decline_call_activated, "s" },
+  { "open-link", on_open_link_activated, "s" },
 };
 
 /* Every keyboard shortcut of the app is set here, and listed in gtk/help-overlay.ui. */
@@ -702,6 +705,34 @@ open_account_invite (CsApplication *self, CsWindow *window, const char *uri)
   gtk_window_present (GTK_WINDOW (page));
 }
 
+/* Invite links (xmpp:room@service?join, account invites) from the desktop, a browser, the
+ * command line or the welcome page. */
+static void
+open_link (CsApplication *self, CsWindow *window, const char *uri)
+{
+  g_autofree char *room = NULL;
+  g_autofree char *action = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!cs_xmpp_uri_parse (uri, &room, &action, &error))
+    cs_window_add_toast (window, adw_toast_new (error->message));
+  else if (g_strcmp0 (action, "roster") == 0 || g_strcmp0 (action, "register") == 0)
+    open_account_invite (self, window, uri);
+  else
+    ask_to_join (self, NULL, room, NULL);
+}
+
+static void
+on_open_link_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  CsApplication *self = CS_APPLICATION (user_data);
+  CsWindow *window = get_or_create_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  if (self->rooms != NULL)
+    open_link (self, window, g_variant_get_string (parameter, NULL));
+}
+
 static void
 cs_application_open (GApplication *application, GFile **files, int n_files, const char *hint)
 {
@@ -712,20 +743,11 @@ cs_application_open (GApplication *application, GFile **files, int n_files, cons
   if (self->rooms == NULL)
     return;
 
-  /* Invite links (xmpp:room@service?join) from the desktop, a browser or the command line. */
   for (int i = 0; i < n_files; i++)
     {
       g_autofree char *uri = g_file_get_uri (files[i]);
-      g_autofree char *room = NULL;
-      g_autofree char *action = NULL;
-      g_autoptr (GError) error = NULL;
 
-      if (!cs_xmpp_uri_parse (uri, &room, &action, &error))
-        cs_window_add_toast (window, adw_toast_new (error->message));
-      else if (g_strcmp0 (action, "roster") == 0 || g_strcmp0 (action, "register") == 0)
-        open_account_invite (self, window, uri);
-      else
-        ask_to_join (self, NULL, room, NULL);
+      open_link (self, window, uri);
     }
 }
 

@@ -15,6 +15,7 @@
 #include "cs-overdue-page.h"
 #include "cs-schedule-files.h"
 #include "cs-upcoming-page.h"
+#include "cs-xmpp-uri.h"
 
 #include <glib/gi18n.h>
 
@@ -52,6 +53,8 @@ struct _CsWindow
   GtkImage *account_icon;
   GtkLabel *account_label;
   GtkLabel *account_detail_label;
+  AdwEntryRow *welcome_link_row;
+  GtkLabel *welcome_link_error;
 };
 
 G_DEFINE_FINAL_TYPE (CsWindow, cs_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -112,6 +115,40 @@ show_welcome_or_first_circle (CsWindow *self)
   gtk_list_box_unselect_all (self->places_list);
   cs_circle_page_set_circle (self->circle_page, NULL);
   gtk_stack_set_visible_child_name (self->content_stack, "welcome");
+}
+
+static void
+on_welcome_link_changed (CsWindow *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->welcome_link_error), FALSE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->welcome_link_row), "error");
+}
+
+/* A pasted invite link goes where the same link opened from the desktop goes; a damaged one
+ * is said next to the field, and nothing else happens. */
+static void
+on_welcome_link_applied (CsWindow *self)
+{
+  g_autofree char *link =
+    g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->welcome_link_row))));
+  g_autofree char *address = NULL;
+  g_autofree char *action = NULL;
+  g_autoptr (CsXmppInvite) invite = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (cs_xmpp_uri_parse (link, &address, &action, &error) &&
+      (g_strcmp0 (action, "roster") == 0 || g_strcmp0 (action, "register") == 0))
+    invite = cs_xmpp_invite_parse (link, &error);
+  if (error != NULL)
+    {
+      gtk_label_set_label (self->welcome_link_error, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->welcome_link_error), TRUE);
+      gtk_widget_add_css_class (GTK_WIDGET (self->welcome_link_row), "error");
+      return;
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (self->welcome_link_row), "");
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.open-link", "s", link);
 }
 
 static void
@@ -736,6 +773,10 @@ cs_window_class_init (CsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsWindow, account_icon);
   gtk_widget_class_bind_template_child (widget_class, CsWindow, account_label);
   gtk_widget_class_bind_template_child (widget_class, CsWindow, account_detail_label);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, welcome_link_row);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, welcome_link_error);
+  gtk_widget_class_bind_template_callback (widget_class, on_welcome_link_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_welcome_link_applied);
   gtk_widget_class_bind_template_callback (widget_class, on_circle_row_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_circle_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_places_row_selected);

@@ -316,6 +316,82 @@ test_unreachable (void)
   g_clear_pointer (&invite_link, g_free);
 }
 
+/* /ui/onboarding/paste-link */
+
+static gboolean
+is_text (GtkWidget *widget, const char *unused)
+{
+  return GTK_IS_TEXT (widget);
+}
+
+/* Pastes @link into the welcome page's field and presses Enter, as a user would. */
+static void
+paste_link (GtkWindow *window, const char *link)
+{
+  GtkWidget *row = get_widget (window, "welcome_link_row");
+
+  type_text (row, link);
+  /* What the Enter key does in the field. */
+  g_signal_emit_by_name (find_descendant (row, is_text, NULL), "activate");
+  settle ();
+}
+
+static void
+paste_on_welcome (CsApplication *app)
+{
+  GtkWindow *window = wait_for_window (CS_TYPE_WINDOW);
+  g_autofree char *damaged = g_strndup (invite_link, strstr (invite_link, "preauth") - invite_link);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsXmppInvite) invite = cs_xmpp_invite_parse (damaged, &error);
+  GtkWidget *error_label;
+  GtkWindow *page;
+  GtkWindow *dialog;
+
+  /* A fresh profile: no circle, no account, the welcome page. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (
+                     GTK_STACK (get_widget (window, "content_stack"))),
+                   ==, "welcome");
+  settle ();
+  shoot (window, "onboarding-welcome");
+
+  /* A damaged link: the reason, in plain words, under the field, and nothing else. */
+  g_assert_null (invite);
+  g_assert_nonnull (error);
+  paste_link (window, damaged);
+  error_label = get_widget (window, "welcome_link_error");
+  g_assert_true (gtk_widget_get_visible (error_label));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (error_label)), ==, error->message);
+  g_assert_null (find_window (CS_TYPE_INVITE_PAGE));
+  shoot (window, "onboarding-welcome-damaged");
+
+  /* The whole link: the same page as a link opened from the desktop. */
+  paste_link (window, invite_link);
+  g_assert_false (gtk_widget_get_visible (error_label));
+  page = wait_for_page ();
+  shoot (page, "onboarding-pasted");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget (window, "account_label"))), ==,
+                   _ ("Sign in to share circles"));
+  gtk_window_close (page);
+  wait_for_window_gone (CS_TYPE_INVITE_PAGE);
+
+  /* A circle's link, as when opened from the desktop: with no account, first sign in. */
+  paste_link (window, "xmpp:famille-dupont@conference.localhost?join");
+  g_assert_false (gtk_widget_get_visible (error_label));
+  dialog = wait_for_window (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   _ ("Sign In to Join"));
+  gtk_window_close (dialog);
+}
+
+static void
+test_paste_link (void)
+{
+  invite_link = cs_xmpp_invite_build_link ("xmpp:papy@localhost?roster;preauth=Zq7xK2pL9w;ibr=y",
+                                           NULL, "Famille Dupont", "Papy Jean");
+  run_app (paste_on_welcome);
+  g_clear_pointer (&invite_link, g_free);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -331,5 +407,6 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/ui/onboarding/invite-link", test_onboarding);
   g_test_add_func ("/ui/onboarding/unreachable", test_unreachable);
+  g_test_add_func ("/ui/onboarding/paste-link", test_paste_link);
   return g_test_run ();
 }
