@@ -225,23 +225,24 @@ is_colour_bars (GdkTexture *texture)
 
 /* /ui/devices/preferences */
 
+/* A picture (the preview, or the self view) that has shown at least @frames frames, the last
+ * of which @looks as expected. */
 typedef struct
 {
-  CsDeviceCheck *check;
+  CsVideoPaintable *paintable;
   guint64 frames;
   gboolean (*looks) (GdkTexture *texture);
-} PreviewCheck;
+} PictureCheck;
 
 static gpointer
-check_preview (gpointer data)
+check_picture (gpointer data)
 {
-  PreviewCheck *check = data;
-  CsVideoPaintable *preview = cs_device_check_get_preview (check->check);
-  GdkTexture *texture = cs_video_paintable_get_texture (preview);
+  PictureCheck *check = data;
+  GdkTexture *texture = cs_video_paintable_get_texture (check->paintable);
 
-  if (cs_video_paintable_get_frames_shown (preview) < check->frames || texture == NULL)
+  if (cs_video_paintable_get_frames_shown (check->paintable) < check->frames || texture == NULL)
     return NULL;
-  return check->looks == NULL || check->looks (texture) ? check : NULL;
+  return check->looks (texture) ? check : NULL;
 }
 
 static gpointer
@@ -284,7 +285,7 @@ check_and_choose (CsApplication *app)
   GtkWidget *microphone_row = get_widget (preferences, "microphone_row");
   GtkWidget *speakers_row = get_widget (preferences, "speakers_row");
   GSettings *settings = cs_application_get_settings (app);
-  PreviewCheck preview = { check, PREVIEW_FRAMES, is_colour_bars };
+  PictureCheck preview = { cs_device_check_get_preview (check), PREVIEW_FRAMES, is_colour_bars };
   g_autofree char *first = NULL;
   g_autofree char *chosen_id = NULL;
   g_autofree char *kitchen_id = NULL;
@@ -298,7 +299,7 @@ check_and_choose (CsApplication *app)
   /* Nothing chosen yet: the first camera, live. */
   first = dup_selected_name (camera_row);
   g_assert_cmpstr (first, ==, LAPTOP_CAMERA);
-  wait_for (check_preview, &preview, "the laptop camera's picture in the preview");
+  wait_for (check_picture, &preview, "the laptop camera's picture in the preview");
   wait_for (check_level, check, "the microphone's level to move");
   g_test_message ("Preview: %" G_GUINT64_FORMAT " frames, microphone at %.1f dB",
                   cs_video_paintable_get_frames_shown (cs_device_check_get_preview (check)),
@@ -312,11 +313,10 @@ check_and_choose (CsApplication *app)
   /* She picks the kitchen's camera: the preview follows, the choice is kept. */
   choose_device (camera_row, KITCHEN_CAMERA);
   preview =
-    (PreviewCheck){ check,
-                    cs_video_paintable_get_frames_shown (cs_device_check_get_preview (check)) +
-                      PREVIEW_FRAMES,
+    (PictureCheck){ preview.paintable,
+                    cs_video_paintable_get_frames_shown (preview.paintable) + PREVIEW_FRAMES,
                     is_green };
-  wait_for (check_preview, &preview, "the kitchen camera's picture in the preview");
+  wait_for (check_picture, &preview, "the kitchen camera's picture in the preview");
   kitchen = adw_combo_row_get_selected_item (ADW_COMBO_ROW (camera_row));
   kitchen_id = cs_devices_dup_id (kitchen);
   chosen_id = g_settings_get_string (settings, "camera");
@@ -334,20 +334,18 @@ check_and_choose (CsApplication *app)
    * preview, her choice stays for when it comes back. */
   plug_devices ((const char *const[]){ LAPTOP_CAMERA "=smpte", GARDEN_CAMERA "=ball", NULL });
   preview =
-    (PreviewCheck){ check,
-                    cs_video_paintable_get_frames_shown (cs_device_check_get_preview (check)) +
-                      PREVIEW_FRAMES,
+    (PictureCheck){ preview.paintable,
+                    cs_video_paintable_get_frames_shown (preview.paintable) + PREVIEW_FRAMES,
                     is_colour_bars };
-  wait_for (check_preview, &preview, "the laptop camera back in the preview");
+  wait_for (check_picture, &preview, "the laptop camera back in the preview");
   g_free (chosen_id);
   chosen_id = g_settings_get_string (settings, "camera");
   g_assert_cmpstr (chosen_id, ==, kitchen_id);
   plug_devices ((const char *const[]){ LAPTOP_CAMERA "=smpte", KITCHEN_CAMERA "=green",
                                        GARDEN_CAMERA "=ball", NULL });
-  preview.frames =
-    cs_video_paintable_get_frames_shown (cs_device_check_get_preview (check)) + PREVIEW_FRAMES;
+  preview.frames = cs_video_paintable_get_frames_shown (preview.paintable) + PREVIEW_FRAMES;
   preview.looks = is_green;
-  wait_for (check_preview, &preview, "the kitchen camera plugged in again");
+  wait_for (check_picture, &preview, "the kitchen camera plugged in again");
 
   /* The check runs only while shown: another page stops it. */
   g_assert_true (cs_device_check_get_previewing (check));
@@ -374,13 +372,13 @@ check_choice_kept (CsApplication *app)
   GtkWindow *preferences = open_devices_page ();
   CsDeviceCheck *check = CS_DEVICE_CHECK (get_widget (preferences, "device_check"));
   GtkWidget *camera_row = get_widget (preferences, "camera_row");
-  PreviewCheck preview = { check, PREVIEW_FRAMES, is_green };
+  PictureCheck preview = { cs_device_check_get_preview (check), PREVIEW_FRAMES, is_green };
   g_autofree char *selected = NULL;
 
   wait_row_lists (camera_row, KITCHEN_CAMERA);
   selected = dup_selected_name (camera_row);
   g_assert_cmpstr (selected, ==, KITCHEN_CAMERA);
-  wait_for (check_preview, &preview, "the kitchen camera's picture after a restart");
+  wait_for (check_picture, &preview, "the kitchen camera's picture after a restart");
   g_assert_true (
     gtk_switch_get_active (GTK_SWITCH (get_widget (preferences, "background_switch"))));
   gtk_window_close (preferences);
@@ -577,32 +575,13 @@ test_call (void)
   call_lab_stop (&lab);
 }
 
-typedef struct
-{
-  CsCallWindow *window;
-  guint64 frames;
-  gboolean (*looks) (GdkTexture *texture);
-} SelfCheck;
-
-static gpointer
-check_self_view (gpointer data)
-{
-  SelfCheck *check = data;
-  CsVideoPaintable *paintable = cs_call_window_get_self_paintable (check->window);
-  GdkTexture *texture = cs_video_paintable_get_texture (paintable);
-
-  if (cs_video_paintable_get_frames_shown (paintable) < check->frames || texture == NULL)
-    return NULL;
-  return check->looks (texture) ? check : NULL;
-}
-
 static void
 wait_self_view (CsCallWindow *window, gboolean (*looks) (GdkTexture *texture), const char *what)
 {
   CsVideoPaintable *paintable = cs_call_window_get_self_paintable (window);
-  SelfCheck check = { window, cs_video_paintable_get_frames_shown (paintable) + 5, looks };
+  PictureCheck check = { paintable, cs_video_paintable_get_frames_shown (paintable) + 5, looks };
 
-  wait_for (check_self_view, &check, what);
+  wait_for (check_picture, &check, what);
 }
 
 /* What @bot last said of Mamie's picture: its share of light pixels, or -1. */
